@@ -1,0 +1,35 @@
+import { buildImage } from '../../images/build.js';
+import type { Platform } from '../../targets/manifest.js';
+import { endProgress, humanBytes, printJson, progressSink } from '../output.js';
+
+interface BuildFlags {
+  platform?: Platform;
+  cache: boolean;
+  json?: boolean;
+}
+
+export async function buildCommand(dir: string, flags: BuildFlags): Promise<void> {
+  let result;
+  try {
+    result = await buildImage({
+      dir,
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      noCache: !flags.cache,
+      progress: progressSink(flags),
+    });
+  } finally {
+    endProgress(flags);
+  }
+  const { image, cached } = result;
+  if (flags.json) {
+    printJson({ image: { ...image, cached } });
+    return;
+  }
+  process.stdout.write(
+    `${cached ? 'cached' : 'built'} ${image.name} (${image.id}) · ${image.target} ${image.platform} · ` +
+      `${humanBytes(image.sizeBytes)} · ${cached ? 'no build needed' : `${image.buildSeconds} s`}\n` +
+      `drivers: ${image.drivers.join(' ') || '(none)'}\n` +
+      `kernel:  ${image.path}\n` +
+      (result.logPath ? `log:     ${result.logPath}\n` : ''),
+  );
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { unikVersion } from '../lib/version.js';
+
+/**
+ * Only commander loads up front; each command's module (and with it execa, handlebars, ajv, ...) is imported
+ * when that command runs, so `unik --help` stays fast.
+ */
+const program = new Command('unik')
+  .description('Build apps into real unikernels (Unikraft, MirageOS, OSv), boot them in QEMU, and benchmark them against containers.')
+  .version(unikVersion())
+  .showHelpAfterError()
+  .exitOverride();
+
+const lazy =
+  (mod: string, fn: string) =>
+  async (...args: unknown[]): Promise<void> => {
+    const m = (await import(mod)) as Record<string, (...a: unknown[]) => Promise<void>>;
+    await m[fn]!(...args);
+  };
+
+program
+  .command('init')
+  .description('create unik.yaml and a starter app in DIR')
+  .argument('[dir]', 'app directory', '.')
+  .option('--name <name>', 'image name (default: the directory name)')
+  .option('--target <target>', 'unikraft', 'unikraft')
+  .option('--json', 'print the result as JSON')
+  .action(lazy('./commands/init.js', 'initCommand'));
+
+program
+  .command('build')
+  .description('build the app in DIR (default .) into a unikernel image')
+  .argument('[dir]', 'app directory holding unik.yaml', '.')
+  .option('--platform <platform>', 'override the manifest platform')
+  .option('--no-cache', 'rebuild even when a stored image matches')
+  .option('--json', 'print the image record as JSON')
+  .action(lazy('./commands/build.js', 'buildCommand'));
+
+program
+  .command('images')
+  .description('list built images')
+  .option('--json', 'print a JSON array')
+  .action(lazy('./commands/images.js', 'imagesCommand'));
+
+program
+  .command('inspect')
+  .description('show one image record')
+  .argument('<image>', 'image id, id prefix or name')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/images.js', 'inspectCommand'));
+
+program
+  .command('rmi')
+  .description('remove an image from the store')
+  .argument('<image>', 'image id, id prefix or name')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/images.js', 'rmiCommand'));
+
+const sources = program.command('sources').description('framework sources unik builds from');
+sources
+  .command('list', { isDefault: true })
+  .description('list known sources and cached archives')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/sources.js', 'sourcesListCommand'));
+sources
+  .command('add')
+  .description('clone a framework source into the cache (default location: upstream; default ref: pinned)')
+  .argument('<name>', 'source name (see "unik sources list")')
+  .argument('[location]', 'git URL or local checkout')
+  .option('--ref <ref>', 'tag, branch or commit')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/sources.js', 'sourcesAddCommand'));
+sources
+  .command('add-archive')
+  .description('put a library archive a build downloads into the offline cache')
+  .argument('<url>', 'the URL the framework build fetches')
+  .argument('<file>', 'the archive file')
+  .option('--sha256 <hex>', 'refuse the file unless its checksum matches')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/sources.js', 'sourcesAddArchiveCommand'));
+
+program
+  .command('doctor')
+  .description('check QEMU, KVM, compilers and framework sources, with fixes')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/doctor.js', 'doctorCommand'));
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every other parse problem is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const { reportError } = await import('./report-error.js');
+    process.exitCode = reportError(err, process.argv.includes('--json'));
+  }
+}
+
+await main();

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { SourceRevision } from './record.js';
+
+export interface CacheInputs {
+  unikVersion: string;
+  target: string;
+  platform: string;
+  name: string;
+  /** Relative source path → sha256 of its content. */
+  sourceHashes: Record<string, string>;
+  sources: SourceRevision[];
+  /** Generated build files (path → content): they carry the driver settings and the templates' shape. */
+  generated: Record<string, string>;
+}
+
+/**
+ * Pure: the key under which a built kernel is reused. Run-time settings (cmdline, memory, ready) are left out
+ * on purpose: they do not change the kernel. A dirty framework checkout never yields a key (null): its
+ * uncommitted state cannot be named, so make decides.
+ */
+export function cacheKey(inputs: CacheInputs): string | null {
+  if (inputs.sources.some((s) => s.dirty)) return null;
+  const stable = JSON.stringify(inputs, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+  return createHash('sha256').update(stable).digest('hex');
+}

@@ -1,0 +1,40 @@
+import type { Devices } from '../targets/devices.js';
+import type { Platform, TargetName } from '../targets/manifest.js';
+
+export interface SourceRevision {
+  name: string;
+  ref: string;
+  commit: string;
+  dirty: boolean;
+}
+
+/** What a run needs besides the kernel: decided at build time so build and run cannot disagree. */
+export interface RunConfig {
+  devices: Devices;
+  cmdline: string[];
+  memoryMiB: number;
+  ready: string | null;
+}
+
+/** One built image in the store. The JSON form is unik's CLI contract (`unik images --json`). */
+export interface ImageRecord {
+  id: string;
+  name: string;
+  target: TargetName;
+  platform: Platform;
+  /** The kernel image file. */
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Other files the image boots with (role → path), e.g. OSv's usr.img. */
+  files: Record<string, string>;
+  drivers: string[];
+  libraries: string[];
+  buildSeconds: number;
+  sources: SourceRevision[];
+  frameworkVersion: string | null;
+  createdAt: string;
+  appDir: string;
+  cacheKey: string;
+  run: RunConfig;
+}

@@ -1,0 +1,24 @@
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/**
+ * Render templates/<framework>/<file>.hbs. No HTML escaping: these are build files, and every value that
+ * reaches them was validated against a strict alphabet before.
+ */
+export function renderTemplate(framework: string, file: string, data: object): string {
+  const key = `${framework}/${file}`;
+  let t = cache.get(key);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(join(packageRoot(), 'templates', framework, `${file}.hbs`), 'utf8'), {
+      noEscape: true,
+      strict: true,
+    });
+    cache.set(key, t);
+  }
+  return t(data);
+}
+

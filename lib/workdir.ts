@@ -1,0 +1,33 @@
+import { mkdir, readFile, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+
+/** Write only when the content differs, so make sees unchanged mtimes and rebuilds nothing needlessly. */
+export async function writeIfChanged(path: string, content: string): Promise<boolean> {
+  const old = await readFile(path, 'utf8').catch(() => null);
+  if (old === content) return false;
+  await writeFileAtomic(path, content);
+  return true;
+}
+
+/**
+ * Make `dir` hold exactly the given symlinks (relative path → absolute target), removing stale ones.
+ * Links keep the user's files where they are; make follows them for timestamps.
+ */
+export async function syncLinks(dir: string, links: Record<string, string>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [rel, target] of Object.entries(links)) {
+    const at = join(dir, rel);
+    const cur = await readlink(at).catch(() => null);
+    if (cur === target) continue;
+    await rm(at, { force: true, recursive: true });
+    await mkdir(dirname(at), { recursive: true });
+    await symlink(target, at);
+  }
+  const wanted = new Set(Object.keys(links));
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) continue;
+    const rel = join(entry.parentPath, entry.name).slice(dir.length + 1);
+    if (!wanted.has(rel)) await rm(join(dir, rel), { force: true });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Manifest, PortMapping } from './manifest.js';
+
+/**
+ * The one decision about devices. Built once from the manifest; the target adapters read it to pick drivers,
+ * the runners read it to attach VMM devices and kernel parameters. No other code decides devices.
+ */
+export interface Devices {
+  console: true;
+  /** One NIC carries every published port (several NICs with one IP is the kraftkit bug we avoid). */
+  net: NetDevice | null;
+  block: BlockDevice[];
+  share: ShareDevice[];
+}
+
+export interface NetDevice {
+  ports: PortMapping[];
+  /** Static guest address on QEMU's user network: DHCP costs ~1.4 s of boot here. */
+  guestIp: string;
+  gateway: string;
+  prefix: number;
+}
+
+export interface BlockDevice {
+  name: string;
+  file: string;
+}
+
+export interface ShareDevice {
+  /** 9p mount tag, decided here so kernel cmdline and VMM flag agree. */
+  tag: string;
+  source: string;
+  dest: string;
+}
+
+/** QEMU's user-mode network: the guest is 10.0.2.15, the host-side gateway 10.0.2.2. */
+const USER_NET = { guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } as const;
+
+export function devicesOf(manifest: Pick<Manifest, 'devices'>): Devices {
+  const d = manifest.devices;
+  return {
+    console: true,
+    net: d.net ? { ports: d.net.ports, ...USER_NET } : null,
+    block: d.block.map((b) => ({ name: b.name, file: b.file })),
+    share: d.share.map((s, i) => ({ tag: `fs${i}`, source: s.source, dest: s.dest })),
+  };
+}
+
+/** The device kinds present, in a fixed order: used in messages, records and cache keys. */
+export function deviceKinds(devices: Devices): ('console' | 'net' | 'block' | 'share')[] {
+  return [
+    'console' as const,
+    ...(devices.net ? (['net'] as const) : []),
+    ...(devices.block.length ? (['block'] as const) : []),
+    ...(devices.share.length ? (['share'] as const) : []),
+  ];
+}

@@ -1,0 +1,58 @@
+import type { TargetName } from './manifest.js';
+
+/**
+ * An archive a framework's build downloads (Unikraft's $(WGET)); unik serves it from its cache instead,
+ * checksummed, so builds run offline once the cache is seeded.
+ */
+export interface ArchiveSpec {
+  /** The URL the framework's build asks for. */
+  url: string;
+  /** File name in unik's archive cache. */
+  file: string;
+  /** How to produce it from a checked-out source when the URL cannot be reached (git archive of a branch). */
+  fromGit?: { format: 'zip' | 'tar.gz'; prefix: string };
+}
+
+export interface KnownSource {
+  framework: TargetName;
+  url: string;
+  /** Pinned default: versions known to work together (see docs/sources.md). */
+  ref: string;
+  description: string;
+  archives?: ArchiveSpec[];
+}
+
+/** Every source unik knows by name. Refs are pinned to combinations that build and boot together. */
+export const KNOWN_SOURCES = {
+  unikraft: {
+    framework: 'unikraft',
+    url: 'https://github.com/unikraft/unikraft.git',
+    // 0.17 pairs with no published lib-lwip (LIBUKSWRAND was renamed); 0.16.3 + lib-lwip 0.16.2 do pair, and
+    // 0.16.3's software RNG needs no RDSEED, which QEMU's TCG lacks.
+    ref: 'RELEASE-0.16.3',
+    description: 'Unikraft core (build system, platforms, drivers)',
+  },
+  'lib-lwip': {
+    framework: 'unikraft',
+    url: 'https://github.com/unikraft/lib-lwip.git',
+    ref: 'RELEASE-0.16.2',
+    description: 'lwIP network stack glue for Unikraft',
+  },
+  'fork-lwip': {
+    framework: 'unikraft',
+    url: 'https://github.com/unikraft/fork-lwip.git',
+    ref: 'UNIKRAFT-2_1_x',
+    description: 'lwIP sources; lib-lwip downloads them as an archive',
+    archives: [
+      {
+        url: 'https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip',
+        file: 'fork-lwip-UNIKRAFT-2_1_x.zip',
+        fromGit: { format: 'zip', prefix: 'fork-lwip-UNIKRAFT-2_1_x/' },
+      },
+    ],
+  },
+} as const satisfies Record<string, KnownSource>;
+
+export type SourceName = keyof typeof KNOWN_SOURCES;
+
+export const isSourceName = (s: string): s is SourceName => Object.hasOwn(KNOWN_SOURCES, s);

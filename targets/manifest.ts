@@ -1,0 +1,63 @@
+/** The parsed, validated form of unik.yaml. Paths here are absolute; the YAML holds them relative to appDir. */
+export type TargetName = 'unikraft' | 'mirage' | 'osv';
+export const TARGET_NAMES: readonly TargetName[] = ['unikraft', 'mirage', 'osv'];
+
+export type Platform = 'qemu/x86_64' | 'spt' | 'virtio' | 'hvt';
+
+export interface PortMapping {
+  host: number;
+  guest: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface BlockDecl {
+  name: string;
+  /** Absolute host path of the disk image. */
+  file: string;
+}
+
+export interface ShareDecl {
+  /** Absolute host directory. */
+  source: string;
+  /** Absolute path inside the guest. */
+  dest: string;
+}
+
+/** What unik.yaml declares, before devices are decided. */
+export interface DeviceDecl {
+  net?: { ports: PortMapping[] };
+  block: BlockDecl[];
+  share: ShareDecl[];
+}
+
+export interface Manifest {
+  name: string;
+  target: TargetName;
+  platform?: Platform;
+  /** Absolute paths of the app's source files. */
+  sources: string[];
+  cmdline: string[];
+  memoryMiB?: number;
+  fs?: 'rofs' | 'ramfs';
+  ready?: string;
+  devices: DeviceDecl;
+  appDir: string;
+  manifestPath: string;
+}
+
+/** Raw shape of unik.yaml as the schema describes it (before paths are resolved). */
+export interface RawManifest {
+  name: string;
+  target: TargetName;
+  platform?: Platform;
+  sources: string[];
+  cmdline?: string[];
+  memory?: string;
+  fs?: 'rofs' | 'ramfs';
+  ready?: string;
+  devices?: {
+    net?: { ports?: string[] };
+    block?: { name: string; file: string }[];
+    share?: { source: string; dest: string }[];
+  };
+}

@@ -1,0 +1,15 @@
+import type { TargetName } from './manifest.js';
+import type { Target } from './target.js';
+
+/** Adapters load lazily: `unik --help` and commands that never build stay fast. */
+export async function targetFor(name: TargetName): Promise<Target> {
+  switch (name) {
+    case 'unikraft':
+      return (await import('./unikraft/index.js')).unikraft;
+    default:
+      throw new (await import('../lib/errors.js')).UnikError(
+        `target: ${name} is not available in this version of unik (available: unikraft)`,
+        2,
+      );
+  }
+}

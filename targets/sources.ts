@@ -1,0 +1,159 @@
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
+import { failure, usageError } from '../lib/errors.js';
+import type { Layout } from '../lib/home.js';
+import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type SourceName } from './known-sources.js';
+
+export type { SourceName } from './known-sources.js';
+
+export interface SourceEntry {
+  name: SourceName;
+  /** Where it was cloned from (upstream URL or a local checkout). */
+  origin: string;
+  ref: string;
+  commit: string;
+  path: string;
+  addedAt: string;
+}
+
+export interface ArchiveEntry {
+  url: string;
+  file: string;
+  path: string;
+  sha256: string;
+  /** For archives made with git archive: which source and commit they came from. */
+  from?: { source: SourceName; commit: string };
+}
+
+export interface SourcesLock {
+  sources: Partial<Record<SourceName, SourceEntry>>;
+  archives: Record<string, ArchiveEntry>;
+}
+
+/** A source as a build sees it: the checkout's live state, not only what was recorded. */
+export interface ResolvedSource {
+  name: SourceName;
+  path: string;
+  ref: string;
+  commit: string;
+  dirty: boolean;
+}
+
+export function readLock(l: Layout): SourcesLock {
+  if (!existsSync(l.sourcesLock)) return { sources: {}, archives: {} };
+  return JSON.parse(readFileSync(l.sourcesLock, 'utf8')) as SourcesLock;
+}
+
+const git = (args: string[], cwd?: string) => execa('git', args, { cwd, stdin: 'ignore' });
+
+/** Refs become git arguments: refuse anything that could read as an option or a revision expression. */
+function checkRef(ref: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/.test(ref) || ref.includes('..')) {
+    throw usageError(`--ref: expected a tag, branch or commit of letters, digits and ._/-, found ${JSON.stringify(ref)}`);
+  }
+  return ref;
+}
+
+/**
+ * Clone `location` (git URL or local checkout; default: the upstream URL) into the sources cache at `ref`
+ * (default: the pinned ref), record the resolved commit, and build any archives the source provides.
+ */
+export async function addSource(l: Layout, name: string, location?: string, ref?: string): Promise<SourceEntry> {
+  if (!isSourceName(name)) {
+    throw usageError(`source: expected one of ${Object.keys(KNOWN_SOURCES).join(', ')}, found ${JSON.stringify(name)}`);
+  }
+  const known = KNOWN_SOURCES[name];
+  const wantRef = checkRef(ref ?? known.ref);
+  const origin = location ? (/^[a-z+]+:\/\//.test(location) || location.includes('@') ? location : resolve(location)) : known.url;
+  if (origin.startsWith('-')) throw usageError(`location: expected a git URL or directory, found ${JSON.stringify(location)}`);
+  if (!/^[a-z+]+:\/\//.test(origin) && !origin.includes('@') && !existsSync(origin)) {
+    throw usageError(`location: expected a git URL or an existing directory, found ${JSON.stringify(location)}, which does not exist`);
+  }
+
+  const dest = join(l.sources, name);
+  const tmp = tempSibling(dest);
+  await mkdir(l.sources, { recursive: true });
+  try {
+    await git(['clone', '--quiet', '--no-checkout', '--', origin, tmp]);
+    await git(['checkout', '--quiet', '--detach', wantRef], tmp).catch(async () => {
+      // A branch that only exists as remote-tracking ref in the clone.
+      await git(['checkout', '--quiet', '--detach', `origin/${wantRef}`], tmp);
+    });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    const msg = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(e);
+    throw failure(`sources add ${name}: could not clone ${origin} at ${wantRef}: ${msg}`);
+  }
+  const commit = (await git(['rev-parse', 'HEAD'], tmp)).stdout.trim();
+  await rm(dest, { recursive: true, force: true });
+  await rename(tmp, dest);
+
+  const entry: SourceEntry = { name, origin, ref: wantRef, commit, path: dest, addedAt: new Date().toISOString() };
+  const lock = readLock(l);
+  lock.sources[name] = entry;
+  for (const spec of ('archives' in known ? known.archives : []) as readonly ArchiveSpec[]) {
+    if (spec.fromGit) lock.archives[spec.url] = await archiveFromGit(l, name, dest, commit, spec);
+  }
+  await writeJsonAtomic(l.sourcesLock, lock);
+  return entry;
+}
+
+async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit: string, spec: ArchiveSpec): Promise<ArchiveEntry> {
+  const out = join(l.archives, spec.file);
+  const tmp = tempSibling(out);
+  await mkdir(l.archives, { recursive: true });
+  await git(['archive', `--format=${spec.fromGit!.format}`, `--prefix=${spec.fromGit!.prefix}`, '-o', tmp, commit], repo);
+  await rename(tmp, out);
+  return { url: spec.url, file: spec.file, path: out, sha256: await sha256File(out), from: { source: name, commit } };
+}
+
+/** Put an archive the user obtained into the cache; with `expectSha256` it is refused unless it matches. */
+export async function addArchive(l: Layout, url: string, file: string, expectSha256?: string): Promise<ArchiveEntry> {
+  if (!/^https?:\/\/[^\s]+\/[^/\s]+$/.test(url)) throw usageError(`url: expected the http(s) URL the build downloads, found ${JSON.stringify(url)}`);
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) throw usageError(`file: expected an existing archive file, found ${JSON.stringify(file)}`);
+  const sha256 = await sha256File(file);
+  if (expectSha256 && sha256 !== expectSha256.toLowerCase()) {
+    throw usageError(`--sha256: expected the archive's checksum ${expectSha256}, found ${sha256} for ${file}`);
+  }
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  if (!/^[A-Za-z0-9._+-]+$/.test(name)) throw usageError(`url: expected a file name of letters, digits and ._+- at its end, found ${JSON.stringify(name)}`);
+  const out = join(l.archives, name);
+  const tmp = tempSibling(out);
+  await mkdir(l.archives, { recursive: true });
+  await copyFile(file, tmp);
+  await rename(tmp, out);
+  const entry: ArchiveEntry = { url, file: name, path: out, sha256 };
+  const lock = readLock(l);
+  lock.archives[url] = entry;
+  await writeJsonAtomic(l.sourcesLock, lock);
+  return entry;
+}
+
+/** The live state of the named sources; a missing one is a clear, fixable error. */
+export async function resolveSources(l: Layout, names: readonly SourceName[]): Promise<Record<string, ResolvedSource>> {
+  const lock = readLock(l);
+  const out: Record<string, ResolvedSource> = {};
+  for (const name of names) {
+    const entry = lock.sources[name];
+    if (!entry || !existsSync(entry.path)) {
+      throw failure(
+        `source ${name} is missing: run "unik sources add ${name} <git-url-or-local-checkout>" ` +
+          `(default ${KNOWN_SOURCES[name].url} at ${KNOWN_SOURCES[name].ref})`,
+      );
+    }
+    out[name] = await inspectCheckout(name, entry.path, entry.ref);
+  }
+  return out;
+}
+
+export async function inspectCheckout(name: SourceName, path: string, ref: string): Promise<ResolvedSource> {
+  const [head, status] = await Promise.all([
+    git(['rev-parse', 'HEAD'], path),
+    git(['status', '--porcelain', '--untracked-files=no'], path),
+  ]);
+  return { name, path, ref, commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
+}

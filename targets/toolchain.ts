@@ -1,0 +1,58 @@
+import { execa } from 'execa';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { failure } from '../lib/errors.js';
+
+export interface StepOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Runs toolchain commands as argument arrays (never a shell), all output into one log file. */
+export interface StepRunner {
+  logPath: string;
+  step(title: string, file: string, args: string[], opts?: StepOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the current step is shown: a TTY line that rewrites itself, or nothing (quiet, still logged). */
+export type ProgressSink = (title: string) => void;
+
+export const LOG_TAIL_LINES = 25;
+
+export async function openStepRunner(logPath: string, progress?: ProgressSink): Promise<StepRunner> {
+  await mkdir(dirname(logPath), { recursive: true });
+  const log: WriteStream = createWriteStream(logPath, { flags: 'w' });
+  let n = 0;
+  return {
+    logPath,
+    async step(title, file, args, opts = {}) {
+      n += 1;
+      progress?.(`[${n}] ${title}`);
+      log.write(`\n$ ${[file, ...args].join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}\n`);
+      const child = execa(file, args, {
+        cwd: opts.cwd,
+        env: opts.env,
+        stdin: 'ignore',
+        all: true,
+        buffer: false,
+        reject: false,
+      });
+      child.all?.pipe(log, { end: false });
+      const res = await child;
+      if (res.exitCode !== 0 || res.failed) {
+        await new Promise<void>((r) => log.write('', () => r()));
+        const tail = await logTail(logPath);
+        const why = res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'failed to start');
+        throw failure(`${title} failed (${why}); log: ${logPath}`, tail);
+      }
+    },
+    close: () => new Promise((r) => log.end(() => r())),
+  };
+}
+
+export async function logTail(path: string, lines = LOG_TAIL_LINES): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

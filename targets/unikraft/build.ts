@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { failure } from '../../lib/errors.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { syncLinks, writeIfChanged } from '../../lib/workdir.js';
+import type { BuildContext, BuiltKernel } from '../target.js';
+import { driversFromConfig } from './drivers.js';
+import { relativeSources, renderUnikraft } from './render.js';
+
+/** Unikraft names its image <UK_NAME>_<plat>-<arch>. */
+export const kernelFileName = (name: string) => `${name}_qemu-x86_64`;
+
+/** The directories of one app's persistent build; objects survive between builds so make stays incremental. */
+export function unikraftDirs(workDir: string) {
+  return { app: join(workDir, 'app'), out: join(workDir, 'build'), config: join(workDir, 'config') };
+}
+
+/**
+ * Pure: the make argument arrays. Unikraft's make is called directly with A=/L=/O=/C= (the app-helloworld
+ * wrapper's empty L= breaks it), and WGET points at unik's checksummed archive server.
+ */
+export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; out: string; config: string; jobs: number; fetchShim: string }) {
+  const common = ['-C', opts.unikraft, `A=${opts.app}`, `L=${opts.libs.join(':')}`, `O=${opts.out}`, `C=${opts.config}`];
+  return {
+    defconfig: [...common, `UK_DEFCONFIG=${join(opts.app, 'defconfig')}`, 'defconfig'],
+    build: [...common, `-j${opts.jobs}`, `WGET=${opts.fetchShim}`],
+  };
+}
+
+export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Promise<BuiltKernel> {
+  const dirs = unikraftDirs(ctx.workDir);
+  const files = renderUnikraft(ctx.manifest, ctx.drivers);
+  let configChanged = !existsSync(dirs.config);
+  for (const f of files) {
+    const changed = await writeIfChanged(join(dirs.app, f.path), f.content);
+    if (f.path === 'defconfig' && changed) configChanged = true;
+  }
+  const links = Object.fromEntries(
+    relativeSources(ctx.manifest).map((rel, i) => [rel, ctx.manifest.sources[i]!] as const),
+  );
+  await syncLinks(join(dirs.app, 'src'), links);
+
+  const shim = join(packageRoot(), 'dist', 'targets', 'unikraft', 'fetch-shim.js');
+  const fetchShim = `${process.execPath} ${shim}`;
+  if (/\s/.test(process.execPath) || /\s/.test(shim)) {
+    throw failure(`unik's own path contains whitespace (${shim}); make cannot run its archive server from there`);
+  }
+  const argv = makeArgv({
+    unikraft: ctx.sources.unikraft!.path,
+    app: dirs.app,
+    libs: ctx.drivers.requires.map((n) => ctx.sources[n]!.path),
+    out: dirs.out,
+    config: dirs.config,
+    jobs: Math.max(1, cpus().length),
+    fetchShim,
+  });
+  if (configChanged) await ctx.run.step('configure (make defconfig)', 'make', argv.defconfig);
+  await ctx.run.step('compile and link (make)', 'make', argv.build, { env: { UNIK_SOURCES_LOCK: sourcesLock } });
+
+  const kernelPath = join(dirs.out, kernelFileName(ctx.manifest.name));
+  if (!existsSync(kernelPath)) throw failure(`make finished but produced no ${kernelPath}; log: ${ctx.run.logPath}`);
+  const config = await readFile(dirs.config, 'utf8');
+  const version = /Unikraft\/([\d.]+)/.exec(config)?.[1];
+  return {
+    kernelPath,
+    files: {},
+    drivers: driversFromConfig(config),
+    libraries: await linkedLibraries(dirs.out),
+    ...(version ? { version } : {}),
+  };
+}
+
+/** The libraries actually linked: Unikraft leaves one lib<name>.o per library in the build directory. */
+async function linkedLibraries(out: string): Promise<string[]> {
+  const names = await readdir(out);
+  return names
+    .filter((n) => /^lib[a-z0-9_]+\.o$/.test(n))
+    .map((n) => n.slice(0, -2))
+    .sort();
+}

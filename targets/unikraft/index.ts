@@ -1,0 +1,16 @@
+import { layout } from '../../lib/home.js';
+import type { Target } from '../target.js';
+import { buildUnikraft } from './build.js';
+import { unikraftDrivers } from './drivers.js';
+import { renderUnikraft } from './render.js';
+
+export const unikraft: Target = {
+  name: 'unikraft',
+  platforms: ['qemu/x86_64'],
+  baseSources: ['unikraft'],
+  // lwIP's heap and the TCP buffers need room; a console app boots in 8 MiB.
+  defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
+  drivers: (devices) => unikraftDrivers(devices),
+  render: renderUnikraft,
+  build: (ctx) => buildUnikraft(ctx, layout().sourcesLock),
+};

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    // Integration tests build kernels and boot VMs: running them side by side on 2 cores only adds noise.
+    fileParallelism: false,
+  },
+});
