@@ -72,6 +72,7 @@ program
   .option('-d, --detach', 'run in the background; see unik ps/logs/stop/rm')
   .option('--name <name>', 'instance name for --detach (unique)')
   .option('--ready-http <url>', 'ready = first 2xx from URL')
+  .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
   .option('--json', 'print the measurements as JSON')
   .action(lazy('./commands/run.js', 'runCommand'));
 

@@ -8,5 +8,5 @@ export type AccelChoice = 'auto' | Accel;
 export async function resolveAccel(l: Layout, choice: AccelChoice): Promise<{ accel: Accel; note: string | null }> {
   if (choice !== 'auto') return { accel: choice, note: null };
   const verdict = await probeKvm(l);
-  return verdict.usable ? { accel: 'kvm', note: null } : { accel: 'tcg', note: `KVM not usable (${verdict.reason}); using TCG` };
+  return verdict.usable ? { accel: 'kvm', note: null } : { accel: 'tcg', note: `using TCG: KVM is not usable here — ${verdict.reason} (details: unik doctor)` };
 }

@@ -14,6 +14,7 @@ export interface RunOptions {
   /** Where the guest console goes; default: collected only (see RunResult.output). */
   console?: Writable;
   readyHttp?: string | null;
+  stopWhenReady?: boolean;
   overrides?: RunOverrides;
   /** App arguments; default: the manifest's cmdline. */
   args?: string[];
@@ -52,6 +53,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     },
     ready: image.run.ready ? new RegExp(image.run.ready) : null,
     readyHttp: opts.readyHttp ?? null,
+    stopWhenReady: !!opts.stopWhenReady,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),

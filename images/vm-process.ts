@@ -29,6 +29,8 @@ export interface VmOptions {
   readyHttp?: string | null;
   /** Called once the VMM runs, with its pid (detach records it). */
   onStart?: (pid: number) => void;
+  /** Stop the guest as soon as it is ready (measuring a server's start); the run then counts as clean. */
+  stopWhenReady?: boolean;
   /** Called at the first console byte. */
   onBoot?: (ms: number) => void;
   /** Called when the ready marker is seen. */
@@ -53,6 +55,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let stderr = '';
     let timedOut = false;
     let interrupted: string | null = null;
+    let stoppedReady = false;
     const t0 = performance.now();
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const since = () => Math.round((performance.now() - t0) * 10) / 10;
@@ -61,6 +64,10 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       if (readyMs !== null) return;
       readyMs = since();
       opts.onReady?.(readyMs);
+      if (opts.stopWhenReady) {
+        stoppedReady = true;
+        kill();
+      }
     };
     child.stdout.on('data', (chunk: Buffer) => {
       if (bootMs === null) {
@@ -117,8 +124,14 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         bootMs,
         readyMs,
         exitMs,
-        exitCode: timedOut || interrupted ? 1 : meaning.code,
-        how: timedOut ? `timed out after ${opts.timeoutMs! / 1000} s` : interrupted ? `stopped by ${interrupted}` : meaning.how,
+        exitCode: stoppedReady ? 0 : timedOut || interrupted ? 1 : meaning.code,
+        how: stoppedReady
+          ? 'stopped once ready'
+          : timedOut
+            ? `timed out after ${opts.timeoutMs! / 1000} s`
+            : interrupted
+              ? `stopped by ${interrupted}`
+              : meaning.how,
         timedOut,
         interrupted,
         pid: child.pid ?? -1,

@@ -15,6 +15,7 @@ export interface RunFlags {
   detach?: boolean;
   name?: string;
   readyHttp?: string;
+  stopWhenReady?: boolean;
   json?: boolean;
 }
 
@@ -60,6 +61,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     // With --json, stdout carries only the JSON object; the console goes to stderr.
     console: flags.json ? process.stderr : process.stdout,
     readyHttp: flags.readyHttp ?? null,
+    stopWhenReady: !!flags.stopWhenReady,
     overrides,
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: (n) => process.stderr.write(`unik: ${n}\n`),

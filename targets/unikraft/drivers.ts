@@ -25,7 +25,7 @@ const CONSOLE: Kconfig = {
 };
 
 /** PCI transport, shared by every virtio device on QEMU's pc machine. */
-const VIRTIO_PCI: Kconfig = { LIBUKBUS_PCI: 'y', LIBVIRTIO_PCI: 'y' };
+const VIRTIO_PCI: Kconfig = { LIBUKBUS_PCI: 'y', LIBVIRTIO_PCI: 'y', LIBVIRTIO_MMIO: 'n' };
 
 /** virtio-net + lwIP with a static address taken from `netdev.ip=` on the kernel command line. */
 const NET: Kconfig = {
@@ -49,10 +49,11 @@ const NET: Kconfig = {
 
 const BLOCK: Kconfig = { ...VIRTIO_PCI, LIBUKBLKDEV: 'y', LIBVIRTIO_BLK: 'y' };
 
-/** 9p host shares, mounted from `vfs.fstab=` on the kernel command line. */
+/** 9p host shares, mounted from `vfs.fstab=` on the kernel command line over a ramfs root. */
 const SHARE: Kconfig = {
   ...VIRTIO_PCI,
   LIBVFSCORE: 'y',
+  LIBRAMFS: 'y',
   LIBVFSCORE_AUTOMOUNT_UP: 'y',
   LIBUKLIBPARAM: 'y',
   LIBUK9P: 'y',

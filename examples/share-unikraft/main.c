@@ -1,0 +1,23 @@
+/* Prints a file from the 9p share, then exits (nolibc has no fgets: plain open/read). */
+#include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+int main(int argc, char *argv[])
+{
+	const char *path = argc > 1 ? argv[1] : "/www/greeting.txt";
+	char buf[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		printf("cannot open %s\n", path);
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		printf("%s", buf);
+	}
+	close(fd);
+	return 0;
+}
