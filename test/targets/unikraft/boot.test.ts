@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageRecord } from '../../../images/record.js';
+import type { Devices } from '../../../targets/devices.js';
+import { unikraftAppend, unikraftBoot } from '../../../targets/unikraft/boot.js';
+
+const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/h/www', dest: '/www' }] };
+const image = { path: '/img/k', run: { memoryMiB: 16, devices: consoleOnly, cmdline: [], ready: null } } as unknown as ImageRecord;
+
+describe('unikraftAppend', () => {
+  it('console-only kernels parse no parameters: the line is argv as is, quoted where needed', () => {
+    expect(unikraftAppend(consoleOnly, ['world', 'big world'])).toBe('world "big world"');
+  });
+
+  it('net passes the static address as netdev.ip before "--"', () => {
+    expect(unikraftAppend(net, ['x'])).toBe('netdev.ip=10.0.2.15/24:10.0.2.2 -- x');
+  });
+
+  it('shares mount over a ramfs root with the tags from Devices', () => {
+    expect(unikraftAppend(share, [])).toBe('vfs.fstab=[ "none:/:ramfs" "fs0:/www:9pfs:::mkmp" ] --');
+  });
+});
+
+describe('unikraftBoot', () => {
+  it('console only boots on microvm; a virtio device needs pc', () => {
+    expect(unikraftBoot(image, consoleOnly, []).machine.type).toBe('microvm');
+    expect(unikraftBoot(image, net, []).machine.type).toBe('pc');
+    expect(unikraftBoot(image, share, []).machine.type).toBe('pc');
+  });
+
+  it('maps Unikraft halt and crash codes', () => {
+    const { exit } = unikraftBoot(image, consoleOnly, []);
+    expect(exit.statuses['83']).toEqual({ code: 0, how: 'halted' });
+    expect(exit.statuses['85']!.code).toBe(1);
+    expect(exit.statuses['0']!.code).toBe(0);
+  });
+});
