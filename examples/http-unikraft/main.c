@@ -10,7 +10,7 @@
 static const char reply[] =
 	"HTTP/1.1 200 OK\r\n"
 	"Content-Type: text/plain\r\n"
-	"Content-Length: 22\r\n"
+	"Content-Length: 23\r\n"
 	"Connection: close\r\n"
 	"\r\n"
 	"Hello from a unikernel\n";

@@ -1,0 +1,94 @@
+import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, unik } from '../helpers/cli.js';
+import { pidsMatching } from '../helpers/procs.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { productSource } from '../helpers/toolchain.js';
+
+const suite = 'Unikraft run integration tests';
+const sources = { unikraft: productSource('unikraft', suite), 'lib-lwip': productSource('lib-lwip', suite), 'fork-lwip': productSource('fork-lwip', suite) };
+const ready = Object.values(sources).every(Boolean);
+
+const httpGet = (port: number) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', timeout: 5000 }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+
+describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => {
+  const home = tmpTree();
+  const env = { UNIK_HOME: home };
+  const apps = tmpTree();
+
+  beforeAll(async () => {
+    for (const [name, path] of Object.entries(sources)) {
+      const r = await unik(['sources', 'add', name, path!], env);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    for (const ex of ['hello-unikraft', 'http-unikraft', 'share-unikraft']) cpSync(join(ROOT, 'examples', ex), join(apps, ex), { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const pid of await pidsMatching(home)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('hello: builds, prints its greeting and exits 0 with measurements', async () => {
+    const res = await unik(['run', join(apps, 'hello-unikraft'), '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Hello, world! (from a unik-built unikernel)');
+    expect(res.stderr).toMatch(/booted in \d+ ms · ready in \d+ ms · exited in \d+ ms \(code 0, (tcg|kvm); halted\)/);
+    const j = JSON.parse(res.stdout);
+    expect(j).toMatchObject({ exitCode: 0, machine: 'microvm', image: { name: 'hello-unikraft' } });
+    for (const k of ['accel', 'machine', 'bootMs', 'readyMs', 'exitMs', 'exitCode', 'image']) expect(j).toHaveProperty(k);
+    expect(j.bootMs).toBeGreaterThan(0);
+    expect(j.exitMs).toBeGreaterThanOrEqual(j.bootMs);
+  }, 120_000);
+
+  it('hello: asking for a device it was not built with is a clear error', async () => {
+    const res = await unik(['run', 'hello-unikraft', '-p', '8080:80'], env);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain('-p: expected an image built with a network device');
+  });
+
+  it('http: one NIC serves every published port; detach, ps, stop, rm', async () => {
+    const build = await unik(['build', join(apps, 'http-unikraft'), '--json'], env);
+    expect(build.exitCode, build.stderr).toBe(0);
+    expect(JSON.parse(build.stdout).image.drivers).toEqual(expect.arrayContaining(['LIBUKNETDEV', 'LIBVIRTIO_NET', 'LIBLWIP']));
+    const start = await unik(['run', 'http-unikraft', '-p', '18080:80', '-p', '18081:80', '--detach', '--name', 'web', '--json'], env);
+    expect(start.exitCode, start.stderr).toBe(0);
+    expect(JSON.parse(start.stdout).readyMs).toBeGreaterThan(0);
+    try {
+      for (const port of [18080, 18081]) {
+        const r = await httpGet(port);
+        expect(r.status).toBe(200);
+        expect(r.body).toBe('Hello from a unikernel\n');
+      }
+      const [ps] = JSON.parse((await unik(['ps', '--json'], env)).stdout);
+      expect(ps.ports.map((p: { host: number }) => p.host)).toEqual([18080, 18081]);
+    } finally {
+      expect((await unik(['stop', 'web'], env)).exitCode).toBe(0);
+      expect((await unik(['rm', 'web'], env)).exitCode).toBe(0);
+    }
+  }, 180_000);
+
+  it('http: --ready-http measures the time to the first 200', async () => {
+    const res = await unik(['run', 'http-unikraft', '-p', '18082:80', '--ready-http', 'http://127.0.0.1:18082/', '--stop-when-ready', '--timeout', '30s', '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const j = JSON.parse(res.stdout);
+    expect(j.readyMs).toBeGreaterThan(j.bootMs);
+    expect(j.how).toBe('stopped once ready');
+  }, 60_000);
+
+  it('share: the guest reads a file from a host directory given with -v', async () => {
+    const dir = join(tmpTree(), 'hostdir');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'greeting.txt'), 'written by the test on the host\n');
+    const res = await unik(['run', join(apps, 'share-unikraft'), '-v', `${dir}:/www`, '--timeout', '30s'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('written by the test on the host');
+  }, 120_000);
+});
