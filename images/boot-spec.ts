@@ -23,8 +23,9 @@ export interface QemuMachine {
   debugExit: { iobase: number; iosize: number } | null;
 }
 
-/** Everything the runner needs to start one guest, from which the QEMU argv is built. */
-export interface BootSpec {
+/** A guest QEMU boots; the argv is built from this by qemuArgv. */
+export interface QemuBootSpec {
+  kind: 'qemu';
   kernel: string;
   /** The whole kernel command line (-append). */
   append: string;
@@ -35,3 +36,24 @@ export interface BootSpec {
   /** Extra disks the target boots with (e.g. an OSv root filesystem), attached as virtio-blk. */
   disks: { id: string; file: string; readOnly: boolean }[];
 }
+
+/**
+ * A guest started by a Solo5 tender (solo5-spt, solo5-hvt): no VMM, the tender loads the image itself.
+ * `args` are the tender's arguments (device flags, image, app arguments), built by the target.
+ */
+export interface TenderBootSpec {
+  kind: 'tender';
+  /** Absolute path of the tender binary. */
+  tender: string;
+  args: string[];
+  /** 'spt' | 'hvt': shown as the machine. */
+  machine: string;
+  memoryMiB: number;
+  devices: Devices;
+  exit: ExitMap;
+}
+
+export type BootSpec = QemuBootSpec | TenderBootSpec;
+
+/** The machine as reported in results: QEMU machine type, or the tender's name. */
+export const machineName = (spec: BootSpec): string => (spec.kind === 'qemu' ? spec.machine.type : spec.machine);

@@ -9,7 +9,7 @@ import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
 import type { PortMapping } from '../targets/manifest.js';
 import { resolveAccel, type AccelChoice } from './accel.js';
-import type { BootSpec } from './boot-spec.js';
+import { machineName, type BootSpec } from './boot-spec.js';
 import type { ImageRecord } from './record.js';
 import type { RunOverrides } from './run-devices.js';
 import { bootSpecFor } from './run.js';
@@ -117,7 +117,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     state: 'starting', pid: null, supervisorPid: null,
     startedAt: new Date().toISOString(), exitedAt: null, exitCode: null, how: null,
     ports: spec.devices.net?.ports ?? [],
-    accel, machine: spec.machine.type,
+    accel: spec.kind === 'qemu' ? accel : 'none', machine: machineName(spec),
     bootMs: null, readyMs: null, exitMs: null,
     logPath: join(dir, 'console.log'), stderrTail: null,
     spec, ready: image.run.ready, readyHttp: o.readyHttp,

@@ -1,5 +1,5 @@
 import type { Devices } from '../targets/devices.js';
-import type { Accel, BootSpec, QemuMachine } from './boot-spec.js';
+import type { Accel, BootSpec, QemuBootSpec, QemuMachine } from './boot-spec.js';
 
 /** QEMU option values escape a comma by doubling it; paths are the only values that can hold one. */
 const optPath = (p: string) => p.replace(/,/g, ',,');
@@ -34,7 +34,7 @@ export function deviceArgv(devices: Devices, machine: QemuMachine['type']): stri
 }
 
 /** Pure: the complete QEMU argv for a boot spec. No shell ever sees it. */
-export function qemuArgv(spec: BootSpec, accel: Accel): string[] {
+export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
   const m = spec.machine;
   return [
     ...MACHINE[m.type],
@@ -58,7 +58,7 @@ export function interpretExit(spec: BootSpec, status: number | null, signal: str
   if (status === null) return { code: 1, how: `killed by ${signal ?? 'a signal'}` };
   const known = spec.exit.statuses[String(status)];
   if (known) return known;
-  if (spec.exit.debugExitDecodes && spec.machine.debugExit && status % 2 === 1) {
+  if (spec.exit.debugExitDecodes && spec.kind === 'qemu' && spec.machine.debugExit && status % 2 === 1) {
     return { code: (status - 1) / 2, how: `guest exit code ${(status - 1) / 2}` };
   }
   return { code: 1, how: `qemu exited with status ${status}` };

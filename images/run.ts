@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { layout } from '../lib/home.js';
 import { targetFor } from '../targets/registry.js';
 import { resolveAccel, type AccelChoice } from './accel.js';
-import type { BootSpec } from './boot-spec.js';
+import { machineName, type BootSpec } from './boot-spec.js';
 import type { ImageRecord } from './record.js';
 import { devicesForRun, type RunOverrides } from './run-devices.js';
 import { runVm, type Measured } from './vm-process.js';
@@ -58,5 +58,5 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
   });
-  return { ...measured, accel, machine: spec.machine.type, output, image };
+  return { ...measured, accel: spec.kind === 'qemu' ? accel : 'none', machine: machineName(spec), output, image };
 }

@@ -41,8 +41,8 @@ export interface VmOptions {
 const hasSetpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
 export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
-  const argv = qemuArgv(spec, accel);
-  return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', QEMU, ...argv] } : { file: QEMU, args: argv };
+  const [file, argv] = spec.kind === 'qemu' ? [QEMU, qemuArgv(spec, accel)] : [spec.tender, spec.args];
+  return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */

@@ -1,4 +1,4 @@
-import type { BootSpec } from '../../images/boot-spec.js';
+import type { QemuBootSpec } from '../../images/boot-spec.js';
 import type { ImageRecord } from '../../images/record.js';
 import type { Devices } from '../devices.js';
 
@@ -26,9 +26,10 @@ export function unikraftAppend(devices: Devices, args: string[]): string {
  * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here); anything with a virtio
  * device needs PCI, so pc with SeaBIOS (qboot hangs probing virtio-net-pci).
  */
-export function unikraftBoot(image: ImageRecord, devices: Devices, args: string[]): BootSpec {
+export function unikraftBoot(image: ImageRecord, devices: Devices, args: string[]): QemuBootSpec {
   const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
   return {
+    kind: 'qemu',
     kernel: image.path,
     append: unikraftAppend(devices, args),
     memoryMiB: image.run.memoryMiB,

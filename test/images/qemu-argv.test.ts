@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BootSpec } from '../../images/boot-spec.js';
+import type { QemuBootSpec } from '../../images/boot-spec.js';
 import { deviceArgv, interpretExit, qemuArgv } from '../../images/qemu-argv.js';
 import type { Devices } from '../../targets/devices.js';
 
@@ -9,7 +9,8 @@ const twoPorts: Devices = {
   net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }, { host: 8081, guest: 80, protocol: 'tcp' }, { host: 5353, guest: 53, protocol: 'udp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 },
 };
 
-const spec = (over: Partial<BootSpec> = {}): BootSpec => ({
+const spec = (over: Partial<QemuBootSpec> = {}): QemuBootSpec => ({
+  kind: 'qemu',
   kernel: '/img/k',
   append: 'a b',
   memoryMiB: 16,

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BootSpec } from '../../images/boot-spec.js';
+import type { QemuBootSpec } from '../../images/boot-spec.js';
 import { PROBE_EXIT_PORT, probeGuest } from '../../images/guest.js';
 import type { ImageRecord } from '../../images/record.js';
 import { putImage } from '../../images/store.js';
@@ -15,7 +15,8 @@ const hasQemu = (await execa('qemu-system-x86_64', ['--version'], { reject: fals
 if (!hasQemu) console.warn('\n*** SKIPPING QEMU runner integration tests: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86) ***\n');
 
 /** The fixture guest (a 5 KB multiboot kernel unik compiles itself) booted under TCG, console-only. */
-const fixtureSpec = (kernel: string, append: string): BootSpec => ({
+const fixtureSpec = (kernel: string, append: string): QemuBootSpec => ({
+  kind: 'qemu',
   kernel,
   append,
   memoryMiB: 8,
