@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit, qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
+import { which } from '../lib/which.js';
 
 export interface Measured {
   /** ms from just before spawn to the first console byte. */
@@ -38,7 +39,7 @@ export interface VmOptions {
 }
 
 /** setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
-const hasSetpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+const hasSetpriv = which('setpriv') !== null;
 
 export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
   const [file, argv] = spec.kind === 'qemu' ? [QEMU, qemuArgv(spec, accel)] : [spec.tender, spec.args];
