@@ -9,7 +9,6 @@ import { unikVersion } from '../lib/version.js';
 const program = new Command('unik')
   .description('Build apps into real unikernels (Unikraft, MirageOS, OSv), boot them in QEMU, and benchmark them against containers.')
   .version(unikVersion())
-  .showHelpAfterError()
   .exitOverride();
 
 const lazy =

@@ -8,7 +8,7 @@ import type { Manifest, PortMapping, RawManifest } from './manifest.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
 ajv.addKeyword('x-expected');
 const validateSchema = ajv.compile<RawManifest>(schema);
 

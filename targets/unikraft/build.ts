@@ -25,6 +25,8 @@ export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; 
   const common = ['-C', opts.unikraft, `A=${opts.app}`, `L=${opts.libs.join(':')}`, `O=${opts.out}`, `C=${opts.config}`];
   return {
     defconfig: [...common, `UK_DEFCONFIG=${join(opts.app, 'defconfig')}`, 'defconfig'],
+    // Without this the first build rewrites the config it just copied, and the next build recompiles everything.
+    syncconfig: [...common, 'syncconfig'],
     build: [...common, `-j${opts.jobs}`, `WGET=${opts.fetchShim}`],
   };
 }
@@ -56,7 +58,10 @@ export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Pro
     jobs: Math.max(1, cpus().length),
     fetchShim,
   });
-  if (configChanged) await ctx.run.step('configure (make defconfig)', 'make', argv.defconfig);
+  if (configChanged) {
+    await ctx.run.step('configure (make defconfig)', 'make', argv.defconfig);
+    await ctx.run.step('resolve configuration (make syncconfig)', 'make', argv.syncconfig);
+  }
   await ctx.run.step('compile and link (make)', 'make', argv.build, { env: { UNIK_SOURCES_LOCK: sourcesLock } });
 
   const kernelPath = join(dirs.out, kernelFileName(ctx.manifest.name));

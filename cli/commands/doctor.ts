@@ -1,0 +1,22 @@
+import { layout } from '../../lib/home.js';
+import { hostChecks } from '../../targets/host-checks.js';
+import { printJson, type OutputOptions } from '../output.js';
+
+const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
+
+export async function doctorCommand(flags: OutputOptions): Promise<void> {
+  const l = layout();
+  const checks = await hostChecks(l);
+  const failed = checks.some((c) => c.status === 'fail');
+  if (flags.json) {
+    printJson({ home: l.home, ok: !failed, checks });
+  } else {
+    process.stdout.write(`unik home: ${l.home}\n`);
+    for (const c of checks) {
+      process.stdout.write(`${MARK[c.status]}  ${c.name.padEnd(20)} ${c.detail}\n`);
+      if (c.fix) process.stdout.write(`      ${''.padEnd(20)} fix: ${c.fix}\n`);
+    }
+  }
+  // A failed check is a broken environment, not bad input.
+  if (failed) process.exitCode = 1;
+}
