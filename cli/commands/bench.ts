@@ -8,11 +8,16 @@ import { endProgress, printJson, progressSink } from '../output.js';
 
 export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
   const choices = parseBenchFlags(flags);
-  // Ctrl-C stops the current run and lets the bench remove its containers, images and daemon before exiting.
+  // Ctrl-C stops the current run and lets the bench remove its containers, images and daemon before exiting;
+  // a second Ctrl-C quits at once. `on`, not `once`: execa's exit hook re-raises a signal nobody else handles.
   const abort = new AbortController();
-  const onSignal = (): void => abort.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nunik: interrupted; removing what the bench created (Ctrl-C again to quit at once)\n');
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let result;
   try {
     result = await runBench({ dir, ...choices, progress: progressSink(flags), signal: abort.signal });

@@ -87,7 +87,7 @@ export function benchText(r: BenchResult): string {
     humanBytes(x.imageBytes),
   ]);
   const body = table(
-    ['RUNTIME', 'FIRST OUTPUT', 'p95', 'min–max', 'EXIT', 'p95', 'min–max', 'VS UNIKERNEL (first / exit)', 'IMAGE'],
+    ['RUNTIME', 'FIRST OUTPUT median', 'p95', 'min–max', 'EXIT median', 'p95', 'min–max', 'VS UNIKERNEL first / exit', 'IMAGE'],
     rows,
   );
   const lines: string[] = ['', footprintLine(r)];

@@ -93,17 +93,16 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
       ];
     },
     async cleanup() {
-      try {
-        if (env) {
-          // Only what this bench created: its containers carry the tag, and one image.
-          const ids = (await docker('docker ps', ['ps', '--all', '--quiet', '--filter', `name=^${ctx.tag}-`])).split('\n').filter(Boolean);
-          if (ids.length) await docker('docker rm', ['rm', '--force', ...ids]);
-          const images = await docker('docker images', ['images', '--quiet', image]);
-          if (images.trim()) await docker('docker rmi', ['rmi', '--force', image]);
-        }
-      } finally {
-        if (daemon) await daemon.stop();
+      if (daemon) {
+        // The private daemon's data root holds only this bench's image and containers: stopping it and
+        // deleting the directory removes them all, even when the daemon already went down on Ctrl-C.
+        await daemon.stop();
         await rm(privateDir, { recursive: true, force: true });
+      } else if (env) {
+        // The host's daemon: only what this bench created (its containers carry the tag, and one image).
+        const ids = (await docker('docker ps', ['ps', '--all', '--quiet', '--filter', `name=^${ctx.tag}-`])).split('\n').filter(Boolean);
+        if (ids.length) await docker('docker rm', ['rm', '--force', ...ids]);
+        if ((await docker('docker images', ['images', '--quiet', image])).trim()) await docker('docker rmi', ['rmi', '--force', image]);
       }
     },
   };
