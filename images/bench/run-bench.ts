@@ -3,41 +3,18 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failure, UnikError } from '../../lib/errors.js';
 import { layout } from '../../lib/home.js';
-import { which } from '../../lib/which.js';
 import { loadManifest } from '../../targets/manifest-load.js';
-import type { ProgressSink } from '../../targets/toolchain.js';
 import { buildImage } from '../build.js';
-import { diagnose } from '../containers/diagnose.js';
-import { hostFacts } from '../containers/host.js';
+import { failureReason } from '../containers/diagnose.js';
 import type { ContainerRuntimeName, Runtime } from '../containers/runtime.js';
-import { CONTAINER_RUNTIMES, containerRuntime } from '../containers/runtimes.js';
-import { buildTwin, twinSources, type Twin } from '../containers/twin.js';
+import { CONTAINER_RUNTIMES } from '../containers/runtimes.js';
+import { containerContenders } from './containers.js';
 import { schedule } from './schedule.js';
 import { medianRatio, summarize } from './stats.js';
-import type { BenchResult, Contender, Footprint, RuntimeName, RuntimeResult, Sample, Skipped } from './types.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Sample, Skipped } from './types.js';
 import { unikernelContender } from './unikernel.js';
 
-export interface BenchOptions {
-  dir: string;
-  runs: number;
-  warmup: number;
-  /** The runtimes the user named, in order; null = every one found. */
-  runtimes: RuntimeName[] | null;
-  progress?: ProgressSink;
-  /** Aborted on Ctrl-C: the current run is killed, then everything is cleaned up. */
-  signal?: AbortSignal;
-}
-
 const UNIKERNEL_TIMEOUT_MS = 30_000;
-/** A first podman or docker run can take seconds on a cold cache. */
-const CONTAINER_TIMEOUT_MS = 60_000;
-
-/** One line for the skipped list: the error, then the known cause or else the last line of its output. */
-const reasonOf = (e: unknown): string => {
-  const detail = e instanceof UnikError ? (e.detail ?? '') : '';
-  const why = diagnose(detail) ?? detail.trim().split('\n').at(-1);
-  return why ? `${(e as Error).message}: ${why}` : (e as Error).message;
-};
 
 /**
  * `unik bench`: build the unikernel and its container twin, time both under every runtime that works here,
@@ -54,57 +31,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   await mkdir(dir, { recursive: true });
 
   const skipped: Skipped[] = [];
-  const contenders: Contender[] = [];
   const started: Runtime[] = [];
-  let twin: Twin | null = null;
   let result: BenchResult | undefined;
   let error: unknown = null;
   let cleanupErrors: string[] = [];
   try {
+    const contenders: Contender[] = [];
     if (wanted.includes('unikernel')) contenders.push(await unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
-
-    const host = await hostFacts();
-    const runtimes: Runtime[] = [];
-    for (const name of wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel')) {
-      opts.progress?.(`checking ${name}`);
-      const rt = containerRuntime(name, {
-        dir,
-        tag,
-        host,
-        requested: opts.runtimes?.includes(name) ?? false,
-        timeoutMs: CONTAINER_TIMEOUT_MS,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      const probe = await rt.probe();
-      if (probe.ok) runtimes.push(rt);
-      else skipped.push({ runtime: name, reason: probe.reason });
-    }
-
-    if (runtimes.length) {
-      const gcc = await which('gcc');
-      const noTwin = !twinSources(manifest)
-        ? `${manifest.name} has no C sources, and the container twin is compiled from them`
-        : !gcc
-          ? 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)'
-          : null;
-      if (noTwin) {
-        skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
-      } else {
-        opts.progress?.('building the container twin');
-        twin = await buildTwin({ gcc: gcc!, manifest, cmdline: image.run.cmdline, dir: join(dir, 'twin') });
-        for (const rt of runtimes) {
-          opts.progress?.(`preparing ${rt.name}`);
-          started.push(rt);
-          try {
-            const imageBytes = await rt.prepare(twin);
-            contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce() });
-          } catch (e) {
-            skipped.push({ runtime: rt.name, reason: `setting up failed: ${reasonOf(e)}` });
-          }
-        }
-      }
-    }
-
+    const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
+    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, contenders, skipped, started });
     const samples = await measure(contenders, opts, skipped);
     result = summarizeBench(image.name, opts, contenders, samples, skipped, {
       unikernel: { imageBytes: image.sizeBytes, drivers: image.drivers, libraries: image.libraries },
@@ -143,7 +78,7 @@ async function measure(contenders: Contender[], opts: BenchOptions, skipped: Ski
       if (opts.signal?.aborted) throw failure('bench interrupted; everything it created has been removed');
       if (c.kind === 'unikernel') throw e;
       dropped.add(c);
-      skipped.push({ runtime: c.name, reason: `failed in ${what}: ${reasonOf(e)}` });
+      skipped.push({ runtime: c.name, reason: `failed in ${what}: ${failureReason(e)}` });
     }
   }
   for (const c of dropped) samples.delete(c);
@@ -196,7 +131,7 @@ async function cleanupAll(runtimes: Runtime[]): Promise<string[]> {
     try {
       await rt.cleanup();
     } catch (e) {
-      errors.push(`${rt.name}: ${reasonOf(e)}`);
+      errors.push(`${rt.name}: ${failureReason(e)}`);
     }
   }
   return errors;

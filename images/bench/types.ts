@@ -1,4 +1,6 @@
-/** The shapes a bench passes around: one timed run, a thing that can be run, and the end result. */
+import type { ProgressSink } from '../../targets/toolchain.js';
+
+/* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 
 export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
@@ -63,4 +65,15 @@ export interface BenchResult {
   notes: string[];
   /** What could not be removed afterwards (normally empty); the CLI exits 1 after the report when not. */
   cleanupErrors: string[];
+}
+
+export interface BenchOptions {
+  dir: string;
+  runs: number;
+  warmup: number;
+  /** The runtimes the user named, in order; null = every one found. */
+  runtimes: RuntimeName[] | null;
+  progress?: ProgressSink;
+  /** Aborted on Ctrl-C: the current run is killed, then everything is cleaned up. */
+  signal?: AbortSignal;
 }

@@ -1,3 +1,5 @@
+import { UnikError } from '../../lib/errors.js';
+
 /** Known runtime failures on hosts like this one, and what they mean in plain words. */
 const KNOWN: { pattern: RegExp; meaning: string }[] = [
   {
@@ -14,4 +16,11 @@ const KNOWN: { pattern: RegExp; meaning: string }[] = [
 /** Pure: a plain-words reading of a runtime's error output, or null when it is not a known problem. */
 export function diagnose(output: string): string | null {
   return KNOWN.find((k) => k.pattern.test(output))?.meaning ?? null;
+}
+
+/** One line for a skipped runtime: the error, then the known cause or else the last line of its output. */
+export function failureReason(e: unknown): string {
+  const detail = e instanceof UnikError ? (e.detail ?? '') : '';
+  const why = diagnose(detail) ?? detail.trim().split('\n').at(-1);
+  return why ? `${(e as Error).message}: ${why}` : (e as Error).message;
 }
