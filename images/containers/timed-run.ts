@@ -50,5 +50,7 @@ export async function timedRun(label: string, file: string, args: string[], opts
     throw failure(`${label} failed (${why})`, outputTail(stderr));
   }
   if (firstOutputMs === null) throw failure(`${label} printed nothing on stdout`, outputTail(stderr));
-  return { firstOutputMs, exitMs: exitMs ?? performance.now() - t0, output: Buffer.concat(out).toString('utf8') };
+  // The output was written before the exit, but node may dispatch the 'exit' event before the last pipe read.
+  const exited = Math.max(exitMs ?? performance.now() - t0, firstOutputMs);
+  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8') };
 }
