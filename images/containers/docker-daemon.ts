@@ -1,20 +1,18 @@
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { outputTail } from './exec.js';
+import { cgroupDirs, watchResidue } from './residue.js';
 
 /** Unix socket paths longer than this do not fit in sockaddr_un. */
 const SOCKET_PATH_MAX = 107;
 /** containerd puts its sockets under the exec root; this is the longest of them. */
 const CONTAINERD_SOCKET = '/containerd/containerd.sock.ttrpc';
-/**
- * Directories dockerd and containerd create wherever their roots are. unik removes the ones that did not
- * exist before it started the daemon (they are empty by then); deepest first.
- */
+/** Directories dockerd and containerd create wherever their roots are. */
 const HARDCODED_RUN_DIRS = ['/run/docker/plugins', '/run/docker', '/run/containerd/s', '/run/containerd'];
 
 export interface PrivateDockerdPaths {
@@ -78,6 +76,7 @@ export interface PrivateDockerd {
 export async function startPrivateDockerd(
   dockerd: string,
   dir: string,
+  cgroupMounts: string[],
   ready: (host: string) => Promise<boolean>,
   timeoutMs = 30_000,
 ): Promise<PrivateDockerd> {
@@ -89,7 +88,8 @@ export async function startPrivateDockerd(
   }
   await mkdir(dir, { recursive: true });
   await writeJsonAtomic(p.config, dockerdConfig(p));
-  const preexisting = new Set(HARDCODED_RUN_DIRS.filter((d) => existsSync(d)));
+  // Its containers' cgroups go under a "docker" parent in every hierarchy.
+  const residue = watchResidue([...HARDCODED_RUN_DIRS, ...cgroupDirs(cgroupMounts, ['docker'])]);
   // Reaped with unik (cleanup); SIGTERM first so it can unmount its layers, SIGKILL if it hangs. It logs to stderr.
   const daemon: ResultPromise = execa(dockerd, dockerdArgv(p), {
     stdin: 'ignore',
@@ -105,7 +105,7 @@ export async function startPrivateDockerd(
   const stop = async (): Promise<void> => {
     daemon.kill('SIGTERM');
     await daemon;
-    for (const d of HARDCODED_RUN_DIRS) if (!preexisting.has(d)) await rmdir(d).catch(() => undefined);
+    await residue.sweep();
   };
 
   const deadline = performance.now() + timeoutMs;

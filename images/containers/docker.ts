@@ -69,7 +69,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
     },
     async prepare(twin) {
       if (!env) {
-        daemon = await startPrivateDockerd(dockerd!, privateDir, async (host) => (await daemonApiVersion(client, host)) !== null);
+        daemon = await startPrivateDockerd(dockerd!, privateDir, ctx.host.cgroupMounts, async (host) => (await daemonApiVersion(client, host)) !== null);
         env = { DOCKER_HOST: daemon.host, DOCKER_API_VERSION: (await daemonApiVersion(client, daemon.host))! };
       }
       await docker('docker import', ['import', twin.tarball, image]);

@@ -9,6 +9,17 @@ export interface HostFacts {
   hardNproc: number | null;
   pidMax: number | null;
   isRoot: boolean;
+  /** Where each cgroup hierarchy (v1 controller or cgroup2) is mounted. */
+  cgroupMounts: string[];
+}
+
+/** Pure: the mount points of cgroup and cgroup2 filesystems in /proc/self/mounts text. */
+export function cgroupMountPoints(mountsText: string): string[] {
+  return mountsText
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => f[2] === 'cgroup' || f[2] === 'cgroup2')
+    .map((f) => f[1]!);
 }
 
 /** Pure: a hard limit out of /proc/self/limits ("Max open files  20000  20000  files"). */
@@ -34,5 +45,6 @@ export async function hostFacts(): Promise<HostFacts> {
     hardNproc: hardLimit(limits ?? '', 'Max processes'),
     pidMax: pidMax && /^\d+/.test(pidMax) ? parseInt(pidMax, 10) : null,
     isRoot: process.getuid?.() === 0,
+    cgroupMounts: cgroupMountPoints(mounts ?? ''),
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { which } from '../../lib/which.js';
 import { runStep } from './exec.js';
 import type { HostFacts } from './host.js';
+import { cgroupDirs, watchResidue, type Residue } from './residue.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { timedRun } from './timed-run.js';
 
@@ -24,6 +25,20 @@ export function podmanUlimits(host: Pick<HostFacts, 'hardNofile' | 'hardNproc' |
   if (nproc < PODMAN_DEFAULT_RLIMIT) flags.push('--ulimit', `nproc=${nproc}:${nproc}`);
   return flags;
 }
+
+/**
+ * Host paths podman 4.3 writes whatever its --root/--runroot/--tmpdir: runc's state (podman does not pass
+ * runc a --root on every call, so it cannot be moved), the network config dir, and the blob-info cache
+ * `podman import` writes for root. Deepest first is sorted out by the residue sweep.
+ */
+const PODMAN_HOST_PATHS = [
+  '/run/runc',
+  '/run/containers/networks',
+  '/run/containers',
+  '/var/lib/containers/cache/blob-info-cache-v1.boltdb',
+  '/var/lib/containers/cache',
+  '/var/lib/containers',
+];
 
 /** podman refuses a --runroot longer than this ("the specified runroot is longer than 50 characters"). */
 const RUNROOT_MAX = 50;
@@ -82,6 +97,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
   let bin = '';
   let global: string[] = [];
   let argv: string[] = [];
+  let residue: Residue | null = null;
   let n = 0;
   const podman = (title: string, args: string[]) => runStep(title, bin, [...global, ...args]);
 
@@ -103,6 +119,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       return { ok: true };
     },
     async prepare(twin) {
+      residue = watchResidue([...cgroupDirs(ctx.host.cgroupMounts, ['libpod_parent/conmon', 'libpod_parent']), ...PODMAN_HOST_PATHS]);
       await mkdir(dir, { recursive: true });
       await podman('podman import', ['import', twin.tarball, image]);
       argv = twin.argv;
@@ -128,6 +145,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       } finally {
         await rm(dir, { recursive: true, force: true });
         await rm(dirs.runroot, { recursive: true, force: true });
+        await residue?.sweep();
       }
     },
   };

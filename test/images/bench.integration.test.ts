@@ -46,10 +46,17 @@ async function hostListing(file: string | null | undefined, args: string[]): Pro
   const res = await execa(file, args, { reject: false, stdin: 'ignore' });
   return res.stdout.split('\n').filter(Boolean).sort();
 }
+/** Directories runtimes create outside unik's tree (state roots, parent cgroups): the bench must not leave new ones. */
+const RESIDUE = ['/run/docker', '/run/containerd', '/run/runc', '/run/crun', '/run/libpod', '/run/containers', '/var/lib/containers', ...['docker', 'libpod_parent'].flatMap((c) => [
+  `/sys/fs/cgroup/memory/${c}`,
+  `/sys/fs/cgroup/pids/${c}`,
+  `/sys/fs/cgroup/unified/${c}`,
+])];
 const hostState = async () => ({
   runc: await hostListing(found.runc, ['list', '-q']),
-  podman: await hostListing(found.podman, ['ps', '--all', '--quiet']),
-  runDirs: ['/run/docker', '/run/containerd'].filter((d) => existsSync(d)),
+  // Listing the default podman store would create it; an absent store holds no containers.
+  podman: existsSync('/var/lib/containers/storage') ? await hostListing(found.podman, ['ps', '--all', '--quiet']) : [],
+  residue: RESIDUE.filter((d) => existsSync(d)),
 });
 
 describe('unik bench: flags', () => {
