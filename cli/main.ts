@@ -56,6 +56,54 @@ program
   .option('--json', 'print JSON')
   .action(lazy('./commands/images.js', 'rmiCommand'));
 
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+program
+  .command('run')
+  .description('boot an image (or build DIR first) in QEMU and measure its start')
+  .argument('[dir-or-image]', 'app directory or image id/name', '.')
+  .argument('[args...]', 'app arguments (after --)')
+  .option('--accel <accel>', 'auto | kvm | tcg (auto probes KVM once and falls back to TCG)', 'auto')
+  .option('--memory <size>', 'guest memory, e.g. 64M')
+  .option('-p, --publish <host:guest>', 'publish a guest port on 127.0.0.1 (repeatable)', collect, [])
+  .option('-v, --volume <dir:/path>', 'share a host directory over 9p (repeatable)', collect, [])
+  .option('--disk <file>', 'attach FILE as the image\'s block device')
+  .option('--timeout <duration>', 'stop the guest after e.g. 10s')
+  .option('-d, --detach', 'run in the background; see unik ps/logs/stop/rm')
+  .option('--name <name>', 'instance name for --detach (unique)')
+  .option('--ready-http <url>', 'ready = first 2xx from URL')
+  .option('--json', 'print the measurements as JSON')
+  .action(lazy('./commands/run.js', 'runCommand'));
+
+program
+  .command('ps')
+  .description('list background instances (running and exited)')
+  .option('--json', 'print a JSON array')
+  .action(lazy('./commands/instances.js', 'psCommand'));
+
+program
+  .command('logs')
+  .description('print an instance\'s console')
+  .argument('<instance>', 'instance id or name')
+  .option('-f, --follow', 'keep printing until it exits')
+  .option('--json', 'accepted for symmetry; logs are raw console text')
+  .action(lazy('./commands/instances.js', 'logsCommand'));
+
+program
+  .command('stop')
+  .description('stop a background instance')
+  .argument('<instance>', 'instance id or name')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/instances.js', 'stopCommand'));
+
+program
+  .command('rm')
+  .description('remove an exited instance and its console log')
+  .argument('<instance>', 'instance id or name')
+  .option('-f, --force', 'stop it first if it runs')
+  .option('--json', 'print JSON')
+  .action(lazy('./commands/instances.js', 'rmCommand'));
+
 const sources = program.command('sources').description('framework sources unik builds from');
 sources
   .command('list', { isDefault: true })

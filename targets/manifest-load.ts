@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
 import schema from './manifest.schema.json' with { type: 'json' };
 import type { Manifest, PortMapping, RawManifest } from './manifest.js';
+import { duplicateHostPort, parsePort } from './ports.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
 
@@ -101,15 +102,11 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string, where:
 
   const d = raw.devices ?? {};
   const ports: PortMapping[] = (d.net?.ports ?? []).map((p, i) => {
-    const m = /^(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(p)!;
-    const host = Number(m[1]);
-    const guest = Number(m[2]);
-    if (host < 1 || host > 65535 || guest < 1 || guest > 65535) {
-      throw fail(`devices.net.ports[${i}]`, '"HOST:GUEST" with ports 1-65535', JSON.stringify(p));
-    }
-    return { host, guest, protocol: (m[3] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+    const parsed = parsePort(p);
+    if (!parsed) throw fail(`devices.net.ports[${i}]`, '"HOST:GUEST" with ports 1-65535', JSON.stringify(p));
+    return parsed;
   });
-  const hostDup = ports.findIndex((p, i) => ports.findIndex((q) => q.host === p.host && q.protocol === p.protocol) !== i);
+  const hostDup = duplicateHostPort(ports);
   if (hostDup >= 0) {
     throw fail(`devices.net.ports[${hostDup}]`, 'each host port published once', JSON.stringify(d.net!.ports![hostDup]));
   }

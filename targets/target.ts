@@ -1,3 +1,5 @@
+import type { BootSpec } from '../images/boot-spec.js';
+import type { ImageRecord } from '../images/record.js';
 import type { Devices } from './devices.js';
 import type { Manifest, Platform, TargetName } from './manifest.js';
 import type { ResolvedSource, SourceName } from './sources.js';
@@ -55,4 +57,6 @@ export interface Target {
   drivers(devices: Devices, platform: Platform): DriverSet;
   render(manifest: Manifest, drivers: DriverSet): GeneratedFile[];
   build(ctx: BuildContext): Promise<BuiltKernel>;
+  /** Pure: what the runner must start for this image with these devices and app arguments. */
+  boot(image: ImageRecord, devices: Devices, args: string[]): BootSpec;
 }

@@ -20,6 +20,8 @@ const CONSOLE: Kconfig = {
   OPTIMIZE_SIZE: 'y',
   OPTIMIZE_DEADELIM: 'y',
   LIBUKDEBUG_ENABLE_ASSERT: 'n',
+  // The console shows the app's output only (and bench compares it with the container twin's).
+  LIBUKBOOT_BANNER_NONE: 'y',
 };
 
 /** PCI transport, shared by every virtio device on QEMU's pc machine. */

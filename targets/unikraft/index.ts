@@ -1,5 +1,6 @@
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
+import { unikraftBoot } from './boot.js';
 import { buildUnikraft } from './build.js';
 import { unikraftDrivers } from './drivers.js';
 import { renderUnikraft } from './render.js';
@@ -13,4 +14,5 @@ export const unikraft: Target = {
   drivers: (devices) => unikraftDrivers(devices),
   render: renderUnikraft,
   build: (ctx) => buildUnikraft(ctx, layout().sourcesLock),
+  boot: unikraftBoot,
 };

@@ -1,0 +1,74 @@
+import { usageError } from '../../lib/errors.js';
+import type { AccelChoice } from '../../images/accel.js';
+import { runImage, type RunResult } from '../../images/run.js';
+import { parseDuration, parseMemory } from '../duration.js';
+import { endProgress, printJson, progressSink } from '../output.js';
+import { imageFromArg } from '../resolve-image.js';
+
+export interface RunFlags {
+  accel: string;
+  memory?: string;
+  publish: string[];
+  volume: string[];
+  disk?: string;
+  timeout?: string;
+  detach?: boolean;
+  name?: string;
+  readyHttp?: string;
+  json?: boolean;
+}
+
+export function checkAccel(s: string): AccelChoice {
+  if (s !== 'auto' && s !== 'kvm' && s !== 'tcg') throw usageError(`--accel: expected auto, kvm or tcg, found ${JSON.stringify(s)}`);
+  return s;
+}
+
+/** One stderr line a person reads; the same numbers go to --json. */
+export function summaryLine(r: Pick<RunResult, 'bootMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how'>): string {
+  const ms = (n: number | null) => (n === null ? '–' : `${Math.round(n)} ms`);
+  return `booted in ${ms(r.bootMs)} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
+}
+
+export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {
+  const accel = checkAccel(flags.accel);
+  const memoryMiB = flags.memory ? parseMemory('--memory', flags.memory) : undefined;
+  const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
+  let image;
+  try {
+    image = await imageFromArg(target, progressSink(flags));
+  } finally {
+    endProgress(flags);
+  }
+  const overrides = { ports: flags.publish, volumes: flags.volume, ...(flags.disk ? { disk: flags.disk } : {}) };
+  const appArgs = args.length ? args : undefined;
+
+  if (flags.detach) {
+    const { startDetached } = await import('../../images/instances.js');
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name });
+    if (flags.json) return printJson(inst);
+    process.stdout.write(`${inst.name}\n`);
+    process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +
+      `${inst.readyMs !== null ? ` · ready in ${Math.round(inst.readyMs)} ms` : ''}` +
+      `${inst.ports.length ? ` · ports ${inst.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(', ')}` : ''}\n`);
+    return;
+  }
+
+  const res = await runImage(image, {
+    accel,
+    ...(memoryMiB ? { memoryMiB } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    // With --json, stdout carries only the JSON object; the console goes to stderr.
+    console: flags.json ? process.stderr : process.stdout,
+    readyHttp: flags.readyHttp ?? null,
+    overrides,
+    ...(appArgs ? { args: appArgs } : {}),
+    onAccelNote: (n) => process.stderr.write(`unik: ${n}\n`),
+  });
+  if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);
+  process.stderr.write(`${summaryLine(res)}\n`);
+  if (flags.json) {
+    const { output: _output, stderrTail: _tail, ...rest } = res;
+    printJson({ ...rest, image: { id: image.id, name: image.name, target: image.target, platform: image.platform, path: image.path } });
+  }
+  process.exitCode = res.exitCode;
+}

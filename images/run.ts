@@ -1,0 +1,60 @@
+import type { Writable } from 'node:stream';
+import { layout } from '../lib/home.js';
+import { targetFor } from '../targets/registry.js';
+import { resolveAccel, type AccelChoice } from './accel.js';
+import type { BootSpec } from './boot-spec.js';
+import type { ImageRecord } from './record.js';
+import { devicesForRun, type RunOverrides } from './run-devices.js';
+import { runVm, type Measured } from './vm-process.js';
+
+export interface RunOptions {
+  accel?: AccelChoice;
+  memoryMiB?: number;
+  timeoutMs?: number;
+  /** Where the guest console goes; default: collected only (see RunResult.output). */
+  console?: Writable;
+  readyHttp?: string | null;
+  overrides?: RunOverrides;
+  /** App arguments; default: the manifest's cmdline. */
+  args?: string[];
+  onAccelNote?: (note: string) => void;
+  onStart?: (pid: number) => void;
+  onReady?: (ms: number) => void;
+}
+
+export interface RunResult extends Measured {
+  accel: string;
+  machine: string;
+  /** The console output (bounded to the last 1 MiB). */
+  output: string;
+  image: ImageRecord;
+}
+
+/** Decide everything about one boot, without starting it: devices, kernel command line, machine. */
+export async function bootSpecFor(image: ImageRecord, o: Pick<RunOptions, 'overrides' | 'args' | 'memoryMiB'>): Promise<BootSpec> {
+  const devices = devicesForRun(image, o.overrides ?? {});
+  const target = await targetFor(image.target);
+  const spec = target.boot(image, devices, o.args ?? image.run.cmdline);
+  return o.memoryMiB ? { ...spec, memoryMiB: o.memoryMiB } : spec;
+}
+
+/** Boot an image once, in the foreground, and measure it. */
+export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
+  const spec = await bootSpecFor(image, opts);
+  const { accel, note } = await resolveAccel(layout(), opts.accel ?? 'auto');
+  if (note) opts.onAccelNote?.(note);
+  let output = '';
+  const measured = await runVm(spec, {
+    accel,
+    onOutput: (c) => {
+      output = (output + c.toString('utf8')).slice(-1024 * 1024);
+      opts.console?.write(c);
+    },
+    ready: image.run.ready ? new RegExp(image.run.ready) : null,
+    readyHttp: opts.readyHttp ?? null,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.onStart ? { onStart: opts.onStart } : {}),
+    ...(opts.onReady ? { onReady: opts.onReady } : {}),
+  });
+  return { ...measured, accel, machine: spec.machine.type, output, image };
+}

@@ -1,0 +1,149 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
+import type { Accel, BootSpec } from './boot-spec.js';
+import { interpretExit, qemuArgv } from './qemu-argv.js';
+import { QEMU } from './qemu-binary.js';
+
+export interface Measured {
+  /** ms from just before spawn to the first console byte. */
+  bootMs: number | null;
+  /** ms to the ready marker (manifest regex or first 2xx of --ready-http); null without a marker. */
+  readyMs: number | null;
+  /** ms to the VMM's exit. */
+  exitMs: number;
+  exitCode: number;
+  how: string;
+  timedOut: boolean;
+  interrupted: string | null;
+  pid: number;
+  /** The last lines QEMU printed on stderr (its own errors). */
+  stderrTail: string;
+}
+
+export interface VmOptions {
+  accel: Accel;
+  /** Every console chunk, as it arrives. */
+  onOutput: (chunk: Buffer) => void;
+  timeoutMs?: number;
+  ready?: RegExp | null;
+  readyHttp?: string | null;
+  /** Called once the VMM runs, with its pid (detach records it). */
+  onStart?: (pid: number) => void;
+  /** Called at the first console byte. */
+  onBoot?: (ms: number) => void;
+  /** Called when the ready marker is seen. */
+  onReady?: (ms: number) => void;
+}
+
+/** setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
+const hasSetpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+
+export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
+  const argv = qemuArgv(spec, accel);
+  return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', QEMU, ...argv] } : { file: QEMU, args: argv };
+}
+
+/** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
+export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
+  const { file, args } = vmCommand(spec, opts.accel);
+  return new Promise((resolve, reject) => {
+    let bootMs: number | null = null;
+    let readyMs: number | null = null;
+    let seen = '';
+    let stderr = '';
+    let timedOut = false;
+    let interrupted: string | null = null;
+    const t0 = performance.now();
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const since = () => Math.round((performance.now() - t0) * 10) / 10;
+
+    const markReady = () => {
+      if (readyMs !== null) return;
+      readyMs = since();
+      opts.onReady?.(readyMs);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (bootMs === null) {
+        bootMs = since();
+        opts.onBoot?.(bootMs);
+      }
+      opts.onOutput(chunk);
+      if (opts.ready && readyMs === null) {
+        // Keep a bounded tail so a long-running guest does not grow this forever.
+        seen = (seen + chunk.toString('utf8')).slice(-64 * 1024);
+        if (opts.ready.test(seen)) markReady();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-8 * 1024);
+    });
+
+    const kill = () => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+    };
+    const onSignal = (sig: NodeJS.Signals) => {
+      interrupted = sig;
+      kill();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, opts.timeoutMs)
+      : null;
+    const poller = opts.readyHttp ? pollHttp(opts.readyHttp, markReady) : null;
+
+    child.on('spawn', () => opts.onStart?.(child.pid!));
+    child.on('error', (e) => {
+      cleanup();
+      reject(e);
+    });
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      poller?.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+    };
+    child.on('close', (status, signal) => {
+      const exitMs = since();
+      cleanup();
+      const meaning = interpretExit(spec, status, signal);
+      resolve({
+        bootMs,
+        readyMs,
+        exitMs,
+        exitCode: timedOut || interrupted ? 1 : meaning.code,
+        how: timedOut ? `timed out after ${opts.timeoutMs! / 1000} s` : interrupted ? `stopped by ${interrupted}` : meaning.how,
+        timedOut,
+        interrupted,
+        pid: child.pid ?? -1,
+        stderrTail: stderr.trim().split('\n').slice(-5).join('\n'),
+      });
+    });
+  });
+}
+
+/** Poll an HTTP URL until the first 2xx; each attempt is short so a booting guest is seen promptly. */
+function pollHttp(url: string, onOk: () => void): { stop: () => void } {
+  let stopped = false;
+  const attempt = () => {
+    if (stopped) return;
+    const req = request(url, { timeout: 250, agent: false }, (res) => {
+      res.resume();
+      if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) {
+        stopped = true;
+        onOk();
+      } else setTimeout(attempt, 10);
+    });
+    req.on('error', () => setTimeout(attempt, 10));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  };
+  attempt();
+  return { stop: () => (stopped = true) };
+}

@@ -1,0 +1,47 @@
+import type { BootSpec } from '../../images/boot-spec.js';
+import type { ImageRecord } from '../../images/record.js';
+import type { Devices } from '../devices.js';
+
+/** Unikraft's x86 shutdown writes 41 (halt) or 42 (crash) to QEMU's default isa-debug-exit port. */
+const DEBUG_EXIT = { iobase: 0x501, iosize: 2 };
+
+/**
+ * Kernel parameters, then "--", then app arguments (quoted where they hold spaces: ukargparse splits on them).
+ * Only kernels with libuklibparam (net or share) parse parameters; for the others the whole line is argv,
+ * so no "--" is added.
+ */
+export function unikraftAppend(devices: Devices, args: string[]): string {
+  const params: string[] = [];
+  if (devices.net) params.push(`netdev.ip=${devices.net.guestIp}/${devices.net.prefix}:${devices.net.gateway}`);
+  if (devices.share.length) {
+    const entries = [`"none:/:ramfs"`, ...devices.share.map((s) => `"${s.tag}:${s.dest}:9pfs:::mkmp"`)];
+    params.push(`vfs.fstab=[ ${entries.join(' ')} ]`);
+  }
+  const app = args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a));
+  const parsesParams = !!devices.net || devices.share.length > 0;
+  return (parsesParams ? [...params, '--', ...app] : app).join(' ');
+}
+
+/**
+ * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here); anything with a virtio
+ * device needs PCI, so pc with SeaBIOS (qboot hangs probing virtio-net-pci).
+ */
+export function unikraftBoot(image: ImageRecord, devices: Devices, args: string[]): BootSpec {
+  const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
+  return {
+    kernel: image.path,
+    append: unikraftAppend(devices, args),
+    memoryMiB: image.run.memoryMiB,
+    machine: { type: needsPci ? 'pc' : 'microvm', debugExit: DEBUG_EXIT },
+    devices,
+    disks: [],
+    exit: {
+      statuses: {
+        '0': { code: 0, how: 'powered off' },
+        '83': { code: 0, how: 'halted' },
+        '85': { code: 1, how: 'crashed (Unikraft panic)' },
+      },
+      debugExitDecodes: false,
+    },
+  };
+}
