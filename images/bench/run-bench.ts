@@ -37,7 +37,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   let cleanupErrors: string[] = [];
   try {
     const contenders: Contender[] = [];
-    if (wanted.includes('unikernel')) contenders.push(await unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
+    if (wanted.includes('unikernel')) contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
     const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, contenders, skipped, started });
     const samples = await measure(contenders, opts, skipped);

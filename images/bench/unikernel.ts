@@ -1,47 +1,26 @@
 import { failure } from '../../lib/errors.js';
 import type { ImageRecord } from '../record.js';
+import { runImage } from '../run.js';
 import type { Contender } from './types.js';
 
-/** The contract of `images/run.ts` (`unik run`), which the bench drives for the unikernel side. */
-export interface RunResult {
-  accel: string;
-  machine: string;
-  /** First console byte. */
-  bootMs: number | null;
-  readyMs: number | null;
-  exitMs: number;
-  exitCode: number;
-  output: string;
-  image: ImageRecord;
-}
-export type RunImage = (
-  image: ImageRecord,
-  opts: { accel?: 'auto' | 'kvm' | 'tcg'; timeoutMs?: number; quiet?: boolean },
-) => Promise<RunResult>;
-
-// TODO(merge): images/run.ts is being written on main; once merged, replace this with a static import.
-const RUNNER_MODULE = '../run.js';
-async function loadRunImage(): Promise<RunImage> {
-  try {
-    return ((await import(RUNNER_MODULE)) as { runImage: RunImage }).runImage;
-  } catch (e) {
-    throw failure(`this build of unik cannot boot images yet (images/run.ts is missing: ${(e as Error).message})`);
-  }
-}
-
-/** The unikernel as one contender: each run boots the image under QEMU once, as `unik run` does. */
-export async function unikernelContender(image: ImageRecord, timeoutMs: number): Promise<Contender> {
-  const runImage = await loadRunImage();
+/** The unikernel as one contender: each run boots the image under QEMU once, exactly as `unik run` does. */
+export function unikernelContender(image: ImageRecord, timeoutMs: number): Contender {
   const notes: string[] = [];
+  let accelNote: string | null = null;
   return {
     name: 'unikernel',
     kind: 'unikernel',
     imageBytes: image.sizeBytes,
     notes,
     async runOnce() {
-      const r = await runImage(image, { accel: 'auto', timeoutMs, quiet: true });
-      if (!notes.length) notes.push(`unikernel: QEMU ${r.machine}, accelerator ${r.accel}; first output is the first console byte`);
-      if (r.bootMs === null) throw failure(`the unikernel printed nothing (QEMU exit code ${r.exitCode})`, r.output || undefined);
+      const r = await runImage(image, { accel: 'auto', timeoutMs, onAccelNote: (n) => (accelNote = n) });
+      if (!notes.length) {
+        notes.push([`unikernel: QEMU -M ${r.machine} -accel ${r.accel}`, accelNote, 'first output = first console byte'].filter(Boolean).join('; '));
+      }
+      if (r.exitCode !== 0 || r.timedOut || r.interrupted) {
+        throw failure(`the unikernel ${r.how}`, [r.output.trimEnd().split('\n').slice(-10).join('\n'), r.stderrTail].filter(Boolean).join('\n') || undefined);
+      }
+      if (r.bootMs === null) throw failure('the unikernel printed nothing on its console', r.stderrTail || undefined);
       return { firstOutputMs: r.bootMs, exitMs: r.exitMs, output: r.output };
     },
   };

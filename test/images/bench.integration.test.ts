@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameAppOutput } from '../../images/bench/output-match.js';
 import { which } from '../../lib/which.js';
-import { ROOT, unik } from '../helpers/cli.js';
+import { unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
 
@@ -27,7 +27,6 @@ const found = Object.fromEntries(
   await Promise.all(['qemu-system-x86_64', 'gcc', 'runc', 'crun', 'podman', 'docker', 'dockerd'].map(async (b) => [b, await which(b)] as const)),
 );
 const missing = [
-  !existsSync(join(ROOT, 'images', 'run.ts')) && 'the unikernel runner (images/run.ts, `unik run`) is not in this checkout',
   !found['qemu-system-x86_64'] && 'qemu-system-x86_64 (apt install qemu-system-x86)',
   !found.gcc && 'gcc (apt install gcc)',
   !found.runc && 'runc (apt install runc)',
