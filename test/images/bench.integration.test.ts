@@ -51,9 +51,9 @@ const RESIDUE = ['/run/docker', '/run/containerd', '/run/runc', '/run/crun', '/r
   `/sys/fs/cgroup/pids/${c}`,
   `/sys/fs/cgroup/unified/${c}`,
 ])];
+// Listing runc's default root or podman's default store would create them; an absent one holds no containers.
 const hostState = async () => ({
-  runc: await hostListing(found.runc, ['list', '-q']),
-  // Listing the default podman store would create it; an absent store holds no containers.
+  runc: existsSync('/run/runc') ? await hostListing(found.runc, ['list', '-q']) : [],
   podman: existsSync('/var/lib/containers/storage') ? await hostListing(found.podman, ['ps', '--all', '--quiet']) : [],
   residue: RESIDUE.filter((d) => existsSync(d)),
 });
