@@ -129,6 +129,18 @@ sources
   .action(lazy('./commands/sources.js', 'sourcesAddArchiveCommand'));
 
 program
+  .command('bench')
+  .description('boot the app in DIR as a unikernel and as a container twin, and compare times and footprint')
+  .argument('[dir]', 'app directory holding unik.yaml', '.')
+  .option('--runs <n>', 'measured runs per runtime', '20')
+  .option('--warmup <n>', 'warm-up runs per runtime, not counted', '2')
+  .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker (default: every one found)')
+  .option('--json', 'print the results as JSON')
+  .option('--csv <file>', 'also write the results as CSV')
+  .option('--chart <file.svg>', 'also draw a bar chart (SVG)')
+  .action(lazy('./commands/bench.js', 'benchCommand'));
+
+program
   .command('doctor')
   .description('check QEMU, KVM, compilers and framework sources, with fixes')
   .option('--json', 'print JSON')

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../images/instances.js';
-import { printJson, table, type OutputOptions } from '../output.js';
+import { table } from '../../lib/format.js';
+import { printJson, type OutputOptions } from '../output.js';
 
 const ports = (i: Instance) => i.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(',');
 /** The `unik ps --json` contract: id, name, image, state, pid, startedAt, exitCode, ports (+ measurements). */
