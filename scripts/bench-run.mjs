@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
-const { layout } = await import(join(root, 'dist', 'lib', 'home.js'));
-const { findImage } = await import(join(root, 'dist', 'images', 'store.js'));
-const { bootSpecFor } = await import(join(root, 'dist', 'images', 'run.js'));
-const { qemuArgv } = await import(join(root, 'dist', 'images', 'qemu-argv.js'));
+const unikJson = (...args) => {
+  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { encoding: 'utf8' });
+  return r.status === 0 ? JSON.parse(r.stdout) : null;
+};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,9 +28,9 @@ const wall = (file, args) => {
   return { ms: performance.now() - t0, r };
 };
 
-const build = spawnSync(process.execPath, [cli, 'build', join(root, 'examples', 'hello-unikraft'), '--json'], { encoding: 'utf8' });
-if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
-const image = findImage(layout(), 'hello-unikraft');
+const built = unikJson('build', join(root, 'examples', 'hello-unikraft'));
+if (!built) throw new Error('unik build examples/hello-unikraft failed');
+const image = built.image;
 
 console.log(`machine: ${process.arch}, QEMU under TCG (unik run --accel tcg); ${runs} runs each\n`);
 
@@ -45,14 +45,13 @@ for (let i = 0; i < runs; i++) {
 console.log(`hello-unikraft, measured by unik (spawn → first console byte): ${fmt(bootMs)}`);
 console.log(`hello-unikraft, measured by unik (spawn → QEMU exit):          ${fmt(exitMs)}\n`);
 
-const spec = await bootSpecFor(image, {});
-const raw = qemuArgv(spec, 'tcg');
+const [qemu, ...raw] = unikJson('run', image.id, '--accel', 'tcg', '--dry-run').argv;
 const unikWall = [];
 const rawWall = [];
 const nodeWall = [];
 for (let i = 0; i < runs; i++) {
   unikWall.push(wall(process.execPath, [cli, 'run', image.id, '--accel', 'tcg']).ms);
-  rawWall.push(wall('qemu-system-x86_64', raw).ms);
+  rawWall.push(wall(qemu, raw).ms);
   nodeWall.push(wall(process.execPath, ['-e', '0']).ms);
 }
 const overhead = median(unikWall) - median(rawWall);
@@ -62,12 +61,8 @@ console.log(`  raw qemu-system-x86_64 argv:  ${fmt(rawWall)}`);
 console.log(`  node -e 0 (node start-up):    ${fmt(nodeWall)}`);
 console.log(`  unik overhead ${overhead.toFixed(1)} ms vs goal ≤ node start-up + 25 = ${(median(nodeWall) + 25).toFixed(1)} ms\n`);
 
-let http;
-try {
-  http = findImage(layout(), 'http-unikraft');
-} catch {
-  console.log('http-unikraft not built: run "unik build examples/http-unikraft" for the time-to-first-200 figure');
-}
+const http = unikJson('inspect', 'http-unikraft');
+if (!http) console.log('http-unikraft not built: run "unik build examples/http-unikraft" for the time-to-first-200 figure');
 if (http) {
   const ready = [];
   for (let i = 0; i < 5; i++) {
