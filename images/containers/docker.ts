@@ -7,14 +7,18 @@ import { runStep } from './exec.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { timedRun } from './timed-run.js';
 
-/** Pure: one run of the twin: removed on exit, no network. */
-export const dockerRunArgv = (name: string, image: string, argv: string[]): string[] => [
+/**
+ * Pure: one run of the twin: removed on exit, no network. podman takes the same shape plus its ulimits,
+ * given as `extra` (flags placed before the image).
+ */
+export const dockerRunArgv = (name: string, image: string, argv: string[], extra: string[] = []): string[] => [
   'run',
   '--rm',
   '--network',
   'none',
   '--name',
   name,
+  ...extra,
   image,
   ...argv,
 ];

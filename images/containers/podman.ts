@@ -7,6 +7,7 @@ import { runStep } from './exec.js';
 import type { HostFacts } from './host.js';
 import { cgroupDirs, watchResidue, type Residue } from './residue.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import { dockerRunArgv } from './docker.js';
 import { timedRun } from './timed-run.js';
 
 /** podman's default RLIMIT_NOFILE and RLIMIT_NPROC for a container. */
@@ -76,18 +77,9 @@ export function podmanGlobalArgv(dirs: PodmanDirs, runtime: 'runc' | null): stri
   ];
 }
 
-/** Pure: one run of the twin: removed on exit, no network, the twin's argv. */
-export const podmanRunArgv = (name: string, ulimits: string[], image: string, argv: string[]): string[] => [
-  'run',
-  '--rm',
-  '--network',
-  'none',
-  '--name',
-  name,
-  ...ulimits,
-  image,
-  ...argv,
-];
+/** Pure: one run of the twin: docker's shape with podman's ulimits. */
+export const podmanRunArgv = (name: string, ulimits: string[], image: string, argv: string[]): string[] =>
+  dockerRunArgv(name, image, argv, ulimits);
 
 export function podmanRuntime(ctx: RuntimeContext): Runtime {
   const dir = join(ctx.dir, 'podman');
