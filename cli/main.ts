@@ -90,7 +90,7 @@ program
   .description('print an instance\'s console')
   .argument('<instance>', 'instance id or name')
   .option('-f, --follow', 'keep printing until it exits')
-  .option('--json', 'accepted for symmetry; logs are raw console text')
+  .option('--json', 'print {id, name, state, log} (no --follow)')
   .action(lazy(() => import('./commands/instances.js'), 'logsCommand'));
 
 program

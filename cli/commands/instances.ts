@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../images/instances.js';
 import { table } from '../../lib/format.js';
 import { printJson, type OutputOptions } from '../output.js';
@@ -34,6 +34,10 @@ export async function psCommand(flags: OutputOptions & { all?: boolean }): Promi
 
 export async function logsCommand(ref: string, flags: OutputOptions & { follow?: boolean }): Promise<void> {
   const inst = findInstance(ref);
+  if (flags.json) {
+    const log = existsSync(inst.logPath) ? readFileSync(inst.logPath, 'utf8') : '';
+    return printJson({ id: inst.id, name: inst.name, state: inst.state, log });
+  }
   if (!existsSync(inst.logPath)) return;
   let offset = 0;
   const pump = () =>
