@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
+import { failure } from '../../lib/errors.js';
+import { withLock } from '../../lib/lock.js';
+import type { ResolvedSource } from '../sources.js';
+import type { StepRunner } from '../toolchain.js';
+import type { OsvFs } from './drivers.js';
+
+/** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
+export interface OsvKernel {
+  dir: string;
+  kernel: string;
+  libenviron: string;
+  driversHeader: string;
+  version: string | null;
+}
+
+/** The files kept from an OSv out directory (the rest, ~250 MB of objects, stays in the checkout for make). */
+const KEPT = { kernel: 'loader-stripped.elf', libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
+const META = 'kernel.json';
+
+/** Pure: one kernel per OSv commit, driver flags and root filesystem. */
+export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string {
+  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
+}
+
+/**
+ * Pure: the make argument arrays, run in the OSv checkout. OSv's Makefile wants out=build/<name>.<arch>, and a
+ * new out directory needs its kernel_conf.mk generated first. The kernel's bootfs stays empty: the app lives
+ * on the rofs disk, so the kernel is app-independent.
+ */
+export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number) {
+  const out = `out=build/unik-${key}.x64`;
+  return {
+    outDir: `build/unik-${key}.x64`,
+    config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
+    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, 'bootfs_manifest=bootfs_empty.manifest.skel'],
+  };
+}
+
+const kernelAt = (dir: string, version: string | null): OsvKernel => ({
+  dir,
+  kernel: join(dir, 'loader-stripped.elf'),
+  libenviron: join(dir, 'libenviron.so'),
+  driversHeader: join(dir, 'drivers_config.h'),
+  version,
+});
+
+/**
+ * The kernel for this configuration: from `cacheDir/<key>/` when built before, else built with OSv's make
+ * (~5 min on 2 cores) and copied there. Builds are serialised per checkout: OSv's make re-points the shared
+ * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
+ */
+export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
+  const key = kernelKey(osv.commit, makeArgs, fs);
+  const dir = join(cacheDir, key);
+  const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
+  if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
+
+  return withLock(join(osv.path, 'build', '.unik.lock'), async () => {
+    if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
+    const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
+    const out = join(osv.path, argv.outDir);
+    if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
+      await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+    }
+    // Make's exit status is honest, but a stale kernel must never pass for a fresh one.
+    await rm(join(out, KEPT.kernel), { force: true });
+    await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
+    if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
+
+    const versionH = await readFile(join(out, KEPT.version), 'utf8').catch(() => '');
+    const version = /OSV_VERSION "v?([^"]+)"/.exec(versionH)?.[1] ?? null;
+    const tmp = tempSibling(dir);
+    await mkdir(tmp, { recursive: true });
+    try {
+      await copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
+      await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
+      await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
+      await writeJsonAtomic(join(tmp, META), { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, version, outDir: out });
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    return kernelAt(dir, version);
+  });
+}
