@@ -5,6 +5,7 @@ import { layout, unikHome } from '../../lib/home.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
+import { expectCompileErrorStoresNothing } from '../helpers/compile-error.js';
 
 const osvSrc = productSource('osv', 'OSv build and run integration tests');
 
@@ -71,12 +72,6 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
   }, 120_000);
 
   it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
-    writeFileSync(join(app, 'main.c'), 'int main(void) { return oops; }\n');
-    const before = readdirSync(join(home, 'images'));
-    const res = await unik(['build', app], env);
-    expect(res.exitCode).toBe(1);
-    expect(res.stderr).toMatch(/unik: compile the app \(gcc -fPIE -pie\) failed \(exit code \d+\); log: .*\.log/);
-    expect(res.stderr).toContain('oops');
-    expect(readdirSync(join(home, 'images'))).toEqual(before);
+    await expectCompileErrorStoresNothing(app, home, 'compile the app (gcc -fPIE -pie)');
   }, 60_000);
 });
