@@ -9,8 +9,8 @@ import { syncLinks, writeIfChanged } from '../../lib/workdir.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
 import { driversFromConfigHeader, kernelMakeArgs } from './drivers.js';
-import { ensureKernel } from './kernel-cache.js';
-import { APP_FILE, appInput, renderOsv } from './render.js';
+import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
+import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
 /** Pure: gcc's arguments for the app. OSv loads position-independent executables and resolves libc itself. */
 export const appGccArgv = (sources: string[], out: string) => ['-O2', '-fPIE', '-pie', '-o', out, ...sources];
@@ -35,12 +35,15 @@ async function libgccS(): Promise<string> {
 
 /**
  * The kernel comes from the per-configuration cache (built once, minutes); the app's part is seconds: compile,
- * pack a rofs with OSv's gen-rofs-img.py from the rendered usr.manifest, and wrap it in a partitioned raw disk.
+ * then for rofs pack the rendered usr.manifest with OSv's gen-rofs-img.py into a partitioned raw disk, or for
+ * ramfs relink the kernel with the app in its bootfs.
  */
 export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<BuiltKernel> {
   const fs = ctx.manifest.fs ?? 'rofs';
   const osv = ctx.sources.osv!;
-  const kernel = await ensureKernel(ctx.run, osv, kernelMakeArgs(ctx.drivers), fs, kernelsDir, Math.min(2, cpus().length));
+  const makeArgs = kernelMakeArgs(ctx.drivers);
+  const jobs = Math.min(2, cpus().length);
+  const kernel = await ensureKernel(ctx.run, osv, makeArgs, fs, kernelsDir, jobs);
 
   const stage = join(ctx.workDir, 'rofs-root');
   const input = appInput(ctx.manifest);
@@ -57,6 +60,16 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   }
   for (const f of renderOsv(ctx.manifest, ctx.drivers)) await writeIfChanged(join(stage, f.path), f.content);
 
+  const common = {
+    drivers: driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')),
+    libraries: [],
+    ...(kernel.version ? { version: kernel.version } : {}),
+  };
+  if (fs === 'ramfs') {
+    const kernelPath = await linkRamfsKernel(ctx.run, osv, makeArgs, jobs, stage, RAMFS_STAGE_LINK, join(ctx.workDir, 'loader-stripped.elf'));
+    return { kernelPath, files: {}, ...common };
+  }
+
   const rofs = join(ctx.workDir, 'rofs.img');
   await rm(rofs, { force: true });
   await ctx.run.step('pack the root filesystem (gen-rofs-img.py)', 'python3', [join(osv.path, 'scripts', 'gen-rofs-img.py'), '-o', rofs, '-m', 'usr.manifest'], { cwd: stage });
@@ -64,11 +77,5 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   const disk = join(ctx.workDir, 'usr.img');
   await writeFileAtomic(disk, rofsDisk(await readFile(rofs)));
 
-  return {
-    kernelPath: kernel.kernel,
-    files: { disk },
-    drivers: driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')),
-    libraries: [],
-    ...(kernel.version ? { version: kernel.version } : {}),
-  };
+  return { kernelPath: kernel.kernel, files: { disk }, ...common };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
@@ -32,14 +32,17 @@ export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string
  * new out directory needs its kernel_conf.mk generated first. The kernel's bootfs stays empty: the app lives
  * on the rofs disk, so the kernel is app-independent.
  */
-export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number) {
+export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number, bootfsManifest = 'bootfs_empty.manifest.skel') {
   const out = `out=build/unik-${key}.x64`;
   return {
     outDir: `build/unik-${key}.x64`,
     config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
-    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, 'bootfs_manifest=bootfs_empty.manifest.skel'],
+    // OSv reads bootfs_manifest relative to its checkout.
+    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`],
   };
 }
+
+const lockOf = (osv: ResolvedSource) => join(osv.path, 'build', '.unik.lock');
 
 const kernelAt = (dir: string, version: string | null): OsvKernel => ({
   dir,
@@ -60,7 +63,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
 
-  return withLock(join(osv.path, 'build', '.unik.lock'), async () => {
+  return withLock(lockOf(osv), async () => {
     if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
     const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
     const out = join(osv.path, argv.outDir);
@@ -88,5 +91,28 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
       throw e;
     }
     return kernelAt(dir, version);
+  });
+}
+
+/**
+ * ramfs: the app lives in the kernel's bootfs, so each app relinks the configured kernel (seconds): the
+ * staging directory is linked into the out directory, bootfs.bin is rebuilt from `manifest`, and the kernel is
+ * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
+ */
+export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
+  const key = kernelKey(osv.commit, makeArgs, 'ramfs');
+  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
+  return withLock(lockOf(osv), async () => {
+    const out = join(osv.path, argv.outDir);
+    await rm(join(out, stageLink), { force: true });
+    await symlink(stage, join(out, stageLink));
+    // mkbootfs's dependency list does not cover a re-pointed link: rebuild the bootfs and relink every time.
+    for (const f of ['bootfs.bin', KEPT.kernel]) await rm(join(out, f), { force: true });
+    await run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path });
+    if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
+    const tmp = tempSibling(dest);
+    await copyFile(join(out, KEPT.kernel), tmp);
+    await rename(tmp, dest);
+    return dest;
   });
 }

@@ -22,12 +22,27 @@ export function appInput(manifest: Manifest): AppInput {
   throw usageError(`unik.yaml: sources: expected C files (.c/.h) or exactly one prebuilt Linux PIE or shared object for target osv, found ${JSON.stringify(found)}`);
 }
 
-/** Pure: the app's usr.manifest (the rofs contents). The kernel's make arguments ride along as a comment. */
+/**
+ * Where OSv's make runs mkbootfs.py (the kernel's out directory) for ramfs, the staging directory is linked
+ * under this name, so the manifest stays free of host paths.
+ */
+export const RAMFS_STAGE_LINK = 'unik-app';
+
+/**
+ * Pure: the app's usr.manifest: the rofs contents, or for ramfs the kernel's bootfs. The kernel's make
+ * arguments ride along as a comment, so they are part of the image's cache key.
+ */
 export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
   appInput(manifest);
+  const fs = manifest.fs ?? 'rofs';
   const data = {
     manifestFile: 'unik.yaml',
     kernelArgs: kernelMakeArgs(drivers).join(' '),
+    fs,
+    // gen-rofs-img.py runs in the staging directory; mkbootfs.py in the kernel's out directory.
+    hostDir: fs === 'ramfs' ? `${RAMFS_STAGE_LINK}/` : '',
+    // The ramfs root is the bootfs itself: OSv's plain fstab, whose "/" entry it skips for --rootfs=ramfs.
+    fstab: fs === 'ramfs' ? 'fstab' : 'fstab_rofs',
     guestPath: guestPath(manifest.name),
     appFile: APP_FILE,
   };

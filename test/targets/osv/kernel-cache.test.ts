@@ -21,4 +21,9 @@ describe('kernelMakeArgv', () => {
     expect(a.config).toEqual(['-f', 'conf/Makefile', '-j1', 'out=build/unik-0123456789abcdef.x64', ...args, 'config']);
     expect(a.build).toEqual(['-j2', 'out=build/unik-0123456789abcdef.x64', ...args, 'fs=rofs', 'bootfs_manifest=bootfs_empty.manifest.skel']);
   });
+
+  it('for a ramfs app, takes the app manifest as bootfs (a path relative to the OSv checkout)', () => {
+    const a = kernelMakeArgv('0123456789abcdef', args, 'ramfs', 2, '../../builds/x/rofs-root/usr.manifest');
+    expect(a.build.slice(-2)).toEqual(['fs=ramfs', 'bootfs_manifest=../../builds/x/rofs-root/usr.manifest']);
+  });
 });

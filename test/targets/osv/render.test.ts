@@ -26,6 +26,16 @@ describe('renderOsv', () => {
     expect(hostSides.filter((h) => h.startsWith('/'))).toEqual([]);
   });
 
+  it('for ramfs, names host files through the staging link in the kernel out dir, with the plain fstab', () => {
+    const r = manifest('[main.c]');
+    r.fs = 'ramfs';
+    const text = renderOsv(r, osvDrivers(devicesOf(r), 'ramfs'))[0]!.content;
+    expect(text).toMatch(/^\/my-app: unik-app\/app$/m);
+    expect(text).toMatch(/^\/etc\/fstab: unik-app\/osv-static\/etc\/fstab$/m);
+    expect(text).toContain('conf_drivers_pvpanic=1 fs=ramfs');
+    expect(text).not.toContain('virtio_blk');
+  });
+
   it('carries the kernel configuration, so a driver change changes the generated files (and the cache key)', () => {
     expect(files[0]!.content).toContain('# For an OSv kernel built with: conf_drivers_hpet=1 conf_drivers_profile=base');
     const other = renderOsv(m, osvDrivers(devicesOf(m), 'ramfs'));
