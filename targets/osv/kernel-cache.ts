@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -19,7 +19,8 @@ export interface OsvKernel {
 }
 
 /** The files kept from an OSv out directory (the rest, ~250 MB of objects, stays in the checkout for make). */
-const KEPT = { kernel: 'loader-stripped.elf', libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
+const KEPT_KERNEL = 'loader-stripped.elf';
+const KEPT = { kernel: KEPT_KERNEL, libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
 const META = 'kernel.json';
 
 /** Pure: one kernel per OSv commit, driver flags and root filesystem. */
@@ -37,8 +38,9 @@ export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs:
   return {
     outDir: `build/unik-${key}.x64`,
     config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
-    // OSv reads bootfs_manifest relative to its checkout.
-    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`],
+    // OSv reads bootfs_manifest relative to its checkout. Its Makefile marks every file .SECONDARY, so a
+    // missing loader-stripped.elf is not remade for `all` alone: name it as a goal too.
+    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`, 'all', `build/unik-${key}.x64/${KEPT_KERNEL}`],
   };
 }
 
@@ -70,8 +72,6 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
     if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
       await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
     }
-    // Make's exit status is honest, but a stale kernel must never pass for a fresh one.
-    await rm(join(out, KEPT.kernel), { force: true });
     await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
 
@@ -106,10 +106,13 @@ export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, make
     const out = join(osv.path, argv.outDir);
     await rm(join(out, stageLink), { force: true });
     await symlink(stage, join(out, stageLink));
-    // mkbootfs's dependency list does not cover a re-pointed link: rebuild the bootfs and relink every time.
-    for (const f of ['bootfs.bin', KEPT.kernel]) await rm(join(out, f), { force: true });
+    // mkbootfs's dependency list does not cover a re-pointed link: a touched manifest rebuilds the bootfs and
+    // relinks the kernel every time; a kernel older than that is stale.
+    const t0 = new Date();
+    await utimes(join(stage, 'usr.manifest'), t0, t0);
     await run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path });
-    if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
+    const built = await stat(join(out, KEPT.kernel)).catch(() => null);
+    if (!built || built.mtimeMs < t0.getTime() - 1000) throw failure(`OSv's make finished but left no fresh ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
     const tmp = tempSibling(dest);
     await copyFile(join(out, KEPT.kernel), tmp);
     await rename(tmp, dest);

@@ -54,6 +54,22 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(r.exitMs).toBeGreaterThan(r.readyMs);
   }, 60_000);
 
+  it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
+    const ram = join(tmpTree(), 'hello-ramfs');
+    cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
+    const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');
+    writeFileSync(join(ram, 'unik.yaml'), yaml);
+    const built = await unik(['build', ram, '--json'], env);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const img: Image = JSON.parse(built.stdout).image;
+    expect(img.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic']);
+    expect(img.files).toEqual({});
+    const res = await unik(['run', ram, '--json', '--accel', 'tcg', '--timeout', '30s'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
+    expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
+  }, 900_000);
+
   it('an app change rebuilds only the app (seconds, same kernel), and its exit status becomes unik run\'s', async () => {
     writeFileSync(join(app, 'main.c'), '#include <stdio.h>\nint main(void) { puts("bye"); return 3; }\n');
     const logsBefore = readdirSync(join(home, 'logs')).length;
