@@ -62,13 +62,15 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
 export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
   const key = kernelKey(osv.commit, makeArgs, fs);
   const dir = join(cacheDir, key);
+  const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
+  const out = join(osv.path, argv.outDir);
+  // A ramfs kernel is relinked per app, so it needs the out directory in this checkout, not only the copy.
+  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || existsSync(join(out, 'loader.elf')));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
-  if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
+  if (usable()) return kernelAt(dir, await cached());
 
   return withLock(lockOf(osv), async () => {
-    if (!osv.dirty && existsSync(join(dir, META))) return kernelAt(dir, await cached());
-    const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
-    const out = join(osv.path, argv.outDir);
+    if (usable()) return kernelAt(dir, await cached());
     if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
       await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
     }

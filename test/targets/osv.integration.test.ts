@@ -2,6 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layout, unikHome } from '../../lib/home.js';
+import { readLock } from '../../targets/sources.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
@@ -11,6 +12,7 @@ const osvSrc = productSource('osv', 'OSv build and run integration tests');
 
 /** Kernels the product already built (keyed by OSv commit + driver flags + fs): reusing one saves ~5 min. */
 const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
+const productLock = readLock(layout(unikHome()));
 
 type Image = { id: string; path: string; sizeBytes: number; sha256: string; drivers: string[]; files: Record<string, string>; frameworkVersion: string; sources: { name: string; commit: string }[]; cached: boolean; buildSeconds: number };
 
@@ -55,16 +57,20 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
   }, 60_000);
 
   it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
+    // ramfs relinks the kernel in the OSv checkout that built it (out dirs are not cloned): use the product's.
+    const ramHome = tmpTree({ 'sources/sources.json': JSON.stringify({ sources: { osv: productLock.sources.osv }, archives: {} }) });
+    const ramEnv = { UNIK_HOME: ramHome };
+    if (existsSync(productKernels)) cpSync(productKernels, join(ramHome, 'builds', 'osv-kernels'), { recursive: true });
     const ram = join(tmpTree(), 'hello-ramfs');
     cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
     const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');
     writeFileSync(join(ram, 'unik.yaml'), yaml);
-    const built = await unik(['build', ram, '--json'], env);
+    const built = await unik(['build', ram, '--json'], ramEnv);
     expect(built.exitCode, built.stderr).toBe(0);
     const img: Image = JSON.parse(built.stdout).image;
     expect(img.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic']);
     expect(img.files).toEqual({});
-    const res = await unik(['run', ram, '--json', '--accel', 'tcg', '--timeout', '30s'], env);
+    const res = await unik(['run', ram, '--json', '--accel', 'tcg', '--timeout', '30s'], ramEnv);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
     expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
