@@ -45,7 +45,7 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   const jobs = Math.min(2, cpus().length);
   const kernel = await ensureKernel(ctx.run, osv, makeArgs, fs, kernelsDir, jobs);
 
-  const stage = join(ctx.workDir, 'rofs-root');
+  const stage = join(ctx.workDir, 'root-fs');
   const input = appInput(ctx.manifest);
   if (input.kind === 'prebuilt') await checkPrebuilt(input.file, `sources[${ctx.manifest.sources.indexOf(input.file)}]`);
   await syncLinks(stage, {

@@ -28,6 +28,9 @@ export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string
   return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
 }
 
+/** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
+const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs);
+
 /**
  * Pure: the make argument arrays, run in the OSv checkout. OSv's Makefile wants out=build/<name>.<arch>, and a
  * new out directory needs its kernel_conf.mk generated first. The kernel's bootfs stays empty: the app lives
@@ -60,7 +63,7 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
  * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
  */
 export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
-  const key = kernelKey(osv.commit, makeArgs, fs);
+  const key = keyOf(osv, makeArgs, fs);
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(osv.path, argv.outDir);
@@ -102,7 +105,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
  * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
  */
 export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
-  const key = kernelKey(osv.commit, makeArgs, 'ramfs');
+  const key = keyOf(osv, makeArgs, 'ramfs');
   const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
   return withLock(lockOf(osv), async () => {
     const out = join(osv.path, argv.outDir);

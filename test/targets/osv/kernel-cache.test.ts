@@ -23,7 +23,7 @@ describe('kernelMakeArgv', () => {
   });
 
   it('for a ramfs app, takes the app manifest as bootfs (a path relative to the OSv checkout)', () => {
-    const a = kernelMakeArgv('0123456789abcdef', args, 'ramfs', 2, '../../builds/x/rofs-root/usr.manifest');
-    expect(a.build).toContain('bootfs_manifest=../../builds/x/rofs-root/usr.manifest');
+    const a = kernelMakeArgv('0123456789abcdef', args, 'ramfs', 2, '../../builds/x/root-fs/usr.manifest');
+    expect(a.build).toContain('bootfs_manifest=../../builds/x/root-fs/usr.manifest');
   });
 });
