@@ -13,6 +13,11 @@ export interface ExitMap {
   statuses: Record<string, ExitMeaning>;
   /** isa-debug-exit statuses not listed: guest code = (status - 1) / 2. */
   debugExitDecodes: boolean;
+  /**
+   * Regex over the console whose first group is the app's exit status, for guests whose VMM exit carries
+   * none (OSv always powers off cleanly). A match overrides a status that meant success.
+   */
+  consoleStatus?: string;
 }
 
 /** The machine a target wants: decided by the target from the image's devices (pure). */
@@ -35,6 +40,8 @@ export interface QemuBootSpec {
   exit: ExitMap;
   /** Extra disks the target boots with (e.g. an OSv root filesystem), attached as virtio-blk. */
   disks: { id: string; file: string; readOnly: boolean }[];
+  /** Regex (multiline) over the console marking the end of the kernel's own boot, measured apart from first output. */
+  bootedMarker?: string;
 }
 
 /**

@@ -37,7 +37,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     throw usageError(`--platform: expected one of ${target.platforms.join(', ')} for target ${target.name}, found ${JSON.stringify(platform)}`);
   }
   const devices = devicesOf(manifest);
-  const drivers = target.drivers(devices, platform);
+  const drivers = target.drivers(devices, platform, manifest);
   const generated = target.render(manifest, drivers);
   const sources = await resolveSources(l, [...target.baseSources, ...drivers.requires]);
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));

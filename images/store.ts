@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
@@ -95,4 +95,9 @@ export async function removeImage(l: Layout, ref: string): Promise<ImageRecord> 
   const rec = findImage(l, ref);
   await rm(join(l.images, rec.id), { recursive: true, force: true });
   return rec;
+}
+
+/** Everything an image boots with: the kernel plus its extra files (OSv's rofs disk), in bytes. */
+export function totalBytes(image: Pick<ImageRecord, 'sizeBytes' | 'files'>): number {
+  return Object.values(image.files).reduce((sum, f) => sum + statSync(f).size, image.sizeBytes);
 }

@@ -9,6 +9,8 @@ export interface Measured {
   bootMs: number | null;
   /** ms to the ready marker (manifest regex or first 2xx of --ready-http); null without a marker. */
   readyMs: number | null;
+  /** ms to the guest's own "kernel booted" console line (targets that print one); null otherwise. */
+  kernelBootedMs?: number | null;
   /** ms to the VMM's exit. */
   exitMs: number;
   exitCode: number;
@@ -74,17 +76,20 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         kill();
       }
     };
+    const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
+    let kernelBootedMs: number | null = null;
+    const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleStatus;
     child.stdout.on('data', (chunk: Buffer) => {
       if (bootMs === null) {
         bootMs = since();
         opts.onBoot?.(bootMs);
       }
       opts.onOutput(chunk);
-      if (opts.ready && readyMs === null) {
-        // Keep a bounded tail so a long-running guest does not grow this forever.
-        seen = (seen + chunk.toString('utf8')).slice(-64 * 1024);
-        if (opts.ready.test(seen)) markReady();
-      }
+      if (!keepTail) return;
+      // Keep a bounded tail so a long-running guest does not grow this forever.
+      seen = (seen + chunk.toString('utf8')).slice(-64 * 1024);
+      if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since();
+      if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady();
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-8 * 1024);
@@ -124,10 +129,11 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     child.on('close', (status, signal) => {
       const exitMs = since();
       cleanup();
-      const meaning = interpretExit(spec, status, signal);
+      const meaning = interpretExit(spec, status, signal, seen);
       resolve({
         bootMs,
         readyMs,
+        ...(booted ? { kernelBootedMs } : {}),
         exitMs,
         exitCode: stoppedReady ? 0 : timedOut || interrupted ? 1 : meaning.code,
         how: stoppedReady

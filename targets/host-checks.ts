@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Layout } from '../lib/home.js';
 import { probeGuest, PROBE_EXIT_PORT } from '../images/guest.js';
 import { probeKvm } from '../images/kvm-probe.js';
@@ -25,6 +26,9 @@ const TOOLS: { bin: string; why: string; pkg: string }[] = [
   { bin: 'bison', why: 'Unikraft Kconfig', pkg: 'bison' },
   { bin: 'git', why: 'framework sources', pkg: 'git' },
   { bin: 'unzip', why: 'unpacks library archives (lwIP)', pkg: 'unzip' },
+  { bin: 'g++', why: 'compiles the OSv kernel', pkg: 'build-essential' },
+  { bin: 'python3', why: 'OSv build scripts and rofs images', pkg: 'python3' },
+  { bin: 'gawk', why: 'OSv build', pkg: 'gawk' },
 ];
 
 const which = async (bin: string) => (await execa('which', [bin], { reject: false, stdin: 'ignore' })).stdout.trim() || null;
@@ -68,6 +72,16 @@ export async function hostChecks(l: Layout): Promise<Check[]> {
         status: name === 'unikraft' ? 'fail' : 'warn',
         detail: `missing (${known.description})`,
         fix: `unik sources add ${name} <git-url-or-local-checkout>   (default ${known.url} at ${known.ref})`,
+      });
+      continue;
+    }
+    const noSub = ('submodules' in known ? known.submodules : []).filter((p) => !existsSync(join(entry.path, p, '.git')));
+    if (noSub.length) {
+      checks.push({
+        name: `source ${name}`,
+        status: 'warn',
+        detail: `submodules missing in ${entry.path}: ${noSub.join(', ')}`,
+        fix: `unik sources add ${name} <git-url-or-local-checkout-with-submodules>`,
       });
       continue;
     }

@@ -20,6 +20,12 @@ export interface KnownSource {
   ref: string;
   description: string;
   archives?: ArchiveSpec[];
+  /**
+   * Git submodules the build needs (paths in the superproject), checked out at the commits the superproject
+   * pins. `sources add` clones each from the same place as the superproject: a local checkout's own
+   * submodule directory, or else the URL in its .gitmodules.
+   */
+  submodules?: readonly string[];
 }
 
 /** Every source unik knows by name. Refs are pinned to combinations that build and boot together. */
@@ -50,6 +56,15 @@ export const KNOWN_SOURCES = {
         fromGit: { format: 'zip', prefix: 'fork-lwip-UNIKRAFT-2_1_x/' },
       },
     ],
+  },
+  osv: {
+    framework: 'osv',
+    url: 'https://github.com/cloudius-systems/osv.git',
+    // No release tag carries the conf_drivers_* profiles unik relies on; this commit builds and boots here.
+    ref: '0e34e4dc2b278b7f64e4169abbf297b7de46fb6b',
+    description: 'OSv kernel (with its acpica, musl 1.2.1, musl 0.9.12 and kbuild submodules)',
+    // osv-apps (apps/) is not needed: unik builds the app's filesystem itself.
+    submodules: ['external/x64/acpica', 'musl_1.2.1', 'musl_0.9.12', 'kbuild'],
   },
 } as const satisfies Record<string, KnownSource>;
 

@@ -82,6 +82,9 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
       // A branch that only exists as remote-tracking ref in the clone.
       await git(['checkout', '--quiet', '--detach', `origin/${wantRef}`], tmp);
     });
+    for (const sub of ('submodules' in known ? known.submodules : []) as readonly string[]) {
+      await addSubmodule(tmp, origin, sub);
+    }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     const msg = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(e);
@@ -99,6 +102,24 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
   }
   await writeJsonAtomic(l.sourcesLock, lock);
   return entry;
+}
+
+/**
+ * Check out one submodule at the commit the superproject pins: cloned from the local checkout's own copy
+ * when `origin` is a directory that has it (offline), else by git from the URL in .gitmodules.
+ */
+async function addSubmodule(repo: string, origin: string, path: string): Promise<void> {
+  const pinned = /^160000 commit ([0-9a-f]{40})\t/.exec((await git(['ls-tree', 'HEAD', '--', path], repo)).stdout)?.[1];
+  if (!pinned) throw new Error(`${path} is not a submodule of this commit`);
+  const local = join(origin, path);
+  if (existsSync(join(local, '.git'))) {
+    const dest = join(repo, path);
+    await rm(dest, { recursive: true, force: true });
+    await git(['clone', '--quiet', '--no-checkout', '--', local, dest]);
+    await git(['checkout', '--quiet', '--detach', pinned], dest);
+  } else {
+    await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
+  }
 }
 
 async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit: string, spec: ArchiveSpec): Promise<ArchiveEntry> {

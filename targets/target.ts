@@ -54,7 +54,8 @@ export interface Target {
   baseSources: readonly SourceName[];
   /** Guest memory when the manifest names none. */
   defaultMemoryMiB(devices: Devices): number;
-  drivers(devices: Devices, platform: Platform): DriverSet;
+  /** `manifest` carries build choices beyond devices (OSv's root filesystem). */
+  drivers(devices: Devices, platform: Platform, manifest: Manifest): DriverSet;
   render(manifest: Manifest, drivers: DriverSet): GeneratedFile[];
   build(ctx: BuildContext): Promise<BuiltKernel>;
   /** Pure: what the runner must start for this image with these devices and app arguments. */

@@ -1,6 +1,7 @@
 import { buildImage } from '../../images/build.js';
 import type { Platform } from '../../targets/manifest.js';
 import { humanBytes } from '../../lib/format.js';
+import { totalBytes } from '../../images/store.js';
 import { endProgress, printJson, progressSink } from '../output.js';
 
 interface BuildFlags {
@@ -28,9 +29,11 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<void
   }
   process.stdout.write(
     `${cached ? 'cached' : 'built'} ${image.name} (${image.id}) · ${image.target} ${image.platform} · ` +
-      `${humanBytes(image.sizeBytes)} · ${cached ? 'no build needed' : `${image.buildSeconds} s`}\n` +
+      `${humanBytes(image.sizeBytes)}${Object.keys(image.files).length ? ` (${humanBytes(totalBytes(image))} with its files)` : ''} · ` +
+      `${cached ? 'no build needed' : `${image.buildSeconds} s`}\n` +
       `drivers: ${image.drivers.join(' ') || '(none)'}\n` +
       `kernel:  ${image.path}\n` +
+      Object.entries(image.files).map(([role, path]) => `${`${role}:`.padEnd(9)}${path}\n`).join('') +
       (result.logPath ? `log:     ${result.logPath}\n` : ''),
   );
 }

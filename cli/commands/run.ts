@@ -26,9 +26,11 @@ export function checkAccel(s: string): AccelChoice {
 }
 
 /** One stderr line a person reads; the same numbers go to --json. */
-export function summaryLine(r: Pick<RunResult, 'bootMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how'>): string {
+export function summaryLine(r: Pick<RunResult, 'bootMs' | 'kernelBootedMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how'>): string {
   const ms = (n: number | null) => (n === null ? '–' : `${Math.round(n)} ms`);
-  return `booted in ${ms(r.bootMs)} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
+  // Only targets whose kernel announces the end of its boot (OSv) have this figure.
+  const kernel = r.kernelBootedMs !== undefined ? ` · kernel booted in ${ms(r.kernelBootedMs)}` : '';
+  return `booted in ${ms(r.bootMs)}${kernel} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
 }
 
 export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {

@@ -5,6 +5,7 @@ import { failure, UnikError } from '../../lib/errors.js';
 import { layout } from '../../lib/home.js';
 import { loadManifest } from '../../targets/manifest-load.js';
 import { buildImage } from '../build.js';
+import { totalBytes } from '../store.js';
 import { failureReason } from '../containers/diagnose.js';
 import type { ContainerRuntimeName, Runtime } from '../containers/runtime.js';
 import { CONTAINER_RUNTIMES } from '../containers/runtimes.js';
@@ -42,7 +43,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, contenders, skipped, started });
     const samples = await measure(contenders, opts, skipped);
     result = summarizeBench(image.name, opts, contenders, samples, skipped, {
-      unikernel: { imageBytes: image.sizeBytes, drivers: image.drivers, libraries: image.libraries },
+      unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
       container: twin ? { rootfsBytes: twin.rootfs.bytes, files: twin.rootfs.files, executables: twin.rootfs.executables } : null,
     });
   } catch (e) {

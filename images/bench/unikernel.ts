@@ -1,5 +1,6 @@
 import { failure } from '../../lib/errors.js';
 import type { ImageRecord } from '../record.js';
+import { totalBytes } from '../store.js';
 import { runImage } from '../run.js';
 import type { Contender } from './types.js';
 
@@ -10,7 +11,7 @@ export function unikernelContender(image: ImageRecord, timeoutMs: number): Conte
   return {
     name: 'unikernel',
     kind: 'unikernel',
-    imageBytes: image.sizeBytes,
+    imageBytes: totalBytes(image),
     notes,
     async runOnce() {
       const r = await runImage(image, { accel: 'auto', timeoutMs, onAccelNote: (n) => (accelNote = n) });

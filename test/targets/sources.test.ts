@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../lib/home.js';
+import { KNOWN_SOURCES } from '../../targets/known-sources.js';
 import { addArchive, addSource, readLock, resolveSources } from '../../targets/sources.js';
 import { CLI } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -33,6 +34,25 @@ describe('sources cache', () => {
     expect(archive.url).toBe('https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip');
     expect(archive.from).toEqual({ source: 'fork-lwip', commit: repo.commit });
     expect((await resolveSources(l, ['fork-lwip']))['fork-lwip']).toMatchObject({ commit: repo.commit, dirty: false });
+  });
+
+  it('checks out the submodules a source needs at the pinned commits, cloned from a local checkout\'s own copies', async () => {
+    const l = layout(tmpTree());
+    const paths = KNOWN_SOURCES.osv.submodules;
+    const subs = await Promise.all(paths.map(() => fixtureRepo('master')));
+    const sup = await fixtureRepo('master');
+    const git = (...a: string[]) => execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a], { cwd: sup.dir });
+    for (const [i, p] of paths.entries()) await git('submodule', 'add', '-q', subs[i]!.dir, p);
+    await git('commit', '-qm', 'submodules');
+    // The pinned commit is the superproject's; the local copy has moved on since (as osv's apps/ had).
+    await execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'later'], { cwd: join(sup.dir, paths[0]!) });
+    const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+    await addSource(l, 'osv', sup.dir, head);
+    for (const [i, p] of paths.entries()) {
+      const at = (await execa('git', ['rev-parse', 'HEAD'], { cwd: join(l.sources, 'osv', p) })).stdout.trim();
+      expect(at).toBe(subs[i]!.commit);
+    }
+    expect((await resolveSources(l, ['osv'])).osv).toMatchObject({ commit: head, dirty: false });
   });
 
   it('rejects unknown names, unsafe refs and missing locations with exit code 2', async () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
+import { expectCompileErrorStoresNothing } from '../helpers/compile-error.js';
 
 const unikraftSrc = productSource('unikraft', 'Unikraft build integration tests');
 
@@ -74,12 +75,6 @@ describe.skipIf(!unikraftSrc)('unik build examples/hello-unikraft (integration, 
   }, 120_000);
 
   it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
-    writeFileSync(join(app, 'main.c'), 'int main(void) { return oops; }\n');
-    const before = readdirSync(join(home, 'images'));
-    const res = await unik(['build', app], env);
-    expect(res.exitCode).toBe(1);
-    expect(res.stderr).toMatch(/unik: compile and link \(make\) failed \(exit code \d+\); log: .*\.log/);
-    expect(res.stderr).toContain('oops');
-    expect(readdirSync(join(home, 'images'))).toEqual(before);
+    await expectCompileErrorStoresNothing(app, home, 'compile and link (make)');
   }, 120_000);
 });

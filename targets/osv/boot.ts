@@ -1,0 +1,50 @@
+import type { QemuBootSpec } from '../../images/boot-spec.js';
+import type { ImageRecord } from '../../images/record.js';
+import { usageError } from '../../lib/errors.js';
+import type { Devices } from '../devices.js';
+
+/** OSv prints this right after it signals "boot done" (the port 0x3f0 write firecracker listens for). */
+export const OSV_BOOTED = '^Booted up in ';
+
+/** With --verbose OSv reports a nonzero main() status as "program /app returned N" before powering off. */
+export const OSV_APP_STATUS = '^program \\S+ returned (-?\\d+)';
+
+/** The guest path of the app in the image: the image name, which the schema limits to [a-z0-9-]. */
+export const guestPath = (name: string) => `/${name}`;
+
+/**
+ * Pure: OSv's command line. Options, then the app and its arguments, each in double quotes: unquoted,
+ * OSv's parser would read ';', '&' and '!' in an argument as command separators.
+ */
+export function osvAppend(name: string, rootfs: 'rofs' | 'ramfs', args: string[]): string {
+  const quoted = args.map((a, i) => {
+    if (/["\\\x00-\x1f]/.test(a)) throw usageError(`args[${i}]: expected no '"', '\\' or control characters for an OSv app, found ${JSON.stringify(a)}`);
+    return `"${a}"`;
+  });
+  // --verbose is the only way OSv reports the app's exit status (see OSV_APP_STATUS).
+  return ['--verbose', `--rootfs=${rootfs}`, guestPath(name), ...quoted].join(' ');
+}
+
+/**
+ * Pure: how to boot an OSv image. -kernel skips the disk boot through SeaBIOS (about 3 s under TCG); the root
+ * filesystem is a virtio-blk disk. pc with SeaBIOS: qboot leaves PCI BARs unassigned and OSv asserts.
+ */
+export function osvBoot(image: ImageRecord, devices: Devices, args: string[]): QemuBootSpec {
+  const disk = image.files.disk;
+  return {
+    kind: 'qemu',
+    kernel: image.path,
+    append: osvAppend(image.name, disk ? 'rofs' : 'ramfs', args),
+    memoryMiB: image.run.memoryMiB,
+    machine: { type: 'pc', debugExit: null },
+    devices,
+    disks: disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
+    bootedMarker: OSV_BOOTED,
+    exit: {
+      // OSv always powers off (QEMU status 0), whatever main() returned.
+      statuses: { '0': { code: 0, how: 'powered off' } },
+      debugExitDecodes: false,
+      consoleStatus: OSV_APP_STATUS,
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { usageError } from '../../lib/errors.js';
+import type { Devices } from '../devices.js';
+import type { DriverSet } from '../target.js';
+
+export type OsvFs = 'rofs' | 'ramfs';
+
+/**
+ * Console only, as far as TCG allows: the base profile has no drivers at all, but without kvmclock (TCG) OSv
+ * needs HPET to boot, HPET pulls in ACPI and PCI, and ACPI does not link without pvpanic.
+ */
+const CONSOLE = { conf_drivers_profile: 'base', conf_drivers_hpet: '1', conf_drivers_pvpanic: '1' };
+
+/** virtio-blk over PCI; on x64 the virtio code always links virtio-scsi, which needs the SCSI core. */
+const BLOCK = { conf_drivers_virtio_blk: '1', conf_drivers_scsi: '1' };
+
+/** Declared devices (+ the root filesystem) → OSv's conf_drivers_* make variables. Pure. */
+export function osvDrivers(devices: Devices, fs: OsvFs): DriverSet {
+  // OSv's network stack wants its own --ip/--defaultgw setup and shares want virtiofsd: not wired up yet.
+  if (devices.net) throw usageError('devices.net: expected no network for target osv (not supported by this version of unik)');
+  if (devices.share.length) throw usageError('devices.share: expected no host shares for target osv (not supported by this version of unik)');
+  const blockDisk = fs === 'rofs' || devices.block.length > 0;
+  return { settings: { ...CONSOLE, ...(blockDisk ? BLOCK : {}) }, requires: [] };
+}
+
+/** The make arguments for a driver set, in a stable order (they are part of the kernel cache key). */
+export const kernelMakeArgs = (drivers: DriverSet): string[] =>
+  Object.entries(drivers.settings)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
+
+/** The drivers a kernel really has, read back from its generated drivers_config.h. */
+export function driversFromConfigHeader(header: string): string[] {
+  return [...header.matchAll(/^#define CONF_drivers_(\w+) 1$/gm)].map((m) => m[1]!).sort();
+}

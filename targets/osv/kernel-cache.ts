@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
+import { failure } from '../../lib/errors.js';
+import { withLock } from '../../lib/lock.js';
+import type { ResolvedSource } from '../sources.js';
+import type { StepRunner } from '../toolchain.js';
+import type { OsvFs } from './drivers.js';
+
+/** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
+export interface OsvKernel {
+  dir: string;
+  kernel: string;
+  libenviron: string;
+  driversHeader: string;
+  version: string | null;
+}
+
+/** The files kept from an OSv out directory (the rest, ~250 MB of objects, stays in the checkout for make). */
+const KEPT_KERNEL = 'loader-stripped.elf';
+const KEPT = { kernel: KEPT_KERNEL, libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
+const META = 'kernel.json';
+
+/** Pure: one kernel per OSv commit, driver flags and root filesystem. */
+export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string {
+  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
+}
+
+/** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
+const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs);
+
+/**
+ * Pure: the make argument arrays, run in the OSv checkout. OSv's Makefile wants out=build/<name>.<arch>, and a
+ * new out directory needs its kernel_conf.mk generated first. The kernel's bootfs stays empty: the app lives
+ * on the rofs disk, so the kernel is app-independent.
+ */
+export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number, bootfsManifest = 'bootfs_empty.manifest.skel') {
+  const out = `out=build/unik-${key}.x64`;
+  return {
+    outDir: `build/unik-${key}.x64`,
+    config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
+    // OSv reads bootfs_manifest relative to its checkout. Its Makefile marks every file .SECONDARY, so a
+    // missing loader-stripped.elf is not remade for `all` alone: name it as a goal too.
+    build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`, 'all', `build/unik-${key}.x64/${KEPT_KERNEL}`],
+  };
+}
+
+const lockOf = (osv: ResolvedSource) => join(osv.path, 'build', '.unik.lock');
+
+const kernelAt = (dir: string, version: string | null): OsvKernel => ({
+  dir,
+  kernel: join(dir, 'loader-stripped.elf'),
+  libenviron: join(dir, 'libenviron.so'),
+  driversHeader: join(dir, 'drivers_config.h'),
+  version,
+});
+
+/**
+ * The kernel for this configuration: from `cacheDir/<key>/` when built before, else built with OSv's make
+ * (~5 min on 2 cores) and copied there. Builds are serialised per checkout: OSv's make re-points the shared
+ * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
+ */
+export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
+  const key = keyOf(osv, makeArgs, fs);
+  const dir = join(cacheDir, key);
+  const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
+  const out = join(osv.path, argv.outDir);
+  // A ramfs kernel is relinked per app, so it needs the out directory in this checkout, not only the copy.
+  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || existsSync(join(out, 'loader.elf')));
+  const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
+  if (usable()) return kernelAt(dir, await cached());
+
+  return withLock(lockOf(osv), async () => {
+    if (usable()) return kernelAt(dir, await cached());
+    if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
+      await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+    }
+    await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
+    if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
+
+    const versionH = await readFile(join(out, KEPT.version), 'utf8').catch(() => '');
+    const version = /OSV_VERSION "v?([^"]+)"/.exec(versionH)?.[1] ?? null;
+    const tmp = tempSibling(dir);
+    await mkdir(tmp, { recursive: true });
+    try {
+      await copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
+      await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
+      await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
+      await writeJsonAtomic(join(tmp, META), { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, version, outDir: out });
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    return kernelAt(dir, version);
+  });
+}
+
+/**
+ * ramfs: the app lives in the kernel's bootfs, so each app relinks the configured kernel (seconds): the
+ * staging directory is linked into the out directory, bootfs.bin is rebuilt from `manifest`, and the kernel is
+ * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
+ */
+export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
+  const key = keyOf(osv, makeArgs, 'ramfs');
+  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
+  return withLock(lockOf(osv), async () => {
+    const out = join(osv.path, argv.outDir);
+    await rm(join(out, stageLink), { force: true });
+    await symlink(stage, join(out, stageLink));
+    // mkbootfs's dependency list does not cover a re-pointed link: a touched manifest rebuilds the bootfs and
+    // relinks the kernel every time; a kernel older than that is stale.
+    const t0 = new Date();
+    await utimes(join(stage, 'usr.manifest'), t0, t0);
+    await run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path });
+    const built = await stat(join(out, KEPT.kernel)).catch(() => null);
+    if (!built || built.mtimeMs < t0.getTime() - 1000) throw failure(`OSv's make finished but left no fresh ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
+    const tmp = tempSibling(dest);
+    await copyFile(join(out, KEPT.kernel), tmp);
+    await rename(tmp, dest);
+    return dest;
+  });
+}

@@ -1,0 +1,50 @@
+import { extname, relative } from 'node:path';
+import { usageError } from '../../lib/errors.js';
+import { renderTemplate } from '../../lib/templates.js';
+import type { Manifest } from '../manifest.js';
+import type { DriverSet, GeneratedFile } from '../target.js';
+import { guestPath } from './boot.js';
+import { kernelMakeArgs } from './drivers.js';
+
+/** The app file in the staging directory; fixed, so no user string reaches the manifest's host side. */
+export const APP_FILE = 'app';
+
+/** How the app gets into the image: compiled from C by unik, or one prebuilt Linux PIE / shared object. */
+export type AppInput = { kind: 'compile'; sources: string[] } | { kind: 'prebuilt'; file: string };
+
+/** Pure: C sources (headers tracked, not compiled), or exactly one other file taken as a prebuilt binary. */
+export function appInput(manifest: Manifest): AppInput {
+  const c = manifest.sources.filter((s) => extname(s) === '.c');
+  const other = manifest.sources.filter((s) => !['.c', '.h'].includes(extname(s)));
+  if (c.length && !other.length) return { kind: 'compile', sources: c };
+  if (!c.length && other.length === 1) return { kind: 'prebuilt', file: other[0]! };
+  const found = manifest.sources.map((s) => relative(manifest.appDir, s));
+  throw usageError(`unik.yaml: sources: expected C files (.c/.h) or exactly one prebuilt Linux PIE or shared object for target osv, found ${JSON.stringify(found)}`);
+}
+
+/**
+ * Where OSv's make runs mkbootfs.py (the kernel's out directory) for ramfs, the staging directory is linked
+ * under this name, so the manifest stays free of host paths.
+ */
+export const RAMFS_STAGE_LINK = 'unik-app';
+
+/**
+ * Pure: the app's usr.manifest: the rofs contents, or for ramfs the kernel's bootfs. The kernel's make
+ * arguments ride along as a comment, so they are part of the image's cache key.
+ */
+export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
+  appInput(manifest);
+  const fs = manifest.fs ?? 'rofs';
+  const data = {
+    manifestFile: 'unik.yaml',
+    kernelArgs: kernelMakeArgs(drivers).join(' '),
+    fs,
+    // gen-rofs-img.py runs in the staging directory; mkbootfs.py in the kernel's out directory.
+    hostDir: fs === 'ramfs' ? `${RAMFS_STAGE_LINK}/` : '',
+    // The ramfs root is the bootfs itself: OSv's plain fstab, whose "/" entry it skips for --rootfs=ramfs.
+    fstab: fs === 'ramfs' ? 'fstab' : 'fstab_rofs',
+    guestPath: guestPath(manifest.name),
+    appFile: APP_FILE,
+  };
+  return [{ path: 'usr.manifest', content: renderTemplate('osv', 'usr.manifest', data) }];
+}

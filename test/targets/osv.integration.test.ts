@@ -1,0 +1,99 @@
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { layout, unikHome } from '../../lib/home.js';
+import { readLock } from '../../targets/sources.js';
+import { ROOT, unik } from '../helpers/cli.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { productSource } from '../helpers/toolchain.js';
+import { expectCompileErrorStoresNothing } from '../helpers/compile-error.js';
+
+const osvSrc = productSource('osv', 'OSv build and run integration tests');
+
+/** Kernels the product already built (keyed by OSv commit + driver flags + fs): reusing one saves ~5 min. */
+const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
+const productLock = readLock(layout(unikHome()));
+
+type Image = { id: string; path: string; sizeBytes: number; sha256: string; drivers: string[]; files: Record<string, string>; frameworkVersion: string; sources: { name: string; commit: string }[]; cached: boolean; buildSeconds: number };
+
+describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real OSv)', () => {
+  const home = tmpTree();
+  const env = { UNIK_HOME: home };
+  const app = join(tmpTree(), 'hello-osv');
+  let first: Image;
+
+  beforeAll(async () => {
+    cpSync(join(ROOT, 'examples', 'hello-osv'), app, { recursive: true });
+    const add = await unik(['sources', 'add', 'osv', osvSrc!, '--json'], env);
+    expect(add.exitCode, add.stderr).toBe(0);
+    if (existsSync(productKernels)) cpSync(productKernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    first = JSON.parse(res.stdout).image;
+  }, 900_000);
+
+  it('stores kernel + rofs disk with the OSv commit, version and sha256', () => {
+    expect(readFileSync(first.path).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    expect(statSync(first.path).size).toBe(first.sizeBytes);
+    expect(existsSync(first.files.disk!)).toBe(true);
+    expect(first.sources).toEqual([expect.objectContaining({ name: 'osv', commit: expect.stringMatching(/^[0-9a-f]{40}$/) })]);
+    expect(first.frameworkVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('has only the drivers a console app on a rofs disk needs, read back from drivers_config.h', () => {
+    expect(first.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic', 'scsi', 'virtio', 'virtio_blk']);
+  });
+
+  it('boots with -kernel, prints the greeting, and reports first output, kernel booted and exit', async () => {
+    const res = await unik(['run', app, '--json', '--accel', 'tcg', '--timeout', '30s'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
+    const r = JSON.parse(res.stdout);
+    expect(r).toMatchObject({ exitCode: 0, machine: 'pc', how: 'powered off' });
+    expect(r.bootMs).toBeGreaterThan(0);
+    expect(r.kernelBootedMs).toBeGreaterThanOrEqual(r.bootMs);
+    expect(r.readyMs).toBeGreaterThanOrEqual(r.kernelBootedMs);
+    expect(r.exitMs).toBeGreaterThan(r.readyMs);
+  }, 60_000);
+
+  it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
+    // ramfs relinks the kernel in the OSv checkout that built it (out dirs are not cloned): use the product's.
+    const ramHome = tmpTree({ 'sources/sources.json': JSON.stringify({ sources: { osv: productLock.sources.osv }, archives: {} }) });
+    const ramEnv = { UNIK_HOME: ramHome };
+    if (existsSync(productKernels)) cpSync(productKernels, join(ramHome, 'builds', 'osv-kernels'), { recursive: true });
+    const ram = join(tmpTree(), 'hello-ramfs');
+    cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
+    const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');
+    writeFileSync(join(ram, 'unik.yaml'), yaml);
+    const built = await unik(['build', ram, '--json'], ramEnv);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const img: Image = JSON.parse(built.stdout).image;
+    expect(img.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic']);
+    expect(img.files).toEqual({});
+    const res = await unik(['run', ram, '--json', '--accel', 'tcg', '--timeout', '30s'], ramEnv);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
+    expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
+  }, 900_000);
+
+  it('an app change rebuilds only the app (seconds, same kernel), and its exit status becomes unik run\'s', async () => {
+    writeFileSync(join(app, 'main.c'), '#include <stdio.h>\nint main(void) { puts("bye"); return 3; }\n');
+    const logsBefore = readdirSync(join(home, 'logs')).length;
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const img: Image = JSON.parse(res.stdout).image;
+    expect(img).toMatchObject({ cached: false, sha256: first.sha256 });
+    expect(img.buildSeconds).toBeLessThan(30);
+    const log = readFileSync(join(home, 'logs', readdirSync(join(home, 'logs')).sort().at(-1)!), 'utf8');
+    expect(readdirSync(join(home, 'logs')).length).toBe(logsBefore + 1);
+    expect(log).not.toContain('build the OSv kernel');
+    const run = await unik(['run', app, '--accel', 'tcg', '--timeout', '30s'], env);
+    expect(run.stdout).toContain('bye');
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/the app returned 3/);
+  }, 120_000);
+
+  it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
+    await expectCompileErrorStoresNothing(app, home, 'compile the app (gcc -fPIE -pie)');
+  }, 60_000);
+});

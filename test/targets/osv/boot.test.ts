@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { qemuArgv, interpretExit } from '../../../images/qemu-argv.js';
+import type { ImageRecord } from '../../../images/record.js';
+import type { Devices } from '../../../targets/devices.js';
+import { OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
+
+const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
+const image = {
+  name: 'hello-osv',
+  path: '/img/loader-stripped.elf',
+  files: { disk: '/img/usr.img' },
+  run: { memoryMiB: 256, devices: consoleOnly, cmdline: [], ready: null },
+} as unknown as ImageRecord;
+
+describe('osvAppend', () => {
+  it('verbose (for the exit status), the root fs, the app at /<name>, each argument quoted', () => {
+    expect(osvAppend('hello-osv', 'rofs', ['world', 'a;b', 'x & y'])).toBe('--verbose --rootfs=rofs /hello-osv "world" "a;b" "x & y"');
+  });
+
+  it('refuses arguments that would break out of the quotes (exit 2, naming the argument)', () => {
+    for (const bad of ['say "hi"', 'back\\slash', 'new\nline']) {
+      expect(() => osvAppend('a', 'rofs', ['ok', bad])).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^args\[1\]:/) }));
+    }
+  });
+});
+
+describe('osvBoot', () => {
+  const spec = osvBoot(image, consoleOnly, ['world']);
+
+  it('boots the kernel directly on pc/SeaBIOS with the rofs disk read-only on virtio-blk, no debug-exit device', () => {
+    const argv = qemuArgv(spec, 'tcg');
+    expect(argv.slice(0, 2)).toEqual(['-M', 'pc']);
+    expect(argv).not.toContain('-bios');
+    expect(argv.join(' ')).not.toContain('isa-debug-exit');
+    expect(argv).toContain('/img/loader-stripped.elf');
+    expect(argv).toContain('file=/img/usr.img,if=none,id=rootfs,format=raw,readonly=on');
+    expect(argv).toContain('virtio-blk-pci,drive=rootfs');
+    expect(argv[argv.indexOf('-append') + 1]).toBe('--verbose --rootfs=rofs /hello-osv "world"');
+  });
+
+  it('marks "kernel booted" at the line OSv prints right after its end-of-boot signal', () => {
+    expect(new RegExp(OSV_BOOTED, 'm').test('OSv v0.57\r\nBooted up in 0.00 ms\r\nCmdline: /x\r\n')).toBe(true);
+  });
+
+  it('maps a clean power-off to 0, or to the status main() returned', () => {
+    expect(interpretExit(spec, 0, null, 'Booted up in 0.00 ms\r\nhi\r\n')).toEqual({ code: 0, how: 'powered off' });
+    expect(interpretExit(spec, 0, null, 'hi\r\nprogram /hello-osv returned 3\r\nVFS: unmounting /dev\r\n')).toEqual({ code: 3, how: 'powered off; the app returned 3' });
+    expect(interpretExit(spec, 0, null, 'program /hello-osv returned -1\r\n').code).toBe(255);
+    expect(interpretExit(spec, 1, null, 'program /hello-osv returned 3\r\n').code).toBe(1);
+  });
+});
