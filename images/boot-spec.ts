@@ -13,6 +13,13 @@ export interface ExitMap {
   statuses: Record<string, ExitMeaning>;
   /** isa-debug-exit statuses not listed: guest code = (status - 1) / 2. */
   debugExitDecodes: boolean;
+  /** Statuses not listed are the guest's own exit code (Solo5 tenders). */
+  passthrough?: boolean;
+  /**
+   * For these statuses the code is on the console: group 1 of the pattern's last match (Solo5 virtio exits
+   * QEMU with 83 whatever the guest's status). No match means the guest stopped without reporting one.
+   */
+  consoleCode?: { statuses: number[]; pattern: string };
 }
 
 /** The machine a target wants: decided by the target from the image's devices (pure). */

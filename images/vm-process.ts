@@ -52,6 +52,8 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
     let seen = '';
+    // Some guests report their exit status only on the console (see ExitMap.consoleCode).
+    let tail = '';
     let stderr = '';
     let timedOut = false;
     let interrupted: string | null = null;
@@ -75,6 +77,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         opts.onBoot?.(bootMs);
       }
       opts.onOutput(chunk);
+      if (spec.exit.consoleCode) tail = (tail + chunk.toString('utf8')).slice(-4096);
       if (opts.ready && readyMs === null) {
         // Keep a bounded tail so a long-running guest does not grow this forever.
         seen = (seen + chunk.toString('utf8')).slice(-64 * 1024);
@@ -119,7 +122,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     child.on('close', (status, signal) => {
       const exitMs = since();
       cleanup();
-      const meaning = interpretExit(spec, status, signal);
+      const meaning = interpretExit(spec, status, signal, tail);
       resolve({
         bootMs,
         readyMs,

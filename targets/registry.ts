@@ -6,9 +6,11 @@ export async function targetFor(name: TargetName): Promise<Target> {
   switch (name) {
     case 'unikraft':
       return (await import('./unikraft/index.js')).unikraft;
+    case 'mirage':
+      return (await import('./mirage/index.js')).mirage;
     default:
       throw new (await import('../lib/errors.js')).UnikError(
-        `target: ${name} is not available in this version of unik (available: unikraft)`,
+        `target: ${name} is not available in this version of unik (available: unikraft, mirage)`,
         2,
       );
   }
