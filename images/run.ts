@@ -42,7 +42,8 @@ export async function bootSpecFor(image: ImageRecord, o: Pick<RunOptions, 'overr
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
   const spec = await bootSpecFor(image, opts);
-  const { accel, note } = await resolveAccel(layout(), opts.accel ?? 'auto');
+  // A tender runs the image itself (spt needs no KVM; hvt needs it and says so): only QEMU takes an accelerator.
+  const { accel, note } = spec.kind === 'qemu' ? await resolveAccel(layout(), opts.accel ?? 'auto') : { accel: 'tcg' as const, note: null };
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const measured = await runVm(spec, {
