@@ -92,8 +92,9 @@ export function requireMirageToolchain(l: Layout, platform: Platform | 'unix'): 
 
 /** Version strings of the pieces that shape the image: they go into the cache key and the image record. */
 export async function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+  // Only the version itself: solo5-elftool, for one, prints its usage before it.
   const ask = async (file: string | null, args: string[]) =>
-    file ? (await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all?.trim().split('\n')[0] ?? '' : '';
+    file ? (/v?\d+\.\d+[\w.+~-]*/.exec((await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all ?? '')?.[0] ?? 'unknown') : 'missing';
   return {
     mirage: await ask(tc.tools.mirage, ['--version']),
     dune: await ask(tc.tools.dune, ['--version']),
