@@ -44,7 +44,7 @@ export function solo5Manifest(devices: Devices): Solo5Device[] {
  * 9p shares (Solo5 has none), a NIC on spt/hvt (it needs a host tap, and unik never touches host networking),
  * and more than one disk on virtio (Solo5's virtio bindings drive one).
  */
-export function mirageDrivers(devices: Devices, platform: Platform): DriverSet {
+export function mirageDrivers(devices: Devices, platform: Platform | 'unix'): DriverSet {
   if (devices.share.length) {
     throw usageError('devices.share: expected no shares for target mirage (Solo5 has no 9p; use devices.block), found a share');
   }

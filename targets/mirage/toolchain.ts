@@ -19,12 +19,13 @@ export interface MirageToolchain {
   opamMonorepo: string | null;
 }
 
-type ToolName = 'mirage' | 'dune' | 'ocamlfind' | 'solo5-spt' | 'solo5-hvt' | 'solo5-elftool';
+type ToolName = 'mirage' | 'dune' | 'ocamlfind' | 'cppo' | 'solo5-spt' | 'solo5-hvt' | 'solo5-elftool';
 
 const FIX: Record<ToolName | 'ocaml-solo5', (t: string) => string> = {
   mirage: (t) => `opam install mirage (with network), or build mirage v4.10.0 with its library into ${t}/mirage`,
   dune: () => 'apt-get install dune ocaml-nox (dune 2.9 with OCaml 4.13 as on Debian 12) or opam install dune',
   ocamlfind: () => 'apt-get install ocaml-findlib or opam install ocamlfind',
+  cppo: () => 'apt-get install cppo or opam install cppo (lwt.unix needs it)',
   'solo5-spt': (t) => `opam install solo5, or build Solo5 v0.12.1 with ./configure.sh --prefix=${t}/solo5 && make install`,
   'solo5-hvt': (t) => FIX['solo5-spt'](t),
   'solo5-elftool': (t) => FIX['solo5-spt'](t),
@@ -45,7 +46,7 @@ export function findMirageToolchain(l: Layout, env: NodeJS.ProcessEnv = process.
   const own = [join(t, 'mirage', 'bin'), join(t, 'solo5', 'bin')].filter((d) => existsSync(d));
   const path = [...own, env.PATH ?? ''].join(delimiter);
   const tools = Object.fromEntries(
-    (['mirage', 'dune', 'ocamlfind', 'solo5-spt', 'solo5-hvt', 'solo5-elftool'] as const).map((b) => [b, onPath(b, path)]),
+    (['mirage', 'dune', 'ocamlfind', 'cppo', 'solo5-spt', 'solo5-hvt', 'solo5-elftool'] as const).map((b) => [b, onPath(b, path)]),
   ) as Record<ToolName, string | null>;
   const ownConf = join(t, 'ocaml-solo5', 'lib', 'findlib.conf');
   const opamConf = env.OPAM_SWITCH_PREFIX ? join(env.OPAM_SWITCH_PREFIX, 'lib', 'findlib.conf.d', 'solo5.conf') : null;
@@ -72,6 +73,7 @@ export function missingPieces(tc: MirageToolchain, platform: Platform | 'unix', 
   const needed: ToolName[] = ['mirage', 'dune', 'ocamlfind'];
   if (platform === 'spt') needed.push('solo5-spt');
   if (platform === 'hvt') needed.push('solo5-hvt');
+  if (platform === 'unix') needed.push('cppo');
   const out: { what: string; fix: string }[] = needed.filter((b) => !tc.tools[b]).map((b) => ({ what: b, fix: FIX[b](toolchains) }));
   if (platform !== 'unix' && !tc.solo5Findlib) out.push({ what: 'ocaml-solo5', fix: FIX['ocaml-solo5'](toolchains) });
   return out;

@@ -44,7 +44,7 @@ describe('findMirageToolchain', () => {
     const tc = findMirageToolchain(l, { PATH: '' });
     expect(missingPieces(tc, 'spt', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'solo5-spt', 'ocaml-solo5']);
     expect(missingPieces(tc, 'virtio', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'ocaml-solo5']);
-    expect(missingPieces(tc, 'unix', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind']);
+    expect(missingPieces(tc, 'unix', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'cppo']);
     expect(missingPieces(tc, 'spt', l.toolchains)[0]!.fix).toContain(join(l.toolchains, 'mirage'));
   });
 
