@@ -29,5 +29,7 @@ export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedF
     const at = v.indexOf(':');
     return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
   });
-  return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', { manifestFile: 'unik.yaml', name: manifest.name, devices }) }];
+  // A console-only app is a plain module with `start ()`; with devices it is a functor `Main` over them.
+  const module = devices.length ? 'Unikernel.Main' : 'Unikernel';
+  return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', { manifestFile: 'unik.yaml', name: manifest.name, module, devices }) }];
 }

@@ -27,14 +27,14 @@ describe('renderMirage: config.ml per device set', () => {
 
   it('net: stackv4v6 over default_network', () => {
     const c = configMl('devices: {net: {ports: ["8080:8080"]}}');
-    expect(c).toContain('let main = main "Unikernel" (stackv4v6 @-> job)');
+    expect(c).toContain('let main = main "Unikernel.Main" (stackv4v6 @-> job)');
     expect(c).toContain('let stack = generic_stackv4v6 default_network');
     expect(c).toContain('let () = register "my-app" [ main $ stack ]');
   });
 
   it('block: block_of_file with the declared name, which is also the Solo5 device name', () => {
     const c = configMl('devices: {block: [{name: storage, file: disk.img}]}', 'spt');
-    expect(c).toContain('let main = main "Unikernel" (block @-> job)');
+    expect(c).toContain('let main = main "Unikernel.Main" (block @-> job)');
     expect(c).toContain('let block_storage = block_of_file "storage"');
     expect(c).toContain('[ main $ block_storage ]');
   });
