@@ -55,6 +55,8 @@ export interface TenderBootSpec {
   args: string[];
   /** 'spt' | 'hvt': shown as the machine. */
   machine: string;
+  /** The tender runs the guest under KVM itself (solo5-hvt): refused up front where KVM is not usable. */
+  needsKvm?: boolean;
   memoryMiB: number;
   devices: Devices;
   exit: ExitMap;

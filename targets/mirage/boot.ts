@@ -58,6 +58,7 @@ export function mirageBoot(image: ImageRecord, devices: Devices, args: string[])
       ...runtime,
     ],
     machine: image.platform,
+    needsKvm: image.platform === 'hvt',
     memoryMiB: image.run.memoryMiB,
     devices,
     exit: TENDER_EXIT,

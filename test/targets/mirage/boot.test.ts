@@ -29,7 +29,8 @@ describe('mirageBoot', () => {
   });
 
   it('hvt uses its own tender the same way', () => {
-    expect(mirageBoot(image('hvt', { tender: '/img/solo5-hvt' }), consoleOnly, [])).toMatchObject({ kind: 'tender', tender: '/img/solo5-hvt', args: ['--mem=32', '/img/app.hvt'] });
+    expect(mirageBoot(image('hvt', { tender: '/img/solo5-hvt' }), consoleOnly, [])).toMatchObject({ kind: 'tender', tender: '/img/solo5-hvt', args: ['--mem=32', '/img/app.hvt'], needsKvm: true });
+    expect(mirageBoot(image('spt', { tender: '/t' }), consoleOnly, [])).toMatchObject({ needsKvm: false });
   });
 
   it('refuses a tender image without its tender, or with a NIC (exit 2)', () => {
