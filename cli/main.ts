@@ -11,10 +11,12 @@ const program = new Command('unik')
   .version(unikVersion())
   .exitOverride();
 
+type Module = Record<string, unknown>;
+/** Literal import() calls, so the bundler can split each command into its own chunk. */
 const lazy =
-  (mod: string, fn: string) =>
+  (load: () => Promise<Module>, fn: string) =>
   async (...args: unknown[]): Promise<void> => {
-    const m = (await import(mod)) as Record<string, (...a: unknown[]) => Promise<void>>;
+    const m = (await load()) as Record<string, (...a: unknown[]) => Promise<void>>;
     await m[fn]!(...args);
   };
 
@@ -25,7 +27,7 @@ program
   .option('--name <name>', 'image name (default: the directory name)')
   .option('--target <target>', 'unikraft', 'unikraft')
   .option('--json', 'print the result as JSON')
-  .action(lazy('./commands/init.js', 'initCommand'));
+  .action(lazy(() => import('./commands/init.js'), 'initCommand'));
 
 program
   .command('build')
@@ -34,27 +36,27 @@ program
   .option('--platform <platform>', 'override the manifest platform')
   .option('--no-cache', 'rebuild even when a stored image matches')
   .option('--json', 'print the image record as JSON')
-  .action(lazy('./commands/build.js', 'buildCommand'));
+  .action(lazy(() => import('./commands/build.js'), 'buildCommand'));
 
 program
   .command('images')
   .description('list built images')
   .option('--json', 'print a JSON array')
-  .action(lazy('./commands/images.js', 'imagesCommand'));
+  .action(lazy(() => import('./commands/images.js'), 'imagesCommand'));
 
 program
   .command('inspect')
   .description('show one image record')
   .argument('<image>', 'image id, id prefix or name')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/images.js', 'inspectCommand'));
+  .action(lazy(() => import('./commands/images.js'), 'inspectCommand'));
 
 program
   .command('rmi')
   .description('remove an image from the store')
   .argument('<image>', 'image id, id prefix or name')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/images.js', 'rmiCommand'));
+  .action(lazy(() => import('./commands/images.js'), 'rmiCommand'));
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -73,30 +75,31 @@ program
   .option('-d, --detach', 'run in the background; see unik ps/logs/stop/rm')
   .option('--name <name>', 'instance name for --detach (unique)')
   .option('--ready-http <url>', 'ready = first 2xx from URL')
+  .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
   .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
   .option('--json', 'print the measurements as JSON')
-  .action(lazy('./commands/run.js', 'runCommand'));
+  .action(lazy(() => import('./commands/run.js'), 'runCommand'));
 
 program
   .command('ps')
   .description('list background instances (running and exited)')
   .option('--json', 'print a JSON array')
-  .action(lazy('./commands/instances.js', 'psCommand'));
+  .action(lazy(() => import('./commands/instances.js'), 'psCommand'));
 
 program
   .command('logs')
   .description('print an instance\'s console')
   .argument('<instance>', 'instance id or name')
   .option('-f, --follow', 'keep printing until it exits')
-  .option('--json', 'accepted for symmetry; logs are raw console text')
-  .action(lazy('./commands/instances.js', 'logsCommand'));
+  .option('--json', 'print {id, name, state, log} (no --follow)')
+  .action(lazy(() => import('./commands/instances.js'), 'logsCommand'));
 
 program
   .command('stop')
   .description('stop a background instance')
   .argument('<instance>', 'instance id or name')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/instances.js', 'stopCommand'));
+  .action(lazy(() => import('./commands/instances.js'), 'stopCommand'));
 
 program
   .command('rm')
@@ -104,14 +107,14 @@ program
   .argument('<instance>', 'instance id or name')
   .option('-f, --force', 'stop it first if it runs')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/instances.js', 'rmCommand'));
+  .action(lazy(() => import('./commands/instances.js'), 'rmCommand'));
 
 const sources = program.command('sources').description('framework sources unik builds from');
 sources
   .command('list', { isDefault: true })
   .description('list known sources and cached archives')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/sources.js', 'sourcesListCommand'));
+  .action(lazy(() => import('./commands/sources.js'), 'sourcesListCommand'));
 sources
   .command('add')
   .description('clone a framework source into the cache (default location: upstream; default ref: pinned)')
@@ -119,7 +122,7 @@ sources
   .argument('[location]', 'git URL or local checkout')
   .option('--ref <ref>', 'tag, branch or commit')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/sources.js', 'sourcesAddCommand'));
+  .action(lazy(() => import('./commands/sources.js'), 'sourcesAddCommand'));
 sources
   .command('add-archive')
   .description('put a library archive a build downloads into the offline cache')
@@ -127,13 +130,25 @@ sources
   .argument('<file>', 'the archive file')
   .option('--sha256 <hex>', 'refuse the file unless its checksum matches')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/sources.js', 'sourcesAddArchiveCommand'));
+  .action(lazy(() => import('./commands/sources.js'), 'sourcesAddArchiveCommand'));
+
+program
+  .command('bench')
+  .description('boot the app in DIR as a unikernel and as a container twin, and compare times and footprint')
+  .argument('[dir]', 'app directory holding unik.yaml', '.')
+  .option('--runs <n>', 'measured runs per runtime', '20')
+  .option('--warmup <n>', 'warm-up runs per runtime, not counted', '2')
+  .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker (default: every one found)')
+  .option('--json', 'print the results as JSON')
+  .option('--csv <file>', 'also write the results as CSV')
+  .option('--chart <file.svg>', 'also draw a bar chart (SVG)')
+  .action(lazy(() => import('./commands/bench.js'), 'benchCommand'));
 
 program
   .command('doctor')
   .description('check QEMU, KVM, compilers and framework sources, with fixes')
   .option('--json', 'print JSON')
-  .action(lazy('./commands/doctor.js', 'doctorCommand'));
+  .action(lazy(() => import('./commands/doctor.js'), 'doctorCommand'));
 
 async function main(): Promise<void> {
   try {

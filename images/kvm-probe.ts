@@ -1,18 +1,19 @@
-import { execa } from 'execa';
-import { constants, existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
 import type { Layout } from '../lib/home.js';
-import { PROBE_EXIT_PORT, probeGuest } from './guest.js';
-import { qemuVersion, QEMU } from './qemu-binary.js';
+import type * as Guest from './guest.js';
+import { QEMU } from './qemu-binary.js';
+import { which } from '../lib/which.js';
 
 export interface KvmVerdict {
   usable: boolean;
   /** Why not, in words a user can act on; null when usable. */
   reason: string | null;
-  qemuVersion: string;
+  /** The QEMU binary's path, size and mtime: a changed QEMU is probed again (stat is cheap, --version is not). */
+  qemuBinary: string;
   kernelRelease: string;
   checkedAt: string;
 }
@@ -25,14 +26,16 @@ const PROBE_TIMEOUT_MS = 3000;
  * The verdict is cached per QEMU version and host kernel release.
  */
 export async function probeKvm(l: Layout, opts: { fresh?: boolean } = {}): Promise<KvmVerdict> {
-  const qemu = await qemuVersion();
+  const path = which(QEMU);
+  const st = path ? statSync(path) : null;
+  const qemuBinary = `${path}:${st?.size}:${st?.mtimeMs}`;
   const kernelRelease = release();
   const cachePath = join(l.probes, 'kvm.json');
   if (!opts.fresh && existsSync(cachePath)) {
     const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as KvmVerdict;
-    if (cached.qemuVersion === qemu && cached.kernelRelease === kernelRelease) return cached;
+    if (cached.qemuBinary === qemuBinary && cached.kernelRelease === kernelRelease) return cached;
   }
-  const verdict: KvmVerdict = { ...(await bootProbe(l)), qemuVersion: qemu, kernelRelease, checkedAt: new Date().toISOString() };
+  const verdict: KvmVerdict = { ...(await bootProbe(l)), qemuBinary, kernelRelease, checkedAt: new Date().toISOString() };
   await writeJsonAtomic(cachePath, verdict);
   return verdict;
 }
@@ -44,7 +47,9 @@ async function bootProbe(l: Layout): Promise<{ usable: boolean; reason: string |
   } catch {
     return { usable: false, reason: '/dev/kvm is not readable and writable by this user (add it to the kvm group)' };
   }
+  const { PROBE_EXIT_PORT, probeGuest }: typeof Guest = await import('./guest.js');
   const guest = await probeGuest(l);
+  const { execa } = await import('execa');
   const res = await execa(
     QEMU,
     ['-M', 'microvm', '-accel', 'kvm', '-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot', '-m', '8',

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { failure } from '../lib/errors.js';
 
 /** The system QEMU; UNIK_QEMU points elsewhere (e.g. a newer build). */
@@ -7,7 +6,7 @@ export const QEMU = process.env.UNIK_QEMU ?? 'qemu-system-x86_64';
 let version: Promise<string> | null = null;
 
 export function qemuVersion(): Promise<string> {
-  version ??= execa(QEMU, ['--version'], { stdin: 'ignore' }).then(
+  version ??= import('execa').then(({ execa }) => execa(QEMU, ['--version'], { stdin: 'ignore' })).then(
     (r) => /version ([\d.]+)/.exec(r.stdout)?.[1] ?? r.stdout.split('\n')[0]!,
     () => {
       throw failure(`${QEMU} not found: install QEMU (Debian/Ubuntu: apt-get install qemu-system-x86)`);

@@ -7,7 +7,7 @@ import { machineName, type BootSpec } from './boot-spec.js';
 import type { ImageRecord } from './record.js';
 import { probeKvm } from './kvm-probe.js';
 import { devicesForRun, type RunOverrides } from './run-devices.js';
-import { runVm, type Measured } from './vm-process.js';
+import { runVm, vmArgv, type Measured } from './vm-process.js';
 
 export interface RunOptions {
   accel?: AccelChoice;
@@ -39,6 +39,14 @@ export async function bootSpecFor(image: ImageRecord, o: Pick<RunOptions, 'overr
   const target = await targetFor(image.target);
   const spec = target.boot(image, devices, o.args ?? image.run.cmdline);
   return o.memoryMiB ? { ...spec, memoryMiB: o.memoryMiB } : spec;
+}
+
+/** The exact command `runImage` would start, without starting it. */
+export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise<{ accel: string; machine: string; argv: string[] }> {
+  const spec = await bootSpecFor(image, opts);
+  const { accel, note } = await resolveAccel(layout(), opts.accel ?? 'auto');
+  if (note) opts.onAccelNote?.(note);
+  return { accel, machine: machineName(spec), argv: vmArgv(spec, accel) };
 }
 
 /** Boot an image once, in the foreground, and measure it. */

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { request } from 'node:http';
+import { spawn } from 'node:child_process';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit, qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
+import { which } from '../lib/which.js';
 
 export interface Measured {
   /** ms from just before spawn to the first console byte. */
@@ -38,10 +38,15 @@ export interface VmOptions {
 }
 
 /** setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
-const hasSetpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+const hasSetpriv = which('setpriv') !== null;
+
+/** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
+export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
+  return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
+}
 
 export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
-  const [file, argv] = spec.kind === 'qemu' ? [QEMU, qemuArgv(spec, accel)] : [spec.tender, spec.args];
+  const [file, ...argv] = vmArgv(spec, accel);
   return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
 }
 
@@ -147,19 +152,22 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
 /** Poll an HTTP URL until the first 2xx; each attempt is short so a booting guest is seen promptly. */
 function pollHttp(url: string, onOk: () => void): { stop: () => void } {
   let stopped = false;
-  const attempt = () => {
+  // node:http loads only for runs that poll (it costs ~10 ms of start-up otherwise).
+  const http = import('node:http');
+  const attempt = async () => {
+    const { request } = await http;
     if (stopped) return;
     const req = request(url, { timeout: 250, agent: false }, (res) => {
       res.resume();
       if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) {
         stopped = true;
         onOk();
-      } else setTimeout(attempt, 10);
+      } else setTimeout(() => void attempt(), 10);
     });
-    req.on('error', () => setTimeout(attempt, 10));
+    req.on('error', () => setTimeout(() => void attempt(), 10));
     req.on('timeout', () => req.destroy());
     req.end();
   };
-  attempt();
+  void attempt();
   return { stop: () => (stopped = true) };
 }

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** A sibling temp path, so the final rename stays on one filesystem and is atomic. */
 export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
+  // pid + time + random: unique enough for a sibling temp name without loading node:crypto on hot paths.
+  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  return join(dirname(path), `.${basename(path)}.tmp-${tag}`);
 }
 
 /** Write a file so that readers see either the old content or the whole new one, never half. */
@@ -25,6 +26,7 @@ export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
 export async function sha256File(path: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

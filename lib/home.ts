@@ -29,6 +29,8 @@ export function layout(home: string = unikHome()) {
     logs: join(home, 'logs'),
     instances: join(home, 'instances'),
     probes: join(home, 'probes'),
+    /** Per-bench scratch (twin rootfs, OCI bundle, private runtime state); removed when the bench ends. */
+    bench: join(home, 'bench'),
   };
 }
 export type Layout = ReturnType<typeof layout>;

@@ -1,9 +1,12 @@
-import Handlebars from 'handlebars';
+import type HandlebarsNs from 'handlebars';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from './package-root.js';
 
-const cache = new Map<string, Handlebars.TemplateDelegate>();
+const cache = new Map<string, HandlebarsNs.TemplateDelegate>();
+/** Loaded on first use: commands that render nothing (run, ps, …) never pay for it. */
+let handlebars: typeof HandlebarsNs | null = null;
 
 /**
  * Render templates/<framework>/<file>.hbs. No HTML escaping: these are build files, and every value that
@@ -13,7 +16,8 @@ export function renderTemplate(framework: string, file: string, data: object): s
   const key = `${framework}/${file}`;
   let t = cache.get(key);
   if (!t) {
-    t = Handlebars.compile(readFileSync(join(packageRoot(), 'templates', framework, `${file}.hbs`), 'utf8'), {
+    handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsNs;
+    t = handlebars.compile(readFileSync(join(packageRoot(), 'templates', framework, `${file}.hbs`), 'utf8'), {
       noEscape: true,
       strict: true,
     });

@@ -29,7 +29,8 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
     logPath,
     async step(title, file, args, opts = {}) {
       n += 1;
-      progress?.(`[${n}] ${title}`);
+      const label = `[${n}] ${title}`;
+      progress?.(label);
       log.write(`\n$ ${[file, ...args].join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}\n`);
       const child = execa(file, args, {
         cwd: opts.cwd,
@@ -40,6 +41,18 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
         reject: false,
       });
       child.all?.pipe(log, { end: false });
+      if (progress) {
+        // Show what the tool is doing right now (e.g. "CC libukalloc: alloc.o"), at most ~10 times a second.
+        let last = 0;
+        child.all?.on('data', (chunk: Buffer) => {
+          const now = Date.now();
+          const line = chunk.toString('utf8').trimEnd().split('\n').at(-1)?.trim();
+          if (!line || now - last < 100) return;
+          last = now;
+          const width = Math.max(20, (process.stderr.columns ?? 100) - label.length - 6);
+          progress(`${label} · ${line.length > width ? line.slice(0, width - 1) + '…' : line}`);
+        });
+      }
       const res = await child;
       if (res.exitCode !== 0 || res.failed) {
         await new Promise<void>((r) => log.write('', () => r()));

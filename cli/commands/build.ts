@@ -1,6 +1,7 @@
 import { buildImage } from '../../images/build.js';
 import type { Platform } from '../../targets/manifest.js';
-import { endProgress, humanBytes, printJson, progressSink } from '../output.js';
+import { humanBytes } from '../../lib/format.js';
+import { endProgress, printJson, progressSink } from '../output.js';
 
 interface BuildFlags {
   platform?: Platform;

@@ -1,6 +1,7 @@
 import { layout } from '../../lib/home.js';
 import { findImage, listImages, removeImage } from '../../images/store.js';
-import { humanBytes, printJson, table, type OutputOptions } from '../output.js';
+import { humanBytes, table } from '../../lib/format.js';
+import { printJson, type OutputOptions } from '../output.js';
 
 export async function imagesCommand(flags: OutputOptions): Promise<void> {
   const images = listImages(layout());

@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../images/instances.js';
-import { printJson, table, type OutputOptions } from '../output.js';
+import { table } from '../../lib/format.js';
+import { printJson, type OutputOptions } from '../output.js';
 
 const ports = (i: Instance) => i.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(',');
 /** The `unik ps --json` contract: id, name, image, state, pid, startedAt, exitCode, ports (+ measurements). */
@@ -33,6 +34,10 @@ export async function psCommand(flags: OutputOptions & { all?: boolean }): Promi
 
 export async function logsCommand(ref: string, flags: OutputOptions & { follow?: boolean }): Promise<void> {
   const inst = findInstance(ref);
+  if (flags.json) {
+    const log = existsSync(inst.logPath) ? readFileSync(inst.logPath, 'utf8') : '';
+    return printJson({ id: inst.id, name: inst.name, state: inst.state, log });
+  }
   if (!existsSync(inst.logPath)) return;
   let offset = 0;
   const pump = () =>

@@ -1,7 +1,7 @@
 import { usageError } from '../../lib/errors.js';
 import type { Platform } from '../../targets/manifest.js';
 import type { AccelChoice } from '../../images/accel.js';
-import { runImage, type RunResult } from '../../images/run.js';
+import { dryRun, runImage, type RunResult } from '../../images/run.js';
 import { parseDuration, parseMemory } from '../duration.js';
 import { endProgress, printJson, progressSink } from '../output.js';
 import { imageFromArg } from '../resolve-image.js';
@@ -18,6 +18,7 @@ export interface RunFlags {
   name?: string;
   readyHttp?: string;
   stopWhenReady?: boolean;
+  dryRun?: boolean;
   json?: boolean;
 }
 
@@ -44,6 +45,13 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   }
   const overrides = { ports: flags.publish, volumes: flags.volume, ...(flags.disk ? { disk: flags.disk } : {}) };
   const appArgs = args.length ? args : undefined;
+
+  if (flags.dryRun) {
+    const plan = await dryRun(image, { accel, ...(memoryMiB ? { memoryMiB } : {}), overrides, ...(appArgs ? { args: appArgs } : {}) });
+    if (flags.json) return printJson(plan);
+    process.stdout.write(plan.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ') + '\n');
+    return;
+  }
 
   if (flags.detach) {
     const { startDetached } = await import('../../images/instances.js');

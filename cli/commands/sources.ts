@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { layout } from '../../lib/home.js';
 import { KNOWN_SOURCES, type SourceName } from '../../targets/known-sources.js';
 import { addArchive, addSource, inspectCheckout, readLock } from '../../targets/sources.js';
-import { printJson, table, type OutputOptions } from '../output.js';
+import { table } from '../../lib/format.js';
+import { printJson, type OutputOptions } from '../output.js';
 
 export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
   const l = layout();

@@ -1,7 +1,6 @@
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { unikraftBoot } from './boot.js';
-import { buildUnikraft } from './build.js';
 import { unikraftDrivers } from './drivers.js';
 import { renderUnikraft } from './render.js';
 
@@ -13,6 +12,7 @@ export const unikraft: Target = {
   defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
   drivers: (devices) => unikraftDrivers(devices),
   render: renderUnikraft,
-  build: (ctx) => buildUnikraft(ctx, layout().sourcesLock),
+  // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
+  build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout().sourcesLock),
   boot: unikraftBoot,
 };

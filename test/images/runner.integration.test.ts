@@ -74,28 +74,29 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     expect(await pidsMatching(hangImage.path)).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s to unik stops QEMU (checked by pid)', async (sig) => {
+  /** `unik run` of the hanging fixture in the foreground, once the guest is up; with its QEMU pid. */
+  async function startForeground() {
     const child = spawn(process.execPath, [CLI, 'run', hangImage.id, '--accel', 'tcg'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     expect(await waitFor(() => out.includes('unik-probe: up'), 10_000)).toBe(true);
     const [qemuPid] = await pidsMatching(hangImage.path);
     expect(qemuPid).toBeGreaterThan(0);
+    return { child, qemuPid: qemuPid! };
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s to unik stops QEMU (checked by pid)', async (sig) => {
+    const { child, qemuPid } = await startForeground();
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill(sig);
     expect(await exited).toBe(1);
-    expect(await waitFor(() => !isAlive(qemuPid!), 3000)).toBe(true);
+    expect(await waitFor(() => !isAlive(qemuPid), 3000)).toBe(true);
   });
 
   it('unik killed with SIGKILL takes QEMU with it (no orphan)', async () => {
-    const child = spawn(process.execPath, [CLI, 'run', hangImage.id, '--accel', 'tcg'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    expect(await waitFor(() => out.includes('unik-probe: up'), 10_000)).toBe(true);
-    const [qemuPid] = await pidsMatching(hangImage.path);
-    expect(qemuPid).toBeGreaterThan(0);
+    const { child, qemuPid } = await startForeground();
     child.kill('SIGKILL');
-    expect(await waitFor(() => !isAlive(qemuPid!), 3000)).toBe(true);
+    expect(await waitFor(() => !isAlive(qemuPid), 3000)).toBe(true);
   });
 
   it('detach → ps → logs → stop → rm, with unique names and state surviving the CLI', async () => {

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic.js';
+import { failure } from '../../lib/errors.js';
+import { parseBenchFlags, type BenchFlags } from '../../images/bench/options.js';
+import { benchCsv, benchJson, benchText } from '../../images/bench/report.js';
+import { runBench } from '../../images/bench/run-bench.js';
+import { endProgress, printJson, progressSink } from '../output.js';
+
+export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
+  const choices = parseBenchFlags(flags);
+  // Ctrl-C stops the current run and lets the bench remove its containers, images and daemon before exiting;
+  // a second Ctrl-C quits at once. `on`, not `once`: execa's exit hook re-raises a signal nobody else handles.
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nunik: interrupted; removing what the bench created (Ctrl-C again to quit at once)\n');
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await runBench({ dir, ...choices, progress: progressSink(flags), signal: abort.signal });
+  } finally {
+    endProgress(flags);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const written: string[] = [];
+  if (choices.csv) {
+    await writeFileAtomic(resolve(choices.csv), benchCsv(result));
+    written.push(`csv:   ${resolve(choices.csv)}`);
+  }
+  if (choices.chart) {
+    const { chartSvg } = await import('../../images/bench/chart.js');
+    await writeFileAtomic(resolve(choices.chart), await chartSvg(result));
+    written.push(`chart: ${resolve(choices.chart)}`);
+  }
+  if (flags.json) printJson(benchJson(result));
+  else process.stdout.write(benchText(result) + (written.length ? `\n${written.join('\n')}\n` : ''));
+  if (result.cleanupErrors.length) {
+    throw failure('the bench could not remove everything it created', result.cleanupErrors.join('\n'));
+  }
+}

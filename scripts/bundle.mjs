@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Bundles unik into dist/ with esbuild: one ESM graph split per command, so `unik run` and `unik --help` load a
+// handful of files instead of dozens of modules (measured: ~150 ms less before QEMU starts on this machine).
+// tsc only type-checks (npm run build runs it first). npm packages stay external and load from node_modules.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+const entryPoints = [
+  'cli/main.ts', // the CLI
+  'images/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
+  'targets/unikraft/fetch-shim.ts', // Unikraft's $(WGET) stand-in
+];
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints,
+  outbase: '.',
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+});
