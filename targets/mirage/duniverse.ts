@@ -38,7 +38,7 @@ export const DUNIVERSE = {
   psq: { url: 'https://github.com/pqwy/psq.git', ref: 'v0.2.1' },
   'lwt-dllist': { url: 'https://github.com/mirage/lwt-dllist.git', ref: 'v1.0.1' },
   randomconv: { url: 'https://github.com/hannesm/randomconv.git', ref: 'v0.2.0' },
-  // block_of_file on Solo5; pins from mirage 4.10's constraint (>= 0.8.0 < 0.9.0), not yet built offline here.
+  // block_of_file on Solo5 (mirage 4.10 asks for >= 0.8.0 < 0.9.0).
   'mirage-block-solo5': { url: 'https://github.com/mirage/mirage-block-solo5.git', ref: 'v0.8.1' },
   'mirage-block': { url: 'https://github.com/mirage/mirage-block.git', ref: 'v3.0.2' },
 } as const satisfies Record<string, { url: string; ref: string; note?: string }>;

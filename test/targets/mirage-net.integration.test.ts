@@ -6,7 +6,7 @@ import { httpGet } from '../helpers/http.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
 
-const home = await mirageHome('MirageOS network integration test', ['virtio'], () => tmpTree(), true);
+const home = await mirageHome('MirageOS network integration test', ['virtio'], () => tmpTree(), { net: true });
 
 describe.skipIf(!home)('examples/http-mirage on virtio with QEMU user networking (integration)', () => {
   it('builds with the Solo5 NIC "service", serves HTTP on a published loopback port, and stops cleanly', async () => {
