@@ -66,6 +66,7 @@ program
   .argument('[dir-or-image]', 'app directory or image id/name', '.')
   .argument('[args...]', 'app arguments (after --)')
   .option('--accel <accel>', 'auto | kvm | tcg (auto probes KVM once and falls back to TCG)', 'auto')
+  .option('--platform <platform>', 'build or pick the image for this platform (mirage: spt, virtio, hvt)')
   .option('--memory <size>', 'guest memory, e.g. 64M')
   .option('-p, --publish <host:guest>', 'publish a guest port on 127.0.0.1 (repeatable)', collect, [])
   .option('-v, --volume <dir:/path>', 'share a host directory over 9p (repeatable)', collect, [])

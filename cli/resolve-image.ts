@@ -2,13 +2,26 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressSink } from '../targets/toolchain.js';
 import type { ImageRecord } from '../images/record.js';
+import type { Platform } from '../targets/manifest.js';
 
-/** `unik run X`: a directory with unik.yaml is built first (through the cache); anything else names a stored image. */
-export async function imageFromArg(arg: string, progress?: ProgressSink): Promise<ImageRecord> {
+/**
+ * `unik run X`: a directory with unik.yaml is built first (through the cache); anything else names a stored
+ * image. `platform` picks the build's platform, or the stored image of that name built for it.
+ */
+export async function imageFromArg(arg: string, progress?: ProgressSink, platform?: Platform): Promise<ImageRecord> {
   if (existsSync(join(arg, 'unik.yaml'))) {
     const { buildImage } = await import('../images/build.js');
-    return (await buildImage({ dir: arg, ...(progress ? { progress } : {}) })).image;
+    return (await buildImage({ dir: arg, ...(progress ? { progress } : {}), ...(platform ? { platform } : {}) })).image;
   }
-  const [{ findImage }, { layout }] = await Promise.all([import('../images/store.js'), import('../lib/home.js')]);
-  return findImage(layout(), arg);
+  const [{ findImage, listImages }, { layout }, { usageError }] = await Promise.all([
+    import('../images/store.js'),
+    import('../lib/home.js'),
+    import('../lib/errors.js'),
+  ]);
+  const l = layout();
+  const image = findImage(l, arg);
+  if (!platform || image.platform === platform) return image;
+  const other = listImages(l).find((r) => r.name === image.name && r.platform === platform);
+  if (!other) throw usageError(`--platform: expected a stored ${platform} image of ${image.name}, found only ${image.platform} (run "unik build DIR --platform ${platform}")`);
+  return other;
 }

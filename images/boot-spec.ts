@@ -13,11 +13,13 @@ export interface ExitMap {
   statuses: Record<string, ExitMeaning>;
   /** isa-debug-exit statuses not listed: guest code = (status - 1) / 2. */
   debugExitDecodes: boolean;
+  /** Statuses not listed are the guest's own exit code (Solo5 tenders). */
+  passthrough?: boolean;
   /**
-   * Regex over the console whose first group is the app's exit status, for guests whose VMM exit carries
-   * none (OSv always powers off cleanly). A match overrides a status that meant success.
+   * For these statuses the code is on the console: group 1 of the pattern's last match (Solo5 virtio exits
+   * QEMU with 83 whatever the guest's status). No match means the guest stopped without reporting one.
    */
-  consoleStatus?: string;
+  consoleCode?: { statuses: number[]; pattern: string };
 }
 
 /** The machine a target wants: decided by the target from the image's devices (pure). */
@@ -55,6 +57,8 @@ export interface TenderBootSpec {
   args: string[];
   /** 'spt' | 'hvt': shown as the machine. */
   machine: string;
+  /** The tender runs the guest under KVM itself (solo5-hvt): refused up front where KVM is not usable. */
+  needsKvm?: boolean;
   memoryMiB: number;
   devices: Devices;
   exit: ExitMap;

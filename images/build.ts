@@ -32,11 +32,11 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const l = layout();
   const manifest = loadManifest(opts.dir);
   const target = await targetFor(manifest.target);
-  const platform = opts.platform ?? manifest.platform ?? target.platforms[0]!;
+  const devices = devicesOf(manifest);
+  const platform = opts.platform ?? manifest.platform ?? target.defaultPlatform?.(devices) ?? target.platforms[0]!;
   if (!target.platforms.includes(platform)) {
     throw usageError(`--platform: expected one of ${target.platforms.join(', ')} for target ${target.name}, found ${JSON.stringify(platform)}`);
   }
-  const devices = devicesOf(manifest);
   const drivers = target.drivers(devices, platform, manifest);
   const generated = target.render(manifest, drivers);
   const sources = await resolveSources(l, [...target.baseSources, ...drivers.requires]);
@@ -54,6 +54,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sourceHashes,
     sources: revisions,
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
+    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform) } : {}),
   });
   const run: RunConfig = {
     devices,

@@ -11,6 +11,8 @@ export interface CacheInputs {
   sources: SourceRevision[];
   /** Generated build files (path → content): they carry the driver settings and the templates' shape. */
   generated: Record<string, string>;
+  /** Toolchain versions and seeded libraries outside the sources cache (Target.fingerprint), where a target has them. */
+  toolchain?: Record<string, string>;
 }
 
 /**

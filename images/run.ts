@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
+import { failure } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
 import { targetFor } from '../targets/registry.js';
 import { resolveAccel, type AccelChoice } from './accel.js';
 import { machineName, type BootSpec } from './boot-spec.js';
 import type { ImageRecord } from './record.js';
+import { probeKvm } from './kvm-probe.js';
 import { devicesForRun, type RunOverrides } from './run-devices.js';
 import { runVm, vmArgv, type Measured } from './vm-process.js';
 
@@ -50,7 +52,12 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
   const spec = await bootSpecFor(image, opts);
-  const { accel, note } = await resolveAccel(layout(), opts.accel ?? 'auto');
+  // Only QEMU takes an accelerator; a tender runs the image itself, under KVM (hvt) or as a process (spt).
+  if (spec.kind === 'tender' && spec.needsKvm) {
+    const kvm = await probeKvm(layout());
+    if (!kvm.usable) throw failure(`${spec.machine} needs usable KVM, and it is not usable here: ${kvm.reason}; rebuild or run with another --platform`);
+  }
+  const { accel, note } = spec.kind === 'qemu' ? await resolveAccel(layout(), opts.accel ?? 'auto') : { accel: 'tcg' as const, note: null };
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const measured = await runVm(spec, {

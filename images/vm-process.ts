@@ -59,6 +59,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
     let seen = '';
+    // Some guests report their exit status only on the console (see ExitMap.consoleCode).
     let stderr = '';
     let timedOut = false;
     let interrupted: string | null = null;
@@ -78,7 +79,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     };
     const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
     let kernelBootedMs: number | null = null;
-    const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleStatus;
+    const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleCode;
     child.stdout.on('data', (chunk: Buffer) => {
       if (bootMs === null) {
         bootMs = since();

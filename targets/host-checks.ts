@@ -62,6 +62,8 @@ export async function hostChecks(l: Layout): Promise<Check[]> {
     checks.push(await rdseedCheck(l));
   }
 
+  checks.push(...(await (await import('./mirage/doctor.js')).mirageChecks(l)));
+
   const lock = readLock(l);
   for (const name of Object.keys(KNOWN_SOURCES) as SourceName[]) {
     const known = KNOWN_SOURCES[name];

@@ -66,6 +66,28 @@ export const KNOWN_SOURCES = {
     // osv-apps (apps/) is not needed: unik builds the app's filesystem itself.
     submodules: ['external/x64/acpica', 'musl_1.2.1', 'musl_0.9.12', 'kbuild'],
   },
+  // MirageOS: unik builds nothing from these; they are what the toolchain in $UNIK_HOME/toolchains is built from
+  // (see README, MirageOS). The libraries a unikernel compiles come from the duniverse seed instead.
+  solo5: {
+    framework: 'mirage',
+    url: 'https://github.com/Solo5/solo5.git',
+    ref: 'v0.12.1',
+    description: 'Solo5 bindings and tenders (solo5-spt, solo5-hvt); install into toolchains/solo5',
+  },
+  'ocaml-solo5': {
+    framework: 'mirage',
+    url: 'https://github.com/mirage/ocaml-solo5.git',
+    // main needs OCaml 5.4; the 4.14 branch builds against the host's OCaml 4.13 (it must match the host).
+    ref: '4.14',
+    description: 'OCaml cross-compiler for Solo5; install into toolchains/ocaml-solo5',
+  },
+  mirage: {
+    framework: 'mirage',
+    url: 'https://github.com/mirage/mirage.git',
+    // 4.10.3+ needs cmdliner 2, which Debian 12 lacks.
+    ref: 'v4.10.0',
+    description: 'mirage CLI and library (configure); install into toolchains/mirage',
+  },
 } as const satisfies Record<string, KnownSource>;
 
 export type SourceName = keyof typeof KNOWN_SOURCES;

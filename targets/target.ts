@@ -58,6 +58,13 @@ export interface Target {
   drivers(devices: Devices, platform: Platform, manifest: Manifest): DriverSet;
   render(manifest: Manifest, drivers: DriverSet): GeneratedFile[];
   build(ctx: BuildContext): Promise<BuiltKernel>;
+  /** The platform when neither the manifest nor --platform names one; default: platforms[0]. */
+  defaultPlatform?(devices: Devices): Platform;
+  /**
+   * What shapes the image from outside unik's sources cache (toolchain versions, seeded libraries' revisions):
+   * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
+   */
+  fingerprint?(devices: Devices, platform: Platform): Promise<Record<string, string>>;
   /** Pure: what the runner must start for this image with these devices and app arguments. */
   boot(image: ImageRecord, devices: Devices, args: string[]): BootSpec;
 }

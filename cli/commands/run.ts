@@ -1,4 +1,5 @@
 import { usageError } from '../../lib/errors.js';
+import type { Platform } from '../../targets/manifest.js';
 import type { AccelChoice } from '../../images/accel.js';
 import { dryRun, runImage, type RunResult } from '../../images/run.js';
 import { parseDuration, parseMemory } from '../duration.js';
@@ -7,6 +8,7 @@ import { imageFromArg } from '../resolve-image.js';
 
 export interface RunFlags {
   accel: string;
+  platform?: Platform;
   memory?: string;
   publish: string[];
   volume: string[];
@@ -39,7 +41,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
   let image;
   try {
-    image = await imageFromArg(target, progressSink(flags));
+    image = await imageFromArg(target, progressSink(flags), flags.platform);
   } finally {
     endProgress(flags);
   }

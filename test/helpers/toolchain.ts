@@ -14,3 +14,29 @@ export function productSource(name: SourceName, suite: string): string | null {
   console.warn(`\n*** SKIPPING ${suite}: ${name} sources are missing from ${l.sources} — run "unik sources add ${name} <git-url-or-checkout>" ***\n`);
   return null;
 }
+
+/**
+ * A fresh UNIK_HOME that sees the product's MirageOS toolchain and duniverse seed (linked, never copied), or
+ * null after ONE loud line naming what is missing. Build dirs and images stay in the temp home.
+ */
+export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | 'unix')[], tmpHome: () => string, need: { net?: boolean; block?: boolean } = {}): Promise<string | null> {
+  const { findMirageToolchain, missingPieces, seededDuniverse } = await import('../../targets/mirage/toolchain.js');
+  const { solo5Duniverse, UNIX_CONSOLE } = await import('../../targets/mirage/duniverse.js');
+  const { mkdirSync, symlinkSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const l = layout(unikHome());
+  const tc = findMirageToolchain(l);
+  const missing = [
+    ...new Set(platforms.flatMap((p) => missingPieces(tc, p, l.toolchains).map((m) => m.what))),
+    ...seededDuniverse(l, platforms.includes('unix') ? UNIX_CONSOLE : solo5Duniverse({ net: !!need.net, block: !!need.block })).missing.map((d) => `duniverse/${d}`),
+  ];
+  if (missing.length) {
+    console.warn(`\n*** SKIPPING ${suite}: MirageOS toolchain pieces missing under ${l.toolchains} / ${l.sources}/duniverse and PATH: ${missing.join(', ')} (see README, MirageOS) ***\n`);
+    return null;
+  }
+  const home = tmpHome();
+  mkdirSync(join(home, 'sources'), { recursive: true });
+  if (existsSync(l.toolchains)) symlinkSync(l.toolchains, join(home, 'toolchains'));
+  symlinkSync(join(l.sources, 'duniverse'), join(home, 'sources', 'duniverse'));
+  return home;
+}

@@ -1,5 +1,5 @@
 import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
-import { get } from 'node:http';
+import { httpGet } from '../helpers/http.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, unik } from '../helpers/cli.js';
@@ -10,14 +10,6 @@ import { productSource } from '../helpers/toolchain.js';
 const suite = 'Unikraft run integration tests';
 const sources = { unikraft: productSource('unikraft', suite), 'lib-lwip': productSource('lib-lwip', suite), 'fork-lwip': productSource('fork-lwip', suite) };
 const ready = Object.values(sources).every(Boolean);
-
-const httpGet = (port: number) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
 
 describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => {
   const home = tmpTree();

@@ -1,0 +1,66 @@
+import type { BootSpec, ExitMap } from '../../images/boot-spec.js';
+import type { ImageRecord } from '../../images/record.js';
+import { usageError } from '../../lib/errors.js';
+import type { Devices } from '../devices.js';
+
+/**
+ * Solo5's virtio platform_exit() writes 41 to port 0x501 for every exit, so QEMU always ends with 83;
+ * the real status is only on the console ("Solo5: solo5_exit(N) called").
+ */
+const VIRTIO_EXIT: ExitMap = {
+  statuses: { '83': { code: 0, how: 'solo5_exit' } },
+  debugExitDecodes: false,
+  consoleCode: { statuses: [83], pattern: 'Solo5: solo5_exit\\((\\d+)\\) called' },
+};
+
+/** The tenders return the guest's own status; solo5_abort() makes it 255. */
+const TENDER_EXIT: ExitMap = {
+  statuses: { '255': { code: 1, how: 'solo5_abort' } },
+  debugExitDecodes: false,
+  passthrough: true,
+};
+
+/** Pure: the mirage runtime arguments: the static address on QEMU's user network, then the app's own. */
+export function mirageRuntimeArgs(devices: Devices, args: string[]): string[] {
+  const net = devices.net
+    ? // IPv6 duplicate-address detection delays the stack by ~1 s; the user network is IPv4 anyway.
+      [`--ipv4=${devices.net.guestIp}/${devices.net.prefix}`, `--ipv4-gateway=${devices.net.gateway}`, '--ipv4-only=true']
+    : [];
+  return [...net, ...args];
+}
+
+/** Pure: how to boot a MirageOS image: spt/hvt through the Solo5 tender stored with it, virtio through QEMU. */
+export function mirageBoot(image: ImageRecord, devices: Devices, args: string[]): BootSpec {
+  const runtime = mirageRuntimeArgs(devices, args);
+  if (image.platform === 'virtio') {
+    const needsPci = !!devices.net || devices.block.length > 0;
+    return {
+      kind: 'qemu',
+      kernel: image.path,
+      append: runtime.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' '),
+      memoryMiB: image.run.memoryMiB,
+      machine: { type: needsPci ? 'pc' : 'microvm', debugExit: { iobase: 0x501, iosize: 2 } },
+      devices,
+      disks: [],
+      exit: VIRTIO_EXIT,
+    };
+  }
+  const tender = image.files.tender;
+  if (!tender) throw usageError(`image: expected a MirageOS ${image.platform} image stored with its Solo5 tender, found ${image.id} without one (rebuild it)`);
+  if (devices.net) throw usageError(`-p: expected a virtio image for networking (${image.platform} needs a host tap), found ${image.platform}`);
+  return {
+    kind: 'tender',
+    tender,
+    args: [
+      `--mem=${image.run.memoryMiB}`,
+      ...devices.block.map((b) => `--block:${b.name}=${b.file}`),
+      image.path,
+      ...runtime,
+    ],
+    machine: image.platform,
+    needsKvm: image.platform === 'hvt',
+    memoryMiB: image.run.memoryMiB,
+    devices,
+    exit: TENDER_EXIT,
+  };
+}

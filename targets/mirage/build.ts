@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../../lib/atomic.js';
+import { failure } from '../../lib/errors.js';
+import type { Layout } from '../../lib/home.js';
+import { writeIfChanged } from '../../lib/workdir.js';
+import type { Manifest, Platform } from '../manifest.js';
+import type { BuildContext, BuiltKernel, GeneratedFile } from '../target.js';
+import type { StepRunner } from '../toolchain.js';
+import { solo5Duniverse, type DuniverseDir } from './duniverse.js';
+import { solo5Manifest } from './drivers.js';
+import { mirageSources, renderMirage } from './render.js';
+import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, toolchainVersions, type MirageToolchain } from './toolchain.js';
+
+/** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
+export const mirageAppDir = (workDir: string) => join(workDir, 'app');
+
+const SEED_STAMP = '.unik-seed.json';
+
+/** Pure: the duniverse a Solo5 build of these devices needs. */
+export const duniverseFor = (ctx: Pick<BuildContext, 'devices'>) =>
+  solo5Duniverse({ net: !!ctx.devices.net, block: ctx.devices.block.length > 0 });
+
+/**
+ * Pure: strip arguments. A full strip breaks QEMU's -kernel loading of virtio images ("fread() failed"),
+ * so those lose only debug info; the tenders load fully stripped images (the Solo5 manifest note survives).
+ */
+export const stripArgs = (platform: Platform | 'unix'): string[] => (platform === 'virtio' ? ['--strip-debug'] : ['--strip-all']);
+
+/** Copy the generated config.ml and the app's modules into the build dir (unchanged files keep their mtime). */
+export async function stageApp(app: string, manifest: Manifest, generated: GeneratedFile[]): Promise<void> {
+  const modules = mirageSources(manifest);
+  for (const f of generated) await writeIfChanged(join(app, f.path), f.content);
+  for (const rel of modules) await writeIfChanged(join(app, rel), await readFile(join(manifest.appDir, rel), 'utf8'));
+  // A module dropped from the manifest must not stay in the build.
+  for (const name of await readdir(app)) {
+    if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await rm(join(app, name));
+  }
+}
+
+/**
+ * Give the configured app its duniverse/: a hard-linked copy of the seed in unik's sources cache (symlinks
+ * break lwt's dune rules), recopied when the seed changes; else one already there (an earlier `make depend`);
+ * else `make depend` when opam-monorepo can fetch; else an error naming every missing library.
+ */
+export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToolchain, app: string, dirs: DuniverseDir[]): Promise<void> {
+  const target = join(app, 'duniverse');
+  const seed = seededDuniverse(l, dirs);
+  if (!seed.missing.length) {
+    const revisions = Object.fromEntries(await Promise.all(dirs.map(async (d) => [d, await seedRevision(seed.present[d]!)] as const)));
+    const stamp = await readFile(join(target, SEED_STAMP), 'utf8').catch(() => null);
+    if (stamp === JSON.stringify(revisions)) return;
+    await rm(target, { recursive: true, force: true });
+    await mkdir(target, { recursive: true });
+    await run.step(`copy the duniverse seed (${dirs.length} libraries)`, 'cp', ['-al', '--', ...dirs.map((d) => seed.present[d]!), target]);
+    await writeJsonAtomic(join(target, SEED_STAMP), revisions);
+    return;
+  }
+  if (existsSync(target) && dirs.every((d) => existsSync(join(target, d)))) return;
+  if (tc.opamMonorepo) {
+    await run.step('fetch dependencies (make depend)', 'make', ['depend'], { cwd: app, env: tc.env });
+    return;
+  }
+  throw failure(
+    `MirageOS build needs ${seed.missing.length} OCaml libraries missing from ${join(l.sources, 'duniverse')} (${seed.missing.join(', ')}) and cannot fetch them (no opam-monorepo on PATH)`,
+    seedInstructions(l, seed.missing),
+  );
+}
+
+/** `make build` without make: the generated Makefile's build step calls opam, dune alone needs no network. */
+export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
+  run.step('compile and link (dune build)', tc.tools.dune!, ['build', '--profile', 'release', '--root', '.', './dist', '-j', String(Math.max(1, cpus().length))], { cwd: app, env: tc.env });
+
+export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKernel> {
+  const tc = requireMirageToolchain(l, ctx.platform);
+  const app = mirageAppDir(ctx.workDir);
+  const dirs = duniverseFor(ctx);
+  await mkdir(app, { recursive: true });
+  await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
+  await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
+  await prepareDuniverse(l, ctx.run, tc, app, dirs);
+  await duneBuild(ctx.run, tc, app);
+
+  const name = ctx.manifest.name;
+  const built = join(app, 'dist', `${name}.${ctx.platform}`);
+  if (!existsSync(built)) throw failure(`dune finished but produced no ${built}; log: ${ctx.run.logPath}`);
+  const kernelPath = join(ctx.workDir, `${name}.${ctx.platform}`);
+  await ctx.run.step('strip', 'strip', [...stripArgs(ctx.platform), '-o', kernelPath, built]);
+
+  // Build and run must agree: the tender flags and QEMU devices come from the same Solo5 manifest.
+  const written = JSON.parse(await readFile(join(app, 'mirage', 'manifest.json'), 'utf8')) as { devices: { name: string; type: string }[] };
+  const solo5 = written.devices.map((d) => `${d.type}:${d.name}`).sort();
+  const expected = solo5Manifest(ctx.devices).map((d) => `${d.type}:${d.name}`).sort();
+  if (JSON.stringify(solo5) !== JSON.stringify(expected)) {
+    throw failure(`mirage configure wrote Solo5 devices [${solo5.join(', ')}], expected [${expected.join(', ')}] from unik.yaml`);
+  }
+  const tender = ctx.platform === 'spt' ? tc.tools['solo5-spt'] : ctx.platform === 'hvt' ? tc.tools['solo5-hvt'] : null;
+  const versions = await toolchainVersions(tc, ctx.platform);
+  return {
+    kernelPath,
+    // The tender travels with the image: Solo5 refuses images built against another ABI version.
+    files: tender ? { tender } : {},
+    drivers: ['console', ...solo5],
+    libraries: dirs,
+    version: versions.mirage!.replace(/^v/, ''),
+  };
+}

@@ -1,0 +1,27 @@
+import { layout } from '../../lib/home.js';
+import type { Target } from '../target.js';
+import { mirageBoot } from './boot.js';
+import { buildMirage, duniverseFor } from './build.js';
+import { mirageDefaultPlatform, mirageDrivers } from './drivers.js';
+import { renderMirage } from './render.js';
+import { findMirageToolchain, seededDuniverse, seedRevision, toolchainVersions } from './toolchain.js';
+
+export const mirage: Target = {
+  name: 'mirage',
+  platforms: ['spt', 'virtio', 'hvt'],
+  // The toolchain lives in $UNIK_HOME/toolchains (or opam), its libraries in the duniverse seed: no cache sources.
+  baseSources: [],
+  // The network stack's buffers want room; a console app runs in far less, but Solo5 asks for a few MiB of heap.
+  defaultMemoryMiB: (devices) => (devices.net ? 64 : 32),
+  drivers: mirageDrivers,
+  render: renderMirage,
+  build: (ctx) => buildMirage(ctx, layout()),
+  boot: mirageBoot,
+  defaultPlatform: mirageDefaultPlatform,
+  async fingerprint(devices, platform) {
+    const l = layout();
+    const seed = seededDuniverse(l, duniverseFor({ devices }));
+    const revisions = await Promise.all(Object.entries(seed.present).map(async ([d, p]) => [`duniverse/${d}`, await seedRevision(p)] as const));
+    return { ...(await toolchainVersions(findMirageToolchain(l), platform)), ...Object.fromEntries(revisions) };
+  },
+};

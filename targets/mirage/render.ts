@@ -1,0 +1,35 @@
+import { relative } from 'node:path';
+import { usageError } from '../../lib/errors.js';
+import { renderTemplate } from '../../lib/templates.js';
+import type { Manifest } from '../manifest.js';
+import type { DriverSet, GeneratedFile } from '../target.js';
+
+/** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */
+export function mirageSources(manifest: Manifest): string[] {
+  const where = relative(process.cwd(), manifest.manifestPath) || 'unik.yaml';
+  const rels = manifest.sources.map((abs, i) => {
+    const rel = relative(manifest.appDir, abs);
+    // Flat .ml/.mli only: mirage's generated dune compiles the modules of the build directory itself.
+    if (!/^[a-z][A-Za-z0-9_]*\.mli?$/.test(rel)) {
+      throw usageError(`${where}: sources[${i}]: expected an OCaml module file (.ml/.mli) at the top of the app directory for target mirage, found ${JSON.stringify(rel)}`);
+    }
+    if (rel === 'config.ml') throw usageError(`${where}: sources[${i}]: expected the app's modules only (unik generates config.ml from unik.yaml), found "config.ml"`);
+    return rel;
+  });
+  if (!rels.includes('unikernel.ml')) {
+    throw usageError(`${where}: sources: expected unikernel.ml (the Unikernel module with its start function), found ${JSON.stringify(rels)}`);
+  }
+  return rels;
+}
+
+/** Pure: config.ml for the declared devices (settings: binding → "type:impl", in start-argument order). */
+export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
+  mirageSources(manifest);
+  const devices = Object.entries(drivers.settings).map(([binding, v]) => {
+    const at = v.indexOf(':');
+    return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
+  });
+  // A console-only app is a plain module with `start ()`; with devices it is a functor `Main` over them.
+  const module = devices.length ? 'Unikernel.Main' : 'Unikernel';
+  return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', { manifestFile: 'unik.yaml', name: manifest.name, module, devices }) }];
+}

@@ -1,0 +1,144 @@
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { failure } from '../../lib/errors.js';
+import type { Layout } from '../../lib/home.js';
+import type { Platform } from '../manifest.js';
+import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
+
+/** What unik needs from a MirageOS toolchain, and where it found each piece (null: missing). */
+export interface MirageToolchain {
+  /** Environment for mirage configure and dune: PATH, OCAMLPATH, OCAMLFIND_CONF as the install needs them. */
+  env: Record<string, string>;
+  tools: Record<ToolName, string | null>;
+  /** ocamlfind's solo5 toolchain (ocaml-solo5's findlib.conf.d/solo5.conf), null when absent. */
+  solo5Findlib: string | null;
+  /** What `make depend` needs to fetch the duniverse (network); null offline. */
+  opamMonorepo: string | null;
+}
+
+type ToolName = 'mirage' | 'dune' | 'ocamlfind' | 'cppo' | 'solo5-spt' | 'solo5-hvt' | 'solo5-elftool';
+
+const FIX: Record<ToolName | 'ocaml-solo5', (t: string) => string> = {
+  mirage: (t) => `opam install mirage (with network), or build mirage v4.10.0 with its library into ${t}/mirage`,
+  dune: () => 'apt-get install dune ocaml-nox (dune 2.9 with OCaml 4.13 as on Debian 12) or opam install dune',
+  ocamlfind: () => 'apt-get install ocaml-findlib or opam install ocamlfind',
+  cppo: () => 'apt-get install cppo or opam install cppo (lwt.unix needs it)',
+  'solo5-spt': (t) => `opam install solo5, or build Solo5 v0.12.1 with ./configure.sh --prefix=${t}/solo5 && make install`,
+  'solo5-hvt': (t) => FIX['solo5-spt'](t),
+  'solo5-elftool': (t) => FIX['solo5-spt'](t),
+  'ocaml-solo5': (t) =>
+    `opam install ocaml-solo5, or build ocaml-solo5 (4.14 branch, same OCaml version as the host) with --prefix=${t}/ocaml-solo5 and copy /etc/ocamlfind.conf to ${t}/ocaml-solo5/lib/findlib.conf`,
+};
+
+function onPath(bin: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (dir && existsSync(join(dir, bin))) return join(dir, bin);
+  }
+  return null;
+}
+
+/** Find the toolchain: unik's own toolchains dir first, then PATH (e.g. an opam switch). Only stats files. */
+export function findMirageToolchain(l: Layout, env: NodeJS.ProcessEnv = process.env): MirageToolchain {
+  const t = l.toolchains;
+  const own = [join(t, 'mirage', 'bin'), join(t, 'solo5', 'bin')].filter((d) => existsSync(d));
+  const path = [...own, env.PATH ?? ''].join(delimiter);
+  const tools = Object.fromEntries(
+    (['mirage', 'dune', 'ocamlfind', 'cppo', 'solo5-spt', 'solo5-hvt', 'solo5-elftool'] as const).map((b) => [b, onPath(b, path)]),
+  ) as Record<ToolName, string | null>;
+  const ownConf = join(t, 'ocaml-solo5', 'lib', 'findlib.conf');
+  const opamConf = env.OPAM_SWITCH_PREFIX ? join(env.OPAM_SWITCH_PREFIX, 'lib', 'findlib.conf.d', 'solo5.conf') : null;
+  const solo5Findlib = existsSync(join(t, 'ocaml-solo5', 'lib', 'findlib.conf.d', 'solo5.conf'))
+    ? join(t, 'ocaml-solo5', 'lib', 'findlib.conf.d', 'solo5.conf')
+    : opamConf && existsSync(opamConf) ? opamConf : null;
+  const mirageLib = join(t, 'mirage', 'lib');
+  return {
+    env: {
+      PATH: path,
+      // mirage configure compiles config.ml against the mirage library installed next to the binary.
+      ...(existsSync(mirageLib) ? { OCAMLPATH: [mirageLib, env.OCAMLPATH].filter(Boolean).join(delimiter) } : {}),
+      // `ocamlfind -toolchain solo5` reads findlib.conf.d/ next to the findlib.conf in use.
+      ...(existsSync(ownConf) ? { OCAMLFIND_CONF: ownConf } : {}),
+    },
+    tools,
+    solo5Findlib,
+    opamMonorepo: onPath('opam-monorepo', path),
+  };
+}
+
+/** Pure: what a build for this platform lacks, each with how to get it. Empty when complete. */
+export function missingPieces(tc: MirageToolchain, platform: Platform | 'unix', toolchains: string): { what: string; fix: string }[] {
+  const needed: ToolName[] = ['mirage', 'dune', 'ocamlfind'];
+  if (platform === 'spt') needed.push('solo5-spt');
+  if (platform === 'hvt') needed.push('solo5-hvt');
+  if (platform === 'unix') needed.push('cppo');
+  const out: { what: string; fix: string }[] = needed.filter((b) => !tc.tools[b]).map((b) => ({ what: b, fix: FIX[b](toolchains) }));
+  if (platform !== 'unix' && !tc.solo5Findlib) out.push({ what: 'ocaml-solo5', fix: FIX['ocaml-solo5'](toolchains) });
+  return out;
+}
+
+/** The toolchain for a build, or an error that names every missing piece and how to get it. */
+export function requireMirageToolchain(l: Layout, platform: Platform | 'unix'): MirageToolchain {
+  const tc = findMirageToolchain(l);
+  const missing = missingPieces(tc, platform, l.toolchains);
+  if (missing.length) {
+    throw failure(
+      `MirageOS toolchain for ${platform} is incomplete (looked in ${l.toolchains} and PATH): missing ${missing.map((m) => m.what).join(', ')}`,
+      missing.map((m) => `  ${m.what}: ${m.fix}`).join('\n'),
+    );
+  }
+  return tc;
+}
+
+/** Version strings of the pieces that shape the image: they go into the cache key and the image record. */
+export async function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+  // Only the version itself: solo5-elftool, for one, prints its usage before it.
+  const ask = async (file: string | null, args: string[]) =>
+    file ? (/v?\d+\.\d+[\w.+~-]*/.exec((await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all ?? '')?.[0] ?? 'unknown') : 'missing';
+  return {
+    mirage: await ask(tc.tools.mirage, ['--version']),
+    dune: await ask(tc.tools.dune, ['--version']),
+    ocaml: await ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
+    ...(platform === 'unix' ? {} : { solo5: await ask(tc.tools['solo5-elftool'], ['--version']) }),
+  };
+}
+
+/** The seeded duniverse: each library's directory in unik's sources cache, or its name in `missing`. */
+export function seededDuniverse(l: Layout, dirs: readonly DuniverseDir[]): { present: Record<string, string>; missing: DuniverseDir[] } {
+  const present: Record<string, string> = {};
+  const missing: DuniverseDir[] = [];
+  for (const d of dirs) {
+    const p = join(l.sources, 'duniverse', d);
+    if (existsSync(p)) present[d] = p;
+    else missing.push(d);
+  }
+  return { present, missing };
+}
+
+/** How to seed the missing libraries by hand (what `make depend` would have fetched). */
+export function seedInstructions(l: Layout, missing: readonly DuniverseDir[]): string {
+  return missing
+    .map((d) => {
+      const s: { url: string; ref: string; note?: string } = DUNIVERSE[d];
+      return `  git clone --branch ${s.ref} ${s.url} ${join(l.sources, 'duniverse', d)}${s.note ? `   (${s.note})` : ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * A seeded library's exact state: commit plus local changes (seeds carry dune overlays as uncommitted files),
+ * so an edited seed changes the cache key instead of being mistaken for the pinned one.
+ */
+export async function seedRevision(dir: string): Promise<string> {
+  const git = (args: string[]) => execa('git', ['-C', dir, ...args], { stdin: 'ignore', reject: false });
+  const head = (await git(['rev-parse', 'HEAD'])).stdout.trim() || 'not-a-git-checkout';
+  const status = (await git(['status', '--porcelain', '--untracked-files=all'])).stdout;
+  if (!status.trim()) return head;
+  const h = createHash('sha256').update(status);
+  for (const line of status.split('\n').filter(Boolean)) {
+    h.update(await readFile(join(dir, line.slice(3))).catch(() => Buffer.alloc(0)));
+  }
+  return `${head}+${h.digest('hex').slice(0, 16)}`;
+}

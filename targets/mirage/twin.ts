@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempSibling } from '../../lib/atomic.js';
+import { failure, usageError } from '../../lib/errors.js';
+import { layout } from '../../lib/home.js';
+import { writeIfChanged } from '../../lib/workdir.js';
+import { devicesOf } from '../devices.js';
+import { loadManifest } from '../manifest-load.js';
+import { openStepRunner, type ProgressSink } from '../toolchain.js';
+import { duneBuild, prepareDuniverse, stageApp, stripArgs } from './build.js';
+import { UNIX_CONSOLE } from './duniverse.js';
+import { mirageDrivers } from './drivers.js';
+import { renderMirage } from './render.js';
+import { requireMirageToolchain } from './toolchain.js';
+
+/**
+ * Pure: mirage's unix dune.build with a static link, so the twin runs in an empty container root.
+ * null when the file does not have the shape mirage 4.10 writes (then the twin cannot be made static).
+ */
+export function staticLinkFlags(duneBuild: string): string | null {
+  const from = '(link_flags (-thread))';
+  return duneBuild.includes(from) ? duneBuild.replace(from, '(link_flags (-thread -ccopt -static))') : null;
+}
+
+/**
+ * The bench twin of a MirageOS app: the same unikernel.ml and generated config.ml built for mirage's unix
+ * target, statically linked and stripped. Returns the binary's path (in unik's build dir for the app).
+ * Console-only apps for now: the unix network stack needs libraries the duniverse seed lacks.
+ */
+export async function buildMirageUnixTwin(appDir: string, opts: { progress?: ProgressSink } = {}): Promise<string> {
+  const l = layout();
+  const manifest = loadManifest(appDir);
+  if (manifest.target !== 'mirage') throw usageError(`target: expected mirage for a MirageOS unix twin, found ${manifest.target}`);
+  const devices = devicesOf(manifest);
+  if (devices.net || devices.block.length) {
+    throw usageError('devices: expected a console-only app for the MirageOS unix twin (its network and block stacks are not in the duniverse seed), found devices');
+  }
+  const tc = requireMirageToolchain(l, 'unix');
+  const key = createHash('sha256').update(`${manifest.appDir}\0mirage\0unix`).digest('hex').slice(0, 8);
+  const workDir = join(l.builds, `${manifest.name}-${key}`);
+  const app = join(workDir, 'app');
+  await mkdir(app, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const run = await openStepRunner(join(l.logs, `twin-${manifest.name}-${stamp}.log`), opts.progress);
+  const out = join(workDir, manifest.name);
+  try {
+    await stageApp(app, manifest, renderMirage(manifest, mirageDrivers(devices, 'unix')));
+    await run.step('configure (mirage configure -t unix)', tc.tools.mirage!, ['configure', '-t', 'unix'], { cwd: app, env: tc.env });
+    // configure rewrites dune.build each time, so the static link is reapplied each time.
+    const dune = staticLinkFlags(await readFile(join(app, 'dune.build'), 'utf8'));
+    if (!dune) throw failure(`mirage configure -t unix wrote a dune.build without "(link_flags (-thread))"; cannot link the twin statically (${join(app, 'dune.build')})`);
+    await writeIfChanged(join(app, 'dune.build'), dune);
+    await prepareDuniverse(l, run, tc, app, UNIX_CONSOLE);
+    await duneBuild(run, tc, app);
+    const built = join(app, 'dist', manifest.name);
+    if (!existsSync(built)) throw failure(`dune finished but produced no ${built}; log: ${run.logPath}`);
+    const tmp = tempSibling(out);
+    try {
+      await run.step('strip', 'strip', [...stripArgs('unix'), '-o', tmp, built]);
+      await rename(tmp, out);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  } finally {
+    await run.close();
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { mirageHome } from '../helpers/toolchain.js';
+
+const home = await mirageHome('MirageOS unix twin integration test', ['unix'], () => tmpTree());
+
+describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build)', () => {
+  it('builds hello-mirage for unix as a static, stripped binary that prints what the unikernel prints', async () => {
+    const app = join(tmpTree(), 'hello-mirage');
+    cpSync(join(ROOT, 'examples', 'hello-mirage'), app, { recursive: true });
+    const saved = process.env.UNIK_HOME;
+    process.env.UNIK_HOME = home!;
+    try {
+      const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
+      const bin = await buildMirageUnixTwin(app);
+      expect(bin.startsWith(join(home!, 'builds'))).toBe(true);
+      // Static: no program interpreter, so it runs in an empty container root.
+      expect(readFileSync(bin).includes(Buffer.from('/lib64/ld-linux'))).toBe(false);
+      expect(execFileSync(bin, { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).toBe('Hello from MirageOS\n');
+      expect(readdirSync(app).sort()).toEqual(['unik.yaml', 'unikernel.ml']);
+    } finally {
+      if (saved === undefined) delete process.env.UNIK_HOME;
+      else process.env.UNIK_HOME = saved;
+    }
+  }, 300_000);
+});

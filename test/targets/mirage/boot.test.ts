@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageRecord } from '../../../images/record.js';
+import { interpretExit, qemuArgv } from '../../../images/qemu-argv.js';
+import type { Devices } from '../../../targets/devices.js';
+import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
+
+const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const block: Devices = { ...consoleOnly, block: [{ name: 'storage', file: '/data/disk.img' }] };
+const image = (platform: string, files: Record<string, string> = {}) =>
+  ({ id: 'abc', platform, path: `/img/app.${platform}`, files, run: { memoryMiB: 32, devices: consoleOnly, cmdline: [], ready: null } }) as unknown as ImageRecord;
+
+describe('mirageRuntimeArgs', () => {
+  it('gives a NIC the static user-network address, IPv4 only (IPv6 DAD costs ~1 s), then the app arguments', () => {
+    expect(mirageRuntimeArgs(net, ['--hello=x'])).toEqual(['--ipv4=10.0.2.15/24', '--ipv4-gateway=10.0.2.2', '--ipv4-only=true', '--hello=x']);
+    expect(mirageRuntimeArgs(consoleOnly, [])).toEqual([]);
+  });
+});
+
+describe('mirageBoot', () => {
+  it('spt runs through the tender stored with the image: memory, disks by Solo5 name, image, runtime args', () => {
+    const spec = mirageBoot(image('spt', { tender: '/img/solo5-spt' }), block, ['--logs=*:debug']);
+    expect(spec).toMatchObject({
+      kind: 'tender',
+      tender: '/img/solo5-spt',
+      args: ['--mem=32', '--block:storage=/data/disk.img', '/img/app.spt', '--logs=*:debug'],
+      machine: 'spt',
+    });
+  });
+
+  it('hvt uses its own tender the same way', () => {
+    expect(mirageBoot(image('hvt', { tender: '/img/solo5-hvt' }), consoleOnly, [])).toMatchObject({ kind: 'tender', tender: '/img/solo5-hvt', args: ['--mem=32', '/img/app.hvt'], needsKvm: true });
+    expect(mirageBoot(image('spt', { tender: '/t' }), consoleOnly, [])).toMatchObject({ needsKvm: false });
+  });
+
+  it('refuses a tender image without its tender, or with a NIC (exit 2)', () => {
+    expect(() => mirageBoot(image('spt'), consoleOnly, [])).toThrow(/stored with its Solo5 tender/);
+    expect(() => mirageBoot(image('spt', { tender: '/t' }), net, [])).toThrow(/needs a host tap/);
+  });
+
+  it('virtio boots under QEMU: microvm for console only, pc (PCI) for a NIC or disk, with the same devices', () => {
+    const c = mirageBoot(image('virtio'), consoleOnly, ['a b']);
+    expect(c).toMatchObject({ kind: 'qemu', kernel: '/img/app.virtio', append: '"a b"', machine: { type: 'microvm', debugExit: { iobase: 0x501, iosize: 2 } } });
+    const n = mirageBoot(image('virtio'), net, []);
+    expect(n.kind === 'qemu' && n.append).toBe('--ipv4=10.0.2.15/24 --ipv4-gateway=10.0.2.2 --ipv4-only=true');
+    const argv = qemuArgv(n as Extract<typeof n, { kind: 'qemu' }>, 'tcg');
+    expect(argv.join(' ')).toContain('-netdev user,id=net0,hostfwd=tcp:127.0.0.1:18080-:8080 -device virtio-net-pci,netdev=net0,romfile=');
+    const b = mirageBoot(image('virtio'), block, []);
+    expect(qemuArgv(b as Extract<typeof b, { kind: 'qemu' }>, 'tcg').join(' ')).toContain('-device virtio-blk-pci,drive=blk-storage');
+  });
+});
+
+describe('Solo5 exit statuses', () => {
+  it('virtio: QEMU says 83 for every solo5_exit, so the code comes from the console line', () => {
+    const spec = mirageBoot(image('virtio'), consoleOnly, []);
+    expect(interpretExit(spec, 83, null, 'Hello\nSolo5: solo5_exit(0) called\n')).toEqual({ code: 0, how: 'exited' });
+    expect(interpretExit(spec, 83, null, 'Solo5: solo5_exit(64) called\n')).toEqual({ code: 64, how: 'guest exit code 64' });
+    expect(interpretExit(spec, 83, null, 'Solo5: solo5_abort() called\n')).toEqual({ code: 1, how: 'stopped without reporting an exit status (status 83)' });
+    expect(interpretExit(spec, 1, null, '')).toEqual({ code: 1, how: 'qemu exited with status 1' });
+  });
+
+  it('tenders pass the guest status through; 255 is solo5_abort', () => {
+    const spec = mirageBoot(image('spt', { tender: '/t' }), consoleOnly, []);
+    expect(interpretExit(spec, 0, null)).toEqual({ code: 0, how: 'exited' });
+    expect(interpretExit(spec, 64, null)).toEqual({ code: 64, how: 'guest exit code 64' });
+    expect(interpretExit(spec, 255, null)).toEqual({ code: 1, how: 'solo5_abort' });
+  });
+});
