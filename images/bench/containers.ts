@@ -5,7 +5,7 @@ import { failureReason } from '../containers/diagnose.js';
 import { hostFacts } from '../containers/host.js';
 import type { ContainerRuntimeName, Runtime } from '../containers/runtime.js';
 import { containerRuntime } from '../containers/runtimes.js';
-import { buildTwin, twinSources, type Twin } from '../containers/twin.js';
+import { buildTwin, noTwinReason, type Twin } from '../containers/twin.js';
 import type { ImageRecord } from '../record.js';
 import type { BenchOptions, Contender, Skipped } from './types.js';
 
@@ -45,17 +45,13 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
   if (!runtimes.length) return null;
 
   const gcc = await which('gcc');
-  const noTwin = !twinSources(s.manifest)
-    ? `${s.manifest.name} has no C sources, and the container twin is compiled from them`
-    : !gcc
-      ? 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)'
-      : null;
+  const noTwin = noTwinReason(s.manifest, gcc);
   if (noTwin) {
     s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
     return null;
   }
   s.opts.progress?.('building the container twin');
-  const twin = await buildTwin({ gcc: gcc!, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin') });
+  const twin = await buildTwin({ gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin') });
   for (const rt of runtimes) {
     s.opts.progress?.(`preparing ${rt.name}`);
     s.started.push(rt);

@@ -16,7 +16,7 @@ export function unikernelContender(image: ImageRecord, timeoutMs: number): Conte
     async runOnce() {
       const r = await runImage(image, { accel: 'auto', timeoutMs, onAccelNote: (n) => (accelNote = n) });
       if (!notes.length) {
-        notes.push([`unikernel: QEMU -M ${r.machine} -accel ${r.accel}`, accelNote, 'first output = first console byte'].filter(Boolean).join('; '));
+        notes.push([r.accel === 'none' ? `unikernel: ${r.machine} tender (no VMM)` : `unikernel: QEMU -M ${r.machine} -accel ${r.accel}`, accelNote, 'first output = first console byte'].filter(Boolean).join('; '));
       }
       if (r.exitCode !== 0 || r.timedOut || r.interrupted) {
         throw failure(`the unikernel ${r.how}`, [r.output.trimEnd().split('\n').slice(-10).join('\n'), r.stderrTail].filter(Boolean).join('\n') || undefined);

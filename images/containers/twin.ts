@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -32,6 +32,16 @@ export function twinSources(manifest: Pick<Manifest, 'sources'>): string[] | nul
 }
 
 /**
+ * Pure: why no twin can be built for this app, or null. MirageOS apps are OCaml: their twin is the same app
+ * built for mirage's unix target; every other target's twin is its C sources compiled for Linux.
+ */
+export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'target' | 'name'>, gcc: string | null): string | null {
+  if (manifest.target === 'mirage') return null;
+  if (!twinSources(manifest)) return `${manifest.name} has no C sources, and the container twin is compiled from them`;
+  return gcc ? null : 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)';
+}
+
+/**
  * Pure: the compiler argv. Static, so the rootfs needs nothing else; -O2 like any release build; stripped,
  * because the unikernel image is stripped too and the footprint comparison should be like for like.
  */
@@ -46,13 +56,19 @@ export const gccArgv = (sources: string[], appDir: string, out: string): string[
 ];
 
 /** Build the twin under `dir` (which the bench removes afterwards). */
-export async function buildTwin(opts: { gcc: string; manifest: Manifest; cmdline: string[]; dir: string }): Promise<Twin> {
-  const sources = twinSources(opts.manifest);
-  if (!sources) throw failure(`${opts.manifest.name} has no C sources to build a container twin from`);
+export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string }): Promise<Twin> {
   const bundle = join(opts.dir, 'bundle');
   const rootfs = join(bundle, 'rootfs');
   await mkdir(rootfs, { recursive: true });
-  await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, join(rootfs, TWIN_EXECUTABLE)));
+  const exe = join(rootfs, TWIN_EXECUTABLE);
+  if (opts.manifest.target === 'mirage') {
+    const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
+    await copyFile(await buildMirageUnixTwin(opts.manifest.appDir), exe);
+  } else {
+    const sources = twinSources(opts.manifest);
+    if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc) ?? 'no container twin can be built');
+    await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, exe));
+  }
   const argv = [TWIN_EXECUTABLE, ...opts.cmdline];
   await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv));
   const tarball = join(opts.dir, 'rootfs.tar');

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { sameAppOutput } from '../../images/bench/output-match.js';
+import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
 
@@ -26,5 +27,17 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
       if (saved === undefined) delete process.env.UNIK_HOME;
       else process.env.UNIK_HOME = saved;
     }
+  }, 300_000);
+
+  it('unik bench pits hello-mirage on spt against its unix twin under runc, with the same output', async () => {
+    const res = await unik(['bench', join(ROOT, 'examples', 'hello-mirage'), '--runs', '2', '--warmup', '0', '--runtimes', 'unikernel,runc', '--json'], { UNIK_HOME: home! });
+    expect(res.exitCode, res.stderr).toBe(0);
+    const bench = JSON.parse(res.stdout) as { results: { runtime: string; kind: string; output: string; exitMs: { median: number } }[]; skipped: unknown[] };
+    expect(bench.skipped).toEqual([]);
+    const [uk, runc] = ['unikernel', 'runc'].map((r) => bench.results.find((x) => x.runtime === r)!);
+    expect(uk!.output).toContain('Hello from MirageOS');
+    expect(sameAppOutput(uk!.output, runc!.output)).toBe(true);
+    expect(uk!.exitMs.median).toBeGreaterThan(0);
+    expect(runc!.exitMs.median).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -6,7 +6,7 @@ import { hardLimit } from '../../../images/containers/host.js';
 import { needsCgroup2Workaround, ociRunArgv } from '../../../images/containers/oci-runtime.js';
 import { ociSpec } from '../../../images/containers/oci-spec.js';
 import { podmanDirs, podmanGlobalArgv, podmanRunArgv, podmanUlimits } from '../../../images/containers/podman.js';
-import { gccArgv, twinSources } from '../../../images/containers/twin.js';
+import { gccArgv, noTwinReason, twinSources } from '../../../images/containers/twin.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -19,6 +19,13 @@ describe('the twin', () => {
   it('is compiled from the C sources only, statically, optimised and stripped', () => {
     expect(twinSources({ sources: ['/a/main.c', '/a/util.h', '/a/x.ml'] })).toEqual(['/a/main.c']);
     expect(twinSources({ sources: ['/a/main.ml'] })).toBeNull();
+  });
+
+  it('knows when no twin can be built: MirageOS twins come from the unix target, others need C and gcc', () => {
+    expect(noTwinReason({ name: 'm', target: 'mirage', sources: ['/a/unikernel.ml'] }, null)).toBeNull();
+    expect(noTwinReason({ name: 'c', target: 'unikraft', sources: ['/a/main.c'] }, '/usr/bin/gcc')).toBeNull();
+    expect(noTwinReason({ name: 'c', target: 'unikraft', sources: ['/a/main.c'] }, null)).toMatch(/gcc not found/);
+    expect(noTwinReason({ name: 'x', target: 'osv', sources: ['/a/app.so'] }, '/usr/bin/gcc')).toMatch(/has no C sources/);
     expect(gccArgv(['/a/main.c'], '/a', '/b/rootfs/app')).toEqual(['-static', '-O2', '-s', '-I/a', '-o', '/b/rootfs/app', '/a/main.c']);
   });
 
