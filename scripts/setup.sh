@@ -10,7 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(qemu-system-x86 qemu-utils build-essential flex bison libncurses-dev bc unzip git
-  runc crun podman)
+  runc crun podman docker.io
+  # OSv kernel builds
+  libboost-dev libboost-system-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
+  gawk genromfs libedit-dev libyaml-cpp-dev python3
+  # MirageOS (the toolchain itself comes from opam or $UNIK_HOME/toolchains; see README)
+  ocaml-nox ocaml-findlib dune libdune-ocaml-dev libseccomp-dev pkg-config)
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -32,9 +37,10 @@ UNIK=(node dist/cli/main.js)
 
 step "framework sources (pinned refs)"
 # name -> GitHub owner+repo, used to find a local mirror named <owner>+<name>
-declare -A MIRROR=([unikraft]=unikraft+unikraft [lib-lwip]=unikraft+lib-lwip [fork-lwip]=unikraft+fork-lwip)
+declare -A MIRROR=([unikraft]=unikraft+unikraft [lib-lwip]=unikraft+lib-lwip [fork-lwip]=unikraft+fork-lwip
+  [osv]=cloudius-systems+osv)
 present=$("${UNIK[@]}" sources list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const x of JSON.parse(s).sources)if(x.present&&x.ref===x.pinnedRef)console.log(x.name)})')
-for name in unikraft lib-lwip fork-lwip; do
+for name in unikraft lib-lwip fork-lwip osv; do
   if grep -qx "$name" <<<"$present"; then echo "$name: present"; continue; fi
   from=()
   if [ -n "${UNIK_SOURCES_FROM:-}" ]; then
