@@ -19,7 +19,12 @@ export interface ExitMap {
    * For these statuses the code is on the console: group 1 of the pattern's last match (Solo5 virtio exits
    * QEMU with 83 whatever the guest's status). No match means the guest stopped without reporting one.
    */
-  consoleCode?: { statuses: number[]; pattern: string };
+  consoleCode?: {
+    statuses: number[];
+    pattern: string;
+    /** No match: the status's own meaning stands (OSv prints only non-zero statuses) instead of failing. */
+    silentMeansStatus?: boolean;
+  };
 }
 
 /** The machine a target wants: decided by the target from the image's devices (pure). */

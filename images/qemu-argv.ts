@@ -59,6 +59,8 @@ export function interpretExit(spec: BootSpec, status: number | null, signal: str
   const fromConsole = spec.exit.consoleCode;
   if (fromConsole?.statuses.includes(status)) {
     const last = [...consoleTail.matchAll(new RegExp(fromConsole.pattern, 'gm'))].at(-1);
+    const own = spec.exit.statuses[String(status)];
+    if (!last && fromConsole.silentMeansStatus && own) return own;
     if (!last) return { code: 1, how: `stopped without reporting an exit status (status ${status})` };
     // The app's own status (e.g. main()'s return value): a shell would see it modulo 256.
     const code = ((Number(last[1]) % 256) + 256) % 256;

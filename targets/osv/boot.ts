@@ -41,10 +41,10 @@ export function osvBoot(image: ImageRecord, devices: Devices, args: string[]): Q
     disks: disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,
     exit: {
-      // OSv always powers off (QEMU status 0), whatever main() returned: the status is on the console.
+      // OSv always powers off (QEMU status 0), whatever main() returned: a non-zero status is on the console.
       statuses: { '0': { code: 0, how: 'powered off' } },
       debugExitDecodes: false,
-      consoleCode: { statuses: [0], pattern: OSV_APP_STATUS },
+      consoleCode: { statuses: [0], pattern: OSV_APP_STATUS, silentMeansStatus: true },
     },
   };
 }

@@ -49,7 +49,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
     const r = JSON.parse(res.stdout);
-    expect(r).toMatchObject({ exitCode: 0, machine: 'pc', how: 'exited' });
+    expect(r).toMatchObject({ exitCode: 0, machine: 'pc', how: 'powered off' });
     expect(r.bootMs).toBeGreaterThan(0);
     expect(r.kernelBootedMs).toBeGreaterThanOrEqual(r.bootMs);
     expect(r.readyMs).toBeGreaterThanOrEqual(r.kernelBootedMs);

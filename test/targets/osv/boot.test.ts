@@ -42,10 +42,9 @@ describe('osvBoot', () => {
     expect(new RegExp(OSV_BOOTED, 'm').test('OSv v0.57\r\nBooted up in 0.00 ms\r\nCmdline: /x\r\n')).toBe(true);
   });
 
-  it('maps a power-off to the status main() returned, and to 1 when the app never reported one', () => {
-    expect(interpretExit(spec, 0, null, 'Booted up in 0.00 ms\r\nhi\r\nprogram /hello-osv returned 0\r\n')).toEqual({ code: 0, how: 'exited' });
+  it('maps a clean power-off to 0, or to the non-zero status main() returned', () => {
+    expect(interpretExit(spec, 0, null, 'Booted up in 0.00 ms\r\nhi\r\n')).toEqual({ code: 0, how: 'powered off' });
     expect(interpretExit(spec, 0, null, 'hi\r\nprogram /hello-osv returned 3\r\nVFS: unmounting /dev\r\n')).toEqual({ code: 3, how: 'guest exit code 3' });
-    expect(interpretExit(spec, 0, null, 'Failed to load object: /hello-osv\r\n')).toEqual({ code: 1, how: 'stopped without reporting an exit status (status 0)' });
     expect(interpretExit(spec, 0, null, 'program /hello-osv returned -1\r\n').code).toBe(255);
     expect(interpretExit(spec, 1, null, 'program /hello-osv returned 3\r\n').code).toBe(1);
   });
