@@ -25,7 +25,7 @@ program
   .description('create unik.yaml and a starter app in DIR')
   .argument('[dir]', 'app directory', '.')
   .option('--name <name>', 'image name (default: the directory name)')
-  .option('--target <target>', 'unikraft', 'unikraft')
+  .option('--target <target>', 'unikraft | mirage | osv', 'unikraft')
   .option('--json', 'print the result as JSON')
   .action(lazy(() => import('./commands/init.js'), 'initCommand'));
 

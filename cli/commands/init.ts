@@ -6,7 +6,12 @@ import { usageError } from '../../lib/errors.js';
 import { renderTemplate } from '../../lib/templates.js';
 import { printJson, type OutputOptions } from '../output.js';
 
-const STARTERS = { unikraft: ['unik.yaml', 'main.c'] } as const;
+/** The files `unik init` writes per target (templates/init/<target>/<file>.hbs). */
+const STARTERS = {
+  unikraft: ['unik.yaml', 'main.c'],
+  osv: ['unik.yaml', 'main.c'],
+  mirage: ['unik.yaml', 'unikernel.ml'],
+} as const;
 
 export async function initCommand(dir: string, flags: OutputOptions & { name?: string; target: string }): Promise<void> {
   const appDir = resolve(dir);
