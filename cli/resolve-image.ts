@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { findImage, listImages } from '../images/store.js';
+import { usageError } from '../lib/errors.js';
+import { layout } from '../lib/home.js';
 import type { ProgressSink } from '../targets/toolchain.js';
 import type { ImageRecord } from '../images/record.js';
 import type { Platform } from '../targets/manifest.js';
@@ -10,14 +13,10 @@ import type { Platform } from '../targets/manifest.js';
  */
 export async function imageFromArg(arg: string, progress?: ProgressSink, platform?: Platform): Promise<ImageRecord> {
   if (existsSync(join(arg, 'unik.yaml'))) {
+    // The build pipeline (yaml, ajv, execa, handlebars) loads only when there is something to build.
     const { buildImage } = await import('../images/build.js');
     return (await buildImage({ dir: arg, ...(progress ? { progress } : {}), ...(platform ? { platform } : {}) })).image;
   }
-  const [{ findImage, listImages }, { layout }, { usageError }] = await Promise.all([
-    import('../images/store.js'),
-    import('../lib/home.js'),
-    import('../lib/errors.js'),
-  ]);
   const l = layout();
   const image = findImage(l, arg);
   if (!platform || image.platform === platform) return image;
