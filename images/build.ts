@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
-import { layout } from '../lib/home.js';
+import { layout, logPathFor } from '../lib/home.js';
+import { appWorkDir } from '../lib/workdir.js';
 import { unikVersion } from '../lib/version.js';
 import { devicesOf } from '../targets/devices.js';
 import { loadManifest } from '../targets/manifest-load.js';
@@ -75,10 +76,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     }
   }
 
-  const appKey = createHash('sha256').update(`${manifest.appDir}\0${target.name}\0${platform}`).digest('hex').slice(0, 8);
-  const workDir = join(l.builds, `${manifest.name}-${appKey}`);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const runner = await openStepRunner(join(l.logs, `build-${manifest.name}-${stamp}.log`), opts.progress);
+  const workDir = appWorkDir(l, manifest.name, manifest.appDir, `${target.name}\0${platform}`);
+  const runner = await openStepRunner(logPathFor(l, 'build', manifest.name), opts.progress);
   const t0 = performance.now();
   let built;
   try {

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
+import { isAlive } from '../lib/pid.js';
 import type { PortMapping } from '../targets/manifest.js';
 import { resolveAccel, type AccelChoice } from './accel.js';
 import { machineName, type BootSpec } from './boot-spec.js';
@@ -49,19 +50,9 @@ export const instanceDir = (l: Layout, id: string) => join(l.instances, id);
 export const readInstance = (dir: string): Instance => JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as Instance;
 export const writeInstance = (dir: string, inst: Instance) => writeJsonAtomic(join(dir, RECORD), inst);
 
-const alive = (pid: number | null) => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** A record that says running while its supervisor is gone (machine reboot, kill -9) is shown as exited. */
 function refreshed(inst: Instance): Instance {
-  if (inst.state !== 'exited' && !alive(inst.supervisorPid)) {
+  if (inst.state !== 'exited' && !isAlive(inst.supervisorPid)) {
     return { ...inst, state: 'exited', how: inst.how ?? 'supervisor vanished (host reboot or kill -9)', exitCode: inst.exitCode };
   }
   return inst;
@@ -152,8 +143,8 @@ export async function stopInstance(ref: string): Promise<Instance> {
     if (cur.state === 'exited') return cur;
   }
   // The supervisor did not finish in time: kill both; pdeathsig takes QEMU with it.
-  if (inst.supervisorPid && alive(inst.supervisorPid)) process.kill(inst.supervisorPid, 'SIGKILL');
-  if (inst.pid && alive(inst.pid)) process.kill(inst.pid, 'SIGKILL');
+  if (inst.supervisorPid && isAlive(inst.supervisorPid)) process.kill(inst.supervisorPid, 'SIGKILL');
+  if (inst.pid && isAlive(inst.pid)) process.kill(inst.pid, 'SIGKILL');
   return refreshed(readInstance(instanceDir(l, inst.id)));
 }
 

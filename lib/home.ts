@@ -34,3 +34,7 @@ export function layout(home: string = unikHome()) {
   };
 }
 export type Layout = ReturnType<typeof layout>;
+
+/** A fresh, time-stamped log file path for one toolchain run (kind: build, twin, …). */
+export const logPathFor = (l: Layout, kind: string, name: string): string =>
+  join(l.logs, `${kind}-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);

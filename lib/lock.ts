@@ -1,14 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isAlive } from './pid.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Run `fn` holding an exclusive lock file (it holds our pid). A lock left by a dead process is taken over;
@@ -26,7 +19,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (!holder || !alive(holder)) {
+      if (!holder || !isAlive(holder)) {
         await rm(path, { force: true });
         continue;
       }

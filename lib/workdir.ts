@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import type { Layout } from './home.js';
 
 /** Write only when the content differs, so make sees unchanged mtimes and rebuilds nothing needlessly. */
 export async function writeIfChanged(path: string, content: string): Promise<boolean> {
@@ -30,4 +32,13 @@ export async function syncLinks(dir: string, links: Record<string, string>): Pro
     const rel = join(entry.parentPath, entry.name).slice(dir.length + 1);
     if (!wanted.has(rel)) await rm(join(dir, rel), { force: true });
   }
+}
+
+/**
+ * One app's persistent build directory for one variant (target/platform): kept between builds so the
+ * framework's own build stays incremental. Keyed by the app's path, so two checkouts never share one.
+ */
+export function appWorkDir(l: Layout, name: string, appDir: string, variant: string): string {
+  const key = createHash('sha256').update(`${appDir}\0${variant}`).digest('hex').slice(0, 8);
+  return join(l.builds, `${name}-${key}`);
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -22,10 +23,6 @@ const unik = (...args) => {
   const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`unik ${args.join(' ')} failed: ${r.stderr}`);
   return { ms: performance.now() - t0, out: r.stdout };
-};
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 unik('sources', 'add', 'unikraft', lock.sources.unikraft.path);

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layout } from '../lib/home.js';
+import { which } from '../lib/which.js';
 import { probeGuest, PROBE_EXIT_PORT } from '../images/guest.js';
 import { probeKvm } from '../images/kvm-probe.js';
 import { QEMU, qemuVersion } from '../images/qemu-binary.js';
@@ -31,7 +32,6 @@ const TOOLS: { bin: string; why: string; pkg: string }[] = [
   { bin: 'gawk', why: 'OSv build', pkg: 'gawk' },
 ];
 
-const which = async (bin: string) => (await execa('which', [bin], { reject: false, stdin: 'ignore' })).stdout.trim() || null;
 
 export async function hostChecks(l: Layout): Promise<Check[]> {
   const checks: Check[] = [];
@@ -47,7 +47,7 @@ export async function hostChecks(l: Layout): Promise<Check[]> {
   }
 
   for (const t of TOOLS) {
-    const path = await which(t.bin);
+    const path = which(t.bin);
     checks.push({ name: t.bin, status: path ? 'ok' : 'fail', detail: path ?? `missing (${t.why})`, fix: path ? null : `apt-get install ${t.pkg}` });
   }
 

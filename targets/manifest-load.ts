@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
 import schema from './manifest.schema.json' with { type: 'json' };
 import type { Manifest, PortMapping, RawManifest } from './manifest.js';
+import { displayPath as display, manifestError } from './manifest-errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
@@ -46,12 +47,11 @@ export function parseManifest(text: string, appDir: string, manifestPath = join(
   }
   const raw: unknown = doc.toJS();
   if (!validateSchema(raw)) throw usageError(`${where}: ${schemaMessage(validateSchema.errors![0]!, raw)}`);
-  return semantic(raw, appDir, manifestPath, where);
+  return semantic(raw, appDir, manifestPath);
 }
 
-function semantic(raw: RawManifest, appDir: string, manifestPath: string, where: string): Manifest {
-  const fail = (field: string, expected: string, found: string) =>
-    usageError(`${where}: ${field}: expected ${expected}, found ${found}`);
+function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manifest {
+  const fail = (field: string, expected: string, found: string) => manifestError(manifestPath, field, expected, found);
 
   const platforms: readonly string[] = PLATFORMS[raw.target];
   if (raw.platform && !platforms.includes(raw.platform)) {
@@ -182,7 +182,3 @@ function describe(v: unknown): string {
   return `${typeof v} ${s.length > 60 ? s.slice(0, 57) + '..."' : s}`;
 }
 
-function display(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}

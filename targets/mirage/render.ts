@@ -1,23 +1,23 @@
 import { relative } from 'node:path';
-import { usageError } from '../../lib/errors.js';
 import { renderTemplate } from '../../lib/templates.js';
+import { manifestError } from '../manifest-errors.js';
 import type { Manifest } from '../manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 
 /** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */
 export function mirageSources(manifest: Manifest): string[] {
-  const where = relative(process.cwd(), manifest.manifestPath) || 'unik.yaml';
+  const fail = (field: string, expected: string, found: string) => manifestError(manifest.manifestPath, field, expected, found);
   const rels = manifest.sources.map((abs, i) => {
     const rel = relative(manifest.appDir, abs);
     // Flat .ml/.mli only: mirage's generated dune compiles the modules of the build directory itself.
     if (!/^[a-z][A-Za-z0-9_]*\.mli?$/.test(rel)) {
-      throw usageError(`${where}: sources[${i}]: expected an OCaml module file (.ml/.mli) at the top of the app directory for target mirage, found ${JSON.stringify(rel)}`);
+      throw fail(`sources[${i}]`, 'an OCaml module file (.ml/.mli) at the top of the app directory for target mirage', JSON.stringify(rel));
     }
-    if (rel === 'config.ml') throw usageError(`${where}: sources[${i}]: expected the app's modules only (unik generates config.ml from unik.yaml), found "config.ml"`);
+    if (rel === 'config.ml') throw fail(`sources[${i}]`, "the app's modules only (unik generates config.ml from unik.yaml)", '"config.ml"');
     return rel;
   });
   if (!rels.includes('unikernel.ml')) {
-    throw usageError(`${where}: sources: expected unikernel.ml (the Unikernel module with its start function), found ${JSON.stringify(rels)}`);
+    throw fail('sources', 'unikernel.ml (the Unikernel module with its start function)', JSON.stringify(rels));
   }
   return rels;
 }

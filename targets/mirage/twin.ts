@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempSibling } from '../../lib/atomic.js';
 import { failure, usageError } from '../../lib/errors.js';
-import { layout } from '../../lib/home.js';
+import { layout, logPathFor } from '../../lib/home.js';
+import { appWorkDir } from '../../lib/workdir.js';
 import { writeIfChanged } from '../../lib/workdir.js';
 import { devicesOf } from '../devices.js';
 import { loadManifest } from '../manifest-load.js';
@@ -38,12 +38,10 @@ export async function buildMirageUnixTwin(appDir: string, opts: { progress?: Pro
     throw usageError('devices: expected a console-only app for the MirageOS unix twin (its network and block stacks are not in the duniverse seed), found devices');
   }
   const tc = requireMirageToolchain(l, 'unix');
-  const key = createHash('sha256').update(`${manifest.appDir}\0mirage\0unix`).digest('hex').slice(0, 8);
-  const workDir = join(l.builds, `${manifest.name}-${key}`);
+  const workDir = appWorkDir(l, manifest.name, manifest.appDir, 'mirage\0unix');
   const app = join(workDir, 'app');
   await mkdir(app, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const run = await openStepRunner(join(l.logs, `twin-${manifest.name}-${stamp}.log`), opts.progress);
+  const run = await openStepRunner(logPathFor(l, 'twin', manifest.name), opts.progress);
   const out = join(workDir, manifest.name);
   try {
     await stageApp(app, manifest, renderMirage(manifest, mirageDrivers(devices, 'unix')));

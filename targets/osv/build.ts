@@ -4,8 +4,10 @@ import { open, readFile, realpath, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
-import { failure, usageError } from '../../lib/errors.js';
+import { failure } from '../../lib/errors.js';
 import { syncLinks, writeIfChanged } from '../../lib/workdir.js';
+import { manifestError } from '../manifest-errors.js';
+import type { Manifest } from '../manifest.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
 import { driversFromConfigHeader, kernelMakeArgs } from './drivers.js';
@@ -16,12 +18,12 @@ import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 export const appGccArgv = (sources: string[], out: string) => ['-O2', '-fPIE', '-pie', '-o', out, ...sources];
 
 /** A prebuilt app must be an x86-64 ELF that OSv can relocate: ET_DYN (a PIE or a shared object). */
-async function checkPrebuilt(file: string, appDir: string, field: string): Promise<void> {
+async function checkPrebuilt(file: string, manifest: Manifest, field: string): Promise<void> {
   const fh = await open(file, 'r');
   const { buffer } = await fh.read(Buffer.alloc(20), 0, 20, 0).finally(() => fh.close());
   const elf = buffer.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
   if (!elf || buffer.readUInt16LE(16) !== 3 || buffer.readUInt16LE(18) !== 0x3e) {
-    throw usageError(`unik.yaml: ${field}: expected an x86-64 PIE or shared object (ELF ET_DYN) for target osv, found ${JSON.stringify(relative(appDir, file))}`);
+    throw manifestError(manifest.manifestPath, field, 'an x86-64 PIE or shared object (ELF ET_DYN) for target osv', JSON.stringify(relative(manifest.appDir, file)));
   }
 }
 
@@ -47,7 +49,7 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
 
   const stage = join(ctx.workDir, 'root-fs');
   const input = appInput(ctx.manifest);
-  if (input.kind === 'prebuilt') await checkPrebuilt(input.file, ctx.manifest.appDir, `sources[${ctx.manifest.sources.indexOf(input.file)}]`);
+  if (input.kind === 'prebuilt') await checkPrebuilt(input.file, ctx.manifest, `sources[${ctx.manifest.sources.indexOf(input.file)}]`);
   await syncLinks(stage, {
     'libenviron.so': kernel.libenviron,
     'libgcc_s.so.1': await libgccS(),

@@ -1,6 +1,6 @@
 import { extname, relative } from 'node:path';
-import { usageError } from '../../lib/errors.js';
 import { renderTemplate } from '../../lib/templates.js';
+import { manifestError } from '../manifest-errors.js';
 import type { Manifest } from '../manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 import { guestPath } from './boot.js';
@@ -19,7 +19,7 @@ export function appInput(manifest: Manifest): AppInput {
   if (c.length && !other.length) return { kind: 'compile', sources: c };
   if (!c.length && other.length === 1) return { kind: 'prebuilt', file: other[0]! };
   const found = manifest.sources.map((s) => relative(manifest.appDir, s));
-  throw usageError(`unik.yaml: sources: expected C files (.c/.h) or exactly one prebuilt Linux PIE or shared object for target osv, found ${JSON.stringify(found)}`);
+  throw manifestError(manifest.manifestPath, 'sources', 'C files (.c/.h) or exactly one prebuilt Linux PIE or shared object for target osv', JSON.stringify(found));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { usageError } from '../../lib/errors.js';
 import { renderTemplate } from '../../lib/templates.js';
+import { manifestError } from '../manifest-errors.js';
 import type { Manifest } from '../manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 
@@ -18,7 +18,7 @@ export function relativeSources(manifest: Manifest): string[] {
   return manifest.sources.map((abs, i) => {
     const rel = relative(manifest.appDir, abs);
     if (!ALLOWED.test(rel)) {
-      throw usageError(`${relative(process.cwd(), manifest.manifestPath) || 'unik.yaml'}: sources[${i}]: expected a C source or header (.c .S .cc .cpp .h .hpp) for target unikraft, found ${JSON.stringify(rel)}`);
+      throw manifestError(manifest.manifestPath, `sources[${i}]`, 'a C source or header (.c .S .cc .cpp .h .hpp) for target unikraft', JSON.stringify(rel));
     }
     return rel;
   });
@@ -37,7 +37,7 @@ export function renderUnikraft(manifest: Manifest, drivers: DriverSet): Generate
     settings: drivers.settings,
   };
   if (!data.sources.length) {
-    throw usageError(`unik.yaml: sources: expected at least one .c/.S/.cc/.cpp file for target unikraft, found only headers`);
+    throw manifestError(manifest.manifestPath, 'sources', 'at least one .c/.S/.cc/.cpp file for target unikraft', 'only headers');
   }
   return UNIKRAFT_TEMPLATES.map((file) => ({ path: file, content: renderTemplate('unikraft', file, data) }));
 }

@@ -6,14 +6,7 @@ export async function pidsMatching(needle: string): Promise<number[]> {
   return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => p !== process.pid);
 }
 
-export const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { isAlive } from '../../lib/pid.js';
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms;

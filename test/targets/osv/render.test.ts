@@ -54,7 +54,7 @@ describe('appInput', () => {
 
   it('a mix, or several binaries, is refused naming the field (exit 2)', () => {
     for (const s of ['[main.c, hello.so]', '[hello.so, other.so]']) {
-      expect(() => appInput(manifest(s))).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^unik\.yaml: sources:/) }));
+      expect(() => appInput(manifest(s))).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/unik\.yaml: sources: expected C files/) }));
     }
   });
 });
