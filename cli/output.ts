@@ -1,4 +1,4 @@
-import type { ProgressSink } from '../targets/toolchain.js';
+import type { ProgressSink } from '../lib/steps.js';
 
 export interface OutputOptions {
   json?: boolean;

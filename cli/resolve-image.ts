@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { findImage, listImages } from '../images/store.js';
 import { usageError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
-import type { ProgressSink } from '../targets/toolchain.js';
+import type { ProgressSink } from '../lib/steps.js';
 import type { ImageRecord } from '../images/record.js';
-import type { Platform } from '../targets/manifest.js';
+import type { Platform } from '../manifest/manifest.js';
 
 /**
  * `unik run X`: a directory with unik.yaml is built first (through the cache); anything else names a stored

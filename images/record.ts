@@ -1,5 +1,5 @@
-import type { Devices } from '../targets/devices.js';
-import type { Platform, TargetName } from '../targets/manifest.js';
+import type { Devices } from '../manifest/devices.js';
+import type { Platform, TargetName } from '../manifest/manifest.js';
 
 export interface SourceRevision {
   name: string;

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 
 const entryPoints = [
   'cli/main.ts', // the CLI
-  'images/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
+  'run/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
   'targets/unikraft/fetch-shim.ts', // Unikraft's $(WGET) stand-in
 ];
 

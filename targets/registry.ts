@@ -1,4 +1,4 @@
-import type { TargetName } from './manifest.js';
+import type { TargetName } from '../manifest/manifest.js';
 import type { Target } from './target.js';
 
 /** Adapters load lazily: `unik --help` and commands that never build stay fast. */

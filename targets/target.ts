@@ -1,9 +1,9 @@
-import type { BootSpec } from '../images/boot-spec.js';
+import type { BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
-import type { Devices } from './devices.js';
-import type { Manifest, Platform, TargetName } from './manifest.js';
-import type { ResolvedSource, SourceName } from './sources.js';
-import type { StepRunner } from './toolchain.js';
+import type { Devices } from '../manifest/devices.js';
+import type { Manifest, Platform, TargetName } from '../manifest/manifest.js';
+import type { ResolvedSource, SourceName } from '../sources/cache.js';
+import type { StepRunner } from '../lib/steps.js';
 
 /**
  * What a framework needs compiled in for a set of devices. `settings` are the framework's own knobs

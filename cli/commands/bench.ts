@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
-import { parseBenchFlags, type BenchFlags } from '../../images/bench/options.js';
-import { benchCsv, benchJson, benchText } from '../../images/bench/report.js';
-import { runBench } from '../../images/bench/run-bench.js';
+import { parseBenchFlags, type BenchFlags } from '../../bench/options.js';
+import { benchCsv, benchJson, benchText } from '../../bench/report.js';
+import { runBench } from '../../bench/run-bench.js';
 import { endProgress, printJson, progressSink } from '../output.js';
 
 export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
@@ -32,7 +32,7 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
     written.push(`csv:   ${resolve(choices.csv)}`);
   }
   if (choices.chart) {
-    const { chartSvg } = await import('../../images/bench/chart.js');
+    const { chartSvg } = await import('../../bench/chart.js');
     await writeFileAtomic(resolve(choices.chart), await chartSvg(result));
     written.push(`chart: ${resolve(choices.chart)}`);
   }

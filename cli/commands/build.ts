@@ -1,5 +1,5 @@
 import { buildImage } from '../../images/build.js';
-import type { Platform } from '../../targets/manifest.js';
+import type { Platform } from '../../manifest/manifest.js';
 import { humanBytes } from '../../lib/format.js';
 import { totalBytes } from '../../images/store.js';
 import { endProgress, printJson, progressSink } from '../output.js';

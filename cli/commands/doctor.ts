@@ -1,5 +1,5 @@
 import { layout } from '../../lib/home.js';
-import { hostChecks } from '../../targets/host-checks.js';
+import { hostChecks } from '../../targets/doctor.js';
 import { printJson, type OutputOptions } from '../output.js';
 
 const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;

@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../images/instances.js';
+import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../run/instances.js';
 import { table } from '../../lib/format.js';
 import { printJson, type OutputOptions } from '../output.js';
 

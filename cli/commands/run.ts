@@ -1,8 +1,8 @@
 import { usageError } from '../../lib/errors.js';
-import type { Platform } from '../../targets/manifest.js';
-import type { AccelChoice } from '../../images/accel.js';
-import { dryRun, runImage, type RunResult } from '../../images/run.js';
-import { parseDuration, parseMemory } from '../duration.js';
+import type { Platform } from '../../manifest/manifest.js';
+import type { AccelChoice } from '../../machine/accel.js';
+import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
+import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, printJson, progressSink } from '../output.js';
 import { imageFromArg } from '../resolve-image.js';
 
@@ -56,7 +56,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   }
 
   if (flags.detach) {
-    const { startDetached } = await import('../../images/instances.js');
+    const { startDetached } = await import('../../run/instances.js');
     const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name });
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { layout } from '../../lib/home.js';
-import { KNOWN_SOURCES, type SourceName } from '../../targets/known-sources.js';
-import { addArchive, addSource, inspectCheckout, readLock } from '../../targets/sources.js';
+import { KNOWN_SOURCES, type SourceName } from '../../sources/known-sources.js';
+import { addArchive, addSource, inspectCheckout, readLock } from '../../sources/cache.js';
 import { table } from '../../lib/format.js';
 import { printJson, type OutputOptions } from '../output.js';
 

@@ -1,7 +1,7 @@
-import type { BootSpec, ExitMap } from '../../images/boot-spec.js';
+import type { BootSpec, ExitMap } from '../../machine/boot-spec.js';
 import type { ImageRecord } from '../../images/record.js';
 import { usageError } from '../../lib/errors.js';
-import type { Devices } from '../devices.js';
+import type { Devices } from '../../manifest/devices.js';
 
 /**
  * Solo5's virtio platform_exit() writes 41 to port 0x501 for every exit, so QEMU always ends with 83;

@@ -1,6 +1,6 @@
 import { usageError } from '../../lib/errors.js';
-import type { Devices } from '../devices.js';
-import type { Platform } from '../manifest.js';
+import type { Devices } from '../../manifest/devices.js';
+import type { Platform } from '../../manifest/manifest.js';
 import type { DriverSet } from '../target.js';
 
 /** One device argument of the unikernel's start function, as config.ml declares it. */

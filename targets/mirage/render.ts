@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { renderTemplate } from '../../lib/templates.js';
-import { manifestError } from '../manifest-errors.js';
-import type { Manifest } from '../manifest.js';
+import { manifestError } from '../../manifest/errors.js';
+import type { Manifest } from '../../manifest/manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 
 /** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
-import type { Platform } from '../manifest.js';
+import type { Platform } from '../../manifest/manifest.js';
 import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
 
 /** What unik needs from a MirageOS toolchain, and where it found each piece (null: missing). */

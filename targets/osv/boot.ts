@@ -1,7 +1,7 @@
-import type { QemuBootSpec } from '../../images/boot-spec.js';
+import type { QemuBootSpec } from '../../machine/boot-spec.js';
 import type { ImageRecord } from '../../images/record.js';
 import { usageError } from '../../lib/errors.js';
-import type { Devices } from '../devices.js';
+import type { Devices } from '../../manifest/devices.js';
 
 /** OSv prints this right after it signals "boot done" (the port 0x3f0 write firecracker listens for). */
 export const OSV_BOOTED = '^Booted up in ';

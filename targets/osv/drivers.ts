@@ -1,5 +1,5 @@
 import { usageError } from '../../lib/errors.js';
-import type { Devices } from '../devices.js';
+import type { Devices } from '../../manifest/devices.js';
 import type { DriverSet } from '../target.js';
 
 export type OsvFs = 'rofs' | 'ramfs';

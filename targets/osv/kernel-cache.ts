@@ -5,8 +5,8 @@ import { join, relative } from 'node:path';
 import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
-import type { ResolvedSource } from '../sources.js';
-import type { StepRunner } from '../toolchain.js';
+import type { ResolvedSource } from '../../sources/cache.js';
+import type { StepRunner } from '../../lib/steps.js';
 import type { OsvFs } from './drivers.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */

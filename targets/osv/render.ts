@@ -1,7 +1,7 @@
 import { extname, relative } from 'node:path';
 import { renderTemplate } from '../../lib/templates.js';
-import { manifestError } from '../manifest-errors.js';
-import type { Manifest } from '../manifest.js';
+import { manifestError } from '../../manifest/errors.js';
+import type { Manifest } from '../../manifest/manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 import { guestPath } from './boot.js';
 import { kernelMakeArgs } from './drivers.js';

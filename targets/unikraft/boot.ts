@@ -1,6 +1,6 @@
-import type { QemuBootSpec } from '../../images/boot-spec.js';
+import type { QemuBootSpec } from '../../machine/boot-spec.js';
 import type { ImageRecord } from '../../images/record.js';
-import type { Devices } from '../devices.js';
+import type { Devices } from '../../manifest/devices.js';
 
 /** Unikraft's x86 shutdown writes 41 (halt) or 42 (crash) to QEMU's default isa-debug-exit port. */
 const DEBUG_EXIT = { iobase: 0x501, iosize: 2 };

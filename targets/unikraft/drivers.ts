@@ -1,6 +1,6 @@
-import type { Devices } from '../devices.js';
+import type { Devices } from '../../manifest/devices.js';
 import type { DriverSet } from '../target.js';
-import type { SourceName } from '../sources.js';
+import type { SourceName } from '../../sources/cache.js';
 
 type Kconfig = Record<string, string>;
 

@@ -7,7 +7,7 @@
 import { copyFile, rename } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { sha256File, tempSibling } from '../../lib/atomic.js';
-import type { SourcesLock } from '../sources.js';
+import type { SourcesLock } from '../../sources/cache.js';
 
 async function main(argv: string[]): Promise<number> {
   const o = argv.indexOf('-O');

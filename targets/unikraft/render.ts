@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { renderTemplate } from '../../lib/templates.js';
-import { manifestError } from '../manifest-errors.js';
-import type { Manifest } from '../manifest.js';
+import { manifestError } from '../../manifest/errors.js';
+import type { Manifest } from '../../manifest/manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 
 export const UNIKRAFT_TEMPLATES = ['Makefile.uk', 'Config.uk', 'defconfig'] as const;

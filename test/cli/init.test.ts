@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifest } from '../../targets/manifest-load.js';
+import { loadManifest } from '../../manifest/load.js';
 import { unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 

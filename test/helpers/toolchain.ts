@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { layout, unikHome } from '../../lib/home.js';
-import { readLock } from '../../targets/sources.js';
-import type { SourceName } from '../../targets/known-sources.js';
+import { readLock } from '../../sources/cache.js';
+import type { SourceName } from '../../sources/known-sources.js';
 
 /**
  * Where the product keeps a source (the user's UNIK_HOME or the default), or null after printing ONE loud

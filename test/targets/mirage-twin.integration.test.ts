@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sameAppOutput } from '../../images/bench/output-match.js';
+import { sameAppOutput } from '../../bench/output-match.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';

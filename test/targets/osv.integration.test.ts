@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layout, unikHome } from '../../lib/home.js';
-import { readLock } from '../../targets/sources.js';
+import { readLock } from '../../sources/cache.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';

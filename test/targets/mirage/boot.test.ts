@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../../images/record.js';
-import { interpretExit, qemuArgv } from '../../../images/qemu-argv.js';
-import type { Devices } from '../../../targets/devices.js';
+import { interpretExit, qemuArgv } from '../../../machine/qemu-argv.js';
+import type { Devices } from '../../../manifest/devices.js';
 import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Devices } from '../../../targets/devices.js';
+import type { Devices } from '../../../manifest/devices.js';
 import { solo5Duniverse } from '../../../targets/mirage/duniverse.js';
 import { mirageDefaultPlatform, mirageDevices, mirageDrivers, solo5Manifest } from '../../../targets/mirage/drivers.js';
 import { UnikError } from '../../../lib/errors.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { devicesOf } from '../../../targets/devices.js';
-import { parseManifest } from '../../../targets/manifest-load.js';
+import { devicesOf } from '../../../manifest/devices.js';
+import { parseManifest } from '../../../manifest/load.js';
 import { mirageDrivers } from '../../../targets/mirage/drivers.js';
 import { renderMirage } from '../../../targets/mirage/render.js';
-import type { Platform } from '../../../targets/manifest.js';
+import type { Platform } from '../../../manifest/manifest.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
 const app = tmpTree({ 'unikernel.ml': '', 'unikernel.mli': '', 'util.ml': '', 'disk.img': '', 'lib/x.ml': '', 'config.ml': '' });

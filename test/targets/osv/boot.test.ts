@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgv, interpretExit } from '../../../images/qemu-argv.js';
+import { qemuArgv, interpretExit } from '../../../machine/qemu-argv.js';
 import type { ImageRecord } from '../../../images/record.js';
-import type { Devices } from '../../../targets/devices.js';
+import type { Devices } from '../../../manifest/devices.js';
 import { OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Devices } from '../../../targets/devices.js';
+import type { Devices } from '../../../manifest/devices.js';
 import { driversFromConfigHeader, kernelMakeArgs, osvDrivers } from '../../../targets/osv/drivers.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };

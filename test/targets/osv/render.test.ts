@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { devicesOf } from '../../../targets/devices.js';
-import { parseManifest } from '../../../targets/manifest-load.js';
+import { devicesOf } from '../../../manifest/devices.js';
+import { parseManifest } from '../../../manifest/load.js';
 import { osvDrivers } from '../../../targets/osv/drivers.js';
 import { appInput, renderOsv } from '../../../targets/osv/render.js';
 import { tmpTree } from '../../helpers/tmp.js';

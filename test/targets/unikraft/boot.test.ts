@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../../images/record.js';
-import type { Devices } from '../../../targets/devices.js';
+import type { Devices } from '../../../manifest/devices.js';
 import { unikraftAppend, unikraftBoot } from '../../../targets/unikraft/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };

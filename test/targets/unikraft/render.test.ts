@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../../../targets/manifest-load.js';
-import { devicesOf } from '../../../targets/devices.js';
+import { parseManifest } from '../../../manifest/load.js';
+import { devicesOf } from '../../../manifest/devices.js';
 import { unikraftDrivers } from '../../../targets/unikraft/drivers.js';
 import { libName, renderUnikraft } from '../../../targets/unikraft/render.js';
 import { tmpTree } from '../../helpers/tmp.js';

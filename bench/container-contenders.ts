@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { which } from '../lib/which.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { failureReason } from './containers/diagnose.js';
+import { hostFacts } from './containers/host.js';
+import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
+import { containerRuntime } from './containers/runtimes.js';
+import { buildTwin, noTwinReason, type Twin } from './containers/twin.js';
+import type { ImageRecord } from '../images/record.js';
+import type { BenchOptions, Contender, Skipped } from './types.js';
+
+/** A first podman or docker run can take seconds on a cold cache. */
+const CONTAINER_TIMEOUT_MS = 60_000;
+
+export interface SetUp {
+  opts: BenchOptions;
+  dir: string;
+  tag: string;
+  image: ImageRecord;
+  manifest: Manifest;
+  /** Filled in: the runtimes ready to run, the ones that cannot, the ones that need cleaning up. */
+  contenders: Contender[];
+  skipped: Skipped[];
+  started: Runtime[];
+}
+
+/** Probe the container runtimes, build the twin if any can run it, and install it in each; the twin, if built. */
+export async function containerContenders(names: ContainerRuntimeName[], s: SetUp): Promise<Twin | null> {
+  const host = await hostFacts();
+  const runtimes: Runtime[] = [];
+  for (const name of names) {
+    s.opts.progress?.(`checking ${name}`);
+    const rt = containerRuntime(name, {
+      dir: s.dir,
+      tag: s.tag,
+      host,
+      requested: s.opts.runtimes?.includes(name) ?? false,
+      timeoutMs: CONTAINER_TIMEOUT_MS,
+      ...(s.opts.signal ? { signal: s.opts.signal } : {}),
+    });
+    const probe = await rt.probe();
+    if (probe.ok) runtimes.push(rt);
+    else s.skipped.push({ runtime: name, reason: probe.reason });
+  }
+  if (!runtimes.length) return null;
+
+  const gcc = await which('gcc');
+  const noTwin = noTwinReason(s.manifest, gcc);
+  if (noTwin) {
+    s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
+    return null;
+  }
+  s.opts.progress?.('building the container twin');
+  const twin = await buildTwin({ gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin') });
+  for (const rt of runtimes) {
+    s.opts.progress?.(`preparing ${rt.name}`);
+    s.started.push(rt);
+    try {
+      const imageBytes = await rt.prepare(twin);
+      s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce() });
+    } catch (e) {
+      s.skipped.push({ runtime: rt.name, reason: `setting up failed: ${failureReason(e)}` });
+    }
+  }
+  return twin;
+}
+

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { packageRoot } from '../../lib/package-root.js';
+import { which } from '../../lib/which.js';
+import { runStep } from './exec.js';
+import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import { timedRun } from './timed-run.js';
+
+type OciName = 'runc' | 'crun';
+
+/** Pure: one run of the bundle. State goes to a root of unik's own, so the host's /run/<runtime> is untouched. */
+export const ociRunArgv = (root: string, bundle: string, id: string): string[] => ['--root', root, 'run', '--bundle', bundle, id];
+
+/** Pure: whether this runtime must run inside unik's without-cgroup2 launcher. runc handles hybrid cgroups. */
+export const needsCgroup2Workaround = (name: OciName, hybridCgroups: boolean): boolean => name === 'crun' && hybridCgroups;
+
+const HELPER_SOURCE = join(packageRoot(), 'bench', 'containers', 'without-cgroup2.c');
+
+/** runc or crun running the twin's OCI bundle directly: the lowest-overhead container path there is. */
+export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
+  const root = join(ctx.dir, `${name}-state`);
+  const workaround = needsCgroup2Workaround(name, ctx.host.hybridCgroups);
+  let bin: string | null = null;
+  let gcc: string | null = null;
+  let launcher: string[] = [];
+  let bundle = '';
+  let n = 0;
+  const invoke = (args: string[]): [string, string[]] => [launcher[0]!, [...launcher.slice(1), ...args]];
+
+  return {
+    name,
+    async probe(): Promise<Probe> {
+      bin = await which(name);
+      if (!bin) return notInstalled(name, name);
+      if (!ctx.host.isRoot) return { ok: false, reason: `needs root: the twin's bundle is a rootful OCI bundle` };
+      if (workaround) {
+        gcc = await which('gcc');
+        if (!gcc) {
+          return {
+            ok: false,
+            reason: 'crun refuses this host\'s hybrid cgroups (v1 plus a cgroup2 hierarchy with controllers); unik works around it with a small launcher it compiles, and gcc is not installed',
+          };
+        }
+      }
+      return { ok: true };
+    },
+    async prepare(twin) {
+      await mkdir(root, { recursive: true });
+      launcher = [bin!];
+      if (workaround) {
+        const helper = join(ctx.dir, 'without-cgroup2');
+        await runStep('compiling the crun launcher (gcc)', gcc!, ['-O2', '-o', helper, HELPER_SOURCE]);
+        launcher = [helper, bin!];
+      }
+      bundle = twin.bundle;
+      return twin.rootfs.bytes;
+    },
+    runOnce() {
+      n += 1;
+      const [file, args] = invoke(ociRunArgv(root, bundle, `${ctx.tag}-${n}`));
+      return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    },
+    notes() {
+      return workaround
+        ? [
+            'crun: hybrid cgroups here (cgroup2 has controllers), which crun refuses; it runs in a private mount ' +
+              'namespace without /sys/fs/cgroup/unified (unik\'s without-cgroup2 launcher), so it uses cgroup v1 like runc',
+          ]
+        : [];
+    },
+    async cleanup() {
+      if (!existsSync(root) || !launcher.length) return;
+      // `run` deletes its container on exit; only a killed run (timeout, Ctrl-C) leaves one behind.
+      const [file, args] = invoke(['--root', root, 'list', '-q']);
+      const ids = (await runStep(`${name} list`, file, args)).split('\n').filter(Boolean);
+      for (const id of ids) {
+        const [f, a] = invoke(['--root', root, 'delete', '--force', id]);
+        await runStep(`${name} delete ${id}`, f, a);
+      }
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}

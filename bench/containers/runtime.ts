@@ -1,0 +1,40 @@
+import type { Sample } from '../types.js';
+import type { HostFacts } from './host.js';
+import type { Twin } from './twin.js';
+
+export type ContainerRuntimeName = 'runc' | 'crun' | 'podman' | 'docker';
+
+export type Probe = { ok: true } | { ok: false; reason: string };
+
+export interface RuntimeContext {
+  /** This bench's scratch directory under UNIK_HOME; each runtime keeps its private state below it. */
+  dir: string;
+  /** Unique per bench: container and image names carry it, so cleanup removes exactly what this bench made. */
+  tag: string;
+  host: HostFacts;
+  /** The user named this runtime in --runtimes, so unik may start what it needs (a private docker daemon). */
+  requested: boolean;
+  /** Per run. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** One container runtime, driven through its CLI. Created per bench; holds that bench's state. */
+export interface Runtime {
+  name: ContainerRuntimeName;
+  /** Whether it can run here; the reason in plain words when not. Starts nothing. */
+  probe(): Promise<Probe>;
+  /** Put the twin where this runtime runs it; returns the bytes of what it runs (rootfs or image). */
+  prepare(twin: Twin): Promise<number>;
+  runOnce(): Promise<Sample>;
+  /** What this runtime needed on this host (workarounds, a private daemon), in plain words. */
+  notes(): string[];
+  /** Remove every container, image, daemon and directory this runtime created. Safe after any failure. */
+  cleanup(): Promise<void>;
+}
+
+/** A probe result for a missing binary, with the Debian package that provides it. */
+export const notInstalled = (binary: string, pkg: string): Probe => ({
+  ok: false,
+  reason: `${binary} not found on PATH (Debian/Ubuntu: apt install ${pkg})`,
+});

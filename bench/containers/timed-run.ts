@@ -1,0 +1,56 @@
+import { execa } from 'execa';
+import { failure } from '../../lib/errors.js';
+import type { Sample } from '../types.js';
+import { outputTail } from './exec.js';
+
+export interface TimedRunOptions {
+  timeoutMs: number;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run one container-runtime invocation and time it: t0 immediately before the spawn, the first byte on its
+ * stdout (the container's own stdout: every runtime here passes it straight through), and the exit.
+ * A non-zero exit, a timeout or a cancel throws with the stderr tail; the process is killed and reaped.
+ */
+export async function timedRun(label: string, file: string, args: string[], opts: TimedRunOptions): Promise<Sample> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let firstOutputMs: number | null = null;
+  let exitMs: number | null = null;
+  const t0 = performance.now();
+  const child = execa(file, args, {
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    timeout: opts.timeoutMs,
+    forceKillAfterDelay: 2_000,
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    firstOutputMs ??= performance.now() - t0;
+    out.push(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  // 'exit' fires when the process ends; the promise settles only after its pipes close, a little later.
+  child.once('exit', () => (exitMs ??= performance.now() - t0));
+  const res = await child;
+  const stderr = Buffer.concat(err).toString('utf8');
+  if (res.failed) {
+    const why = res.timedOut
+      ? `timed out after ${opts.timeoutMs / 1000} s`
+      : res.isCanceled
+        ? 'interrupted'
+        : res.exitCode !== undefined
+          ? `exit code ${res.exitCode}`
+          : (res.signal ?? res.shortMessage);
+    throw failure(`${label} failed (${why})`, outputTail(stderr));
+  }
+  if (firstOutputMs === null) throw failure(`${label} printed nothing on stdout`, outputTail(stderr));
+  // The output was written before the exit, but node may dispatch the 'exit' event before the last pipe read.
+  const exited = Math.max(exitMs ?? performance.now() - t0, firstOutputMs);
+  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8') };
+}

@@ -1,0 +1,90 @@
+import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { writeJsonAtomic } from '../../lib/atomic.js';
+import { failure } from '../../lib/errors.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import { runStep } from './exec.js';
+import { ociSpec } from './oci-spec.js';
+
+/** The app as a container: one static executable in an otherwise empty rootfs, as a bundle and a tarball. */
+export interface Twin {
+  /** OCI bundle (config.json + rootfs/) for runc and crun. */
+  bundle: string;
+  /** The rootfs as a tar, for `podman import` / `docker import`. */
+  tarball: string;
+  /** What the container runs: the executable and the unikernel's own command-line arguments. */
+  argv: string[];
+  rootfs: RootfsStats;
+}
+
+export interface RootfsStats {
+  bytes: number;
+  files: number;
+  executables: number;
+}
+
+export const TWIN_EXECUTABLE = '/app';
+
+/** Pure: the C sources of the app, which the twin compiles for Linux; null when there are none. */
+export function twinSources(manifest: Pick<Manifest, 'sources'>): string[] | null {
+  const c = manifest.sources.filter((s) => extname(s) === '.c');
+  return c.length ? c : null;
+}
+
+/**
+ * Pure: why no twin can be built for this app, or null. MirageOS apps are OCaml: their twin is the same app
+ * built for mirage's unix target; every other target's twin is its C sources compiled for Linux.
+ */
+export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'target' | 'name'>, gcc: string | null): string | null {
+  if (manifest.target === 'mirage') return null;
+  if (!twinSources(manifest)) return `${manifest.name} has no C sources, and the container twin is compiled from them`;
+  return gcc ? null : 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)';
+}
+
+/**
+ * Pure: the compiler argv. Static, so the rootfs needs nothing else; -O2 like any release build; stripped,
+ * because the unikernel image is stripped too and the footprint comparison should be like for like.
+ */
+export const gccArgv = (sources: string[], appDir: string, out: string): string[] => [
+  '-static',
+  '-O2',
+  '-s',
+  `-I${appDir}`,
+  '-o',
+  out,
+  ...sources,
+];
+
+/** Build the twin under `dir` (which the bench removes afterwards). */
+export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string }): Promise<Twin> {
+  const bundle = join(opts.dir, 'bundle');
+  const rootfs = join(bundle, 'rootfs');
+  await mkdir(rootfs, { recursive: true });
+  const exe = join(rootfs, TWIN_EXECUTABLE);
+  if (opts.manifest.target === 'mirage') {
+    const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
+    await copyFile(await buildMirageUnixTwin(opts.manifest.appDir), exe);
+  } else {
+    const sources = twinSources(opts.manifest);
+    if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc) ?? 'no container twin can be built');
+    await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, exe));
+  }
+  const argv = [TWIN_EXECUTABLE, ...opts.cmdline];
+  await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv));
+  const tarball = join(opts.dir, 'rootfs.tar');
+  await runStep('packing the twin rootfs (tar)', 'tar', ['-C', rootfs, '-cf', tarball, '.']);
+  return { bundle, tarball, argv, rootfs: await rootfsStats(rootfs) };
+}
+
+/** Regular files, those with an execute bit, and their bytes: the container's side of the attack surface. */
+export async function rootfsStats(dir: string): Promise<RootfsStats> {
+  const stats: RootfsStats = { bytes: 0, files: 0, executables: 0 };
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const st = await lstat(join(entry.parentPath, entry.name));
+    stats.files += 1;
+    stats.bytes += st.size;
+    if (st.mode & 0o111) stats.executables += 1;
+  }
+  return stats;
+}

@@ -1,0 +1,55 @@
+import { usageError } from '../lib/errors.js';
+import { RUNTIME_NAMES, type RuntimeName } from './types.js';
+
+/** The flags as commander hands them over: strings, defaults already filled in. */
+export interface BenchFlags {
+  runs: string;
+  warmup: string;
+  runtimes?: string;
+  json?: boolean;
+  csv?: string;
+  chart?: string;
+}
+
+export interface BenchChoices {
+  runs: number;
+  warmup: number;
+  /** null = every runtime found. */
+  runtimes: RuntimeName[] | null;
+  csv: string | null;
+  chart: string | null;
+}
+
+const LIMITS = { runs: { min: 1, max: 1000 }, warmup: { min: 0, max: 100 } };
+
+function count(flag: 'runs' | 'warmup', value: string): number {
+  const { min, max } = LIMITS[flag];
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw usageError(`--${flag}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value)}`);
+  return n;
+}
+
+function runtimes(value: string): RuntimeName[] {
+  const names = value.split(',').map((s) => s.trim());
+  const expected = `a comma-separated list of ${RUNTIME_NAMES.join(', ')}`;
+  for (const [i, name] of names.entries()) {
+    if (!(RUNTIME_NAMES as readonly string[]).includes(name)) throw usageError(`--runtimes: expected ${expected}, found ${JSON.stringify(name)}`);
+    if (names.indexOf(name) !== i) throw usageError(`--runtimes: expected each runtime once, found ${JSON.stringify(name)} twice`);
+  }
+  return names as RuntimeName[];
+}
+
+/** Pure: validate the bench flags; each problem is one line naming the flag, exit code 2. */
+export function parseBenchFlags(flags: BenchFlags): BenchChoices {
+  if (flags.chart !== undefined && !/\.svg$/i.test(flags.chart)) {
+    throw usageError(`--chart: expected a file name ending in .svg, found ${JSON.stringify(flags.chart)}`);
+  }
+  if (flags.csv === '') throw usageError('--csv: expected a file name, found ""');
+  return {
+    runs: count('runs', flags.runs),
+    warmup: count('warmup', flags.warmup),
+    runtimes: flags.runtimes === undefined ? null : runtimes(flags.runtimes),
+    csv: flags.csv ?? null,
+    chart: flags.chart ?? null,
+  };
+}

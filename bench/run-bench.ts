@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { failure, UnikError } from '../lib/errors.js';
+import { layout } from '../lib/home.js';
+import { loadManifest } from '../manifest/load.js';
+import { buildImage } from '../images/build.js';
+import { totalBytes } from '../images/store.js';
+import { failureReason } from './containers/diagnose.js';
+import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
+import { CONTAINER_RUNTIMES } from './containers/runtimes.js';
+import { containerContenders } from './container-contenders.js';
+import { schedule } from './schedule.js';
+import { medianRatio, summarize } from './stats.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Sample, Skipped } from './types.js';
+import { unikernelContender } from './unikernel.js';
+
+const UNIKERNEL_TIMEOUT_MS = 30_000;
+
+/**
+ * `unik bench`: build the unikernel and its container twin, time both under every runtime that works here,
+ * interleaved round by round, and remove everything created on the way, whatever happens.
+ */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
+  const { image } = await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const manifest = loadManifest(opts.dir);
+  const id = randomBytes(4).toString('hex');
+  // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.
+  const tag = `unik-bench-${id}`;
+  const dir = join(layout().bench, id);
+  await mkdir(dir, { recursive: true });
+
+  const skipped: Skipped[] = [];
+  const started: Runtime[] = [];
+  let result: BenchResult | undefined;
+  let error: unknown = null;
+  let cleanupErrors: string[] = [];
+  try {
+    const contenders: Contender[] = [];
+    if (wanted.includes('unikernel')) contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
+    const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
+    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, contenders, skipped, started });
+    const samples = await measure(contenders, opts, skipped);
+    result = summarizeBench(image.name, opts, contenders, samples, skipped, {
+      unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
+      container: twin ? { rootfsBytes: twin.rootfs.bytes, files: twin.rootfs.files, executables: twin.rootfs.executables } : null,
+    });
+  } catch (e) {
+    error = e;
+  } finally {
+    opts.progress?.('cleaning up');
+    cleanupErrors = await cleanupAll(started);
+    await rm(dir, { recursive: true, force: true });
+  }
+  const leftovers = cleanupErrors.map((e) => `cleanup: ${e}`).join('\n');
+  if (error) {
+    if (!leftovers || !(error instanceof UnikError)) throw error;
+    throw new UnikError(error.message, error.exitCode, [error.detail, leftovers].filter(Boolean).join('\n'));
+  }
+  result!.cleanupErrors = cleanupErrors;
+  return result!;
+}
+
+/** Runs the interleaved schedule. A container runtime that fails is dropped (and listed as skipped); the unikernel failing ends the bench. */
+async function measure(contenders: Contender[], opts: BenchOptions, skipped: Skipped[]): Promise<Map<Contender, Sample[]>> {
+  const samples = new Map(contenders.map((c) => [c, [] as Sample[]]));
+  const dropped = new Set<Contender>();
+  for (const slot of schedule(contenders, opts.runs, opts.warmup)) {
+    const c = slot.contender;
+    if (dropped.has(c)) continue;
+    const what = `${slot.warmup ? 'warm-up' : 'run'} ${slot.round}/${slot.warmup ? opts.warmup : opts.runs}`;
+    opts.progress?.(`${what} · ${c.name}`);
+    try {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      const s = await c.runOnce();
+      if (!slot.warmup) samples.get(c)!.push(s);
+    } catch (e) {
+      if (opts.signal?.aborted) throw failure('bench interrupted; everything it created has been removed');
+      if (c.kind === 'unikernel') throw e;
+      dropped.add(c);
+      skipped.push({ runtime: c.name, reason: `failed in ${what}: ${failureReason(e)}` });
+    }
+  }
+  for (const c of dropped) samples.delete(c);
+  return samples;
+}
+
+/** Pure: per-runtime statistics and ratios to the unikernel. */
+export function summarizeBench(
+  app: string,
+  opts: Pick<BenchOptions, 'runs' | 'warmup'>,
+  contenders: Contender[],
+  samples: Map<Contender, Sample[]>,
+  skipped: Skipped[],
+  footprint: Footprint,
+): BenchResult {
+  const results: RuntimeResult[] = [];
+  for (const c of contenders) {
+    const s = samples.get(c);
+    if (!s?.length) continue;
+    results.push({
+      kind: c.kind,
+      runtime: c.name,
+      firstOutputMs: summarize(s.map((x) => x.firstOutputMs)),
+      exitMs: summarize(s.map((x) => x.exitMs)),
+      imageBytes: c.imageBytes,
+      vsUnikernel: null,
+      output: s[0]!.output,
+    });
+  }
+  const base = results.find((r) => r.kind === 'unikernel');
+  for (const r of results) {
+    if (base) r.vsUnikernel = { firstOutput: medianRatio(r.firstOutputMs, base.firstOutputMs), exit: medianRatio(r.exitMs, base.exitMs) };
+  }
+  return {
+    app,
+    runs: opts.runs,
+    warmup: opts.warmup,
+    results,
+    skipped,
+    footprint,
+    cleanupErrors: [],
+    notes: contenders.filter((c) => samples.has(c)).flatMap((c) => c.notes),
+  };
+}
+
+/** Every runtime's cleanup runs, whatever the others do; what failed is returned, not thrown. */
+async function cleanupAll(runtimes: Runtime[]): Promise<string[]> {
+  const errors: string[] = [];
+  for (const rt of runtimes) {
+    try {
+      await rt.cleanup();
+    } catch (e) {
+      errors.push(`${rt.name}: ${failureReason(e)}`);
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,28 @@
+import { failure } from '../lib/errors.js';
+import type { ImageRecord } from '../images/record.js';
+import { totalBytes } from '../images/store.js';
+import { runImage } from '../run/foreground.js';
+import type { Contender } from './types.js';
+
+/** The unikernel as one contender: each run boots the image under QEMU once, exactly as `unik run` does. */
+export function unikernelContender(image: ImageRecord, timeoutMs: number): Contender {
+  const notes: string[] = [];
+  let accelNote: string | null = null;
+  return {
+    name: 'unikernel',
+    kind: 'unikernel',
+    imageBytes: totalBytes(image),
+    notes,
+    async runOnce() {
+      const r = await runImage(image, { accel: 'auto', timeoutMs, onAccelNote: (n) => (accelNote = n) });
+      if (!notes.length) {
+        notes.push([r.accel === 'none' ? `unikernel: ${r.machine} tender (no VMM)` : `unikernel: QEMU -M ${r.machine} -accel ${r.accel}`, accelNote, 'first output = first console byte'].filter(Boolean).join('; '));
+      }
+      if (r.exitCode !== 0 || r.timedOut || r.interrupted) {
+        throw failure(`the unikernel ${r.how}`, [r.output.trimEnd().split('\n').slice(-10).join('\n'), r.stderrTail].filter(Boolean).join('\n') || undefined);
+      }
+      if (r.bootMs === null) throw failure('the unikernel printed nothing on its console', r.stderrTail || undefined);
+      return { firstOutputMs: r.bootMs, exitMs: r.exitMs, output: r.output };
+    },
+  };
+}

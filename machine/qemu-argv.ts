@@ -1,0 +1,76 @@
+import type { Devices } from '../manifest/devices.js';
+import type { Accel, BootSpec, QemuBootSpec, QemuMachine } from './boot-spec.js';
+
+/** QEMU option values escape a comma by doubling it; paths are the only values that can hold one. */
+const optPath = (p: string) => p.replace(/,/g, ',,');
+
+const MACHINE: Record<QemuMachine['type'], string[]> = {
+  // microvm: no PCI, no firmware scan; the fastest start for console-only guests.
+  microvm: ['-M', 'microvm'],
+  // pc with SeaBIOS: needed for virtio-pci devices (qboot hangs with virtio-net-pci).
+  pc: ['-M', 'pc'],
+  'pc-qboot': ['-M', 'pc', '-bios', '/usr/share/qemu/qboot.rom'],
+};
+
+/** Where each declared device becomes QEMU flags. One NIC carries every published port, all on 127.0.0.1. */
+export function deviceArgv(devices: Devices, machine: QemuMachine['type']): string[] {
+  const pci = machine !== 'microvm';
+  const out: string[] = [];
+  if (devices.net) {
+    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:127.0.0.1:${p.host}-:${p.guest}`);
+    out.push('-netdev', ['user', 'id=net0', ...fwds].join(','));
+    // romfile= skips the iPXE option ROM: nothing boots from the network, and loading it costs time.
+    out.push('-device', pci ? 'virtio-net-pci,netdev=net0,romfile=' : 'virtio-net-device,netdev=net0');
+  }
+  for (const b of devices.block) {
+    out.push('-drive', `file=${optPath(b.file)},if=none,id=blk-${b.name},format=raw`);
+    out.push('-device', `${pci ? 'virtio-blk-pci' : 'virtio-blk-device'},drive=blk-${b.name}`);
+  }
+  for (const s of devices.share) {
+    out.push('-fsdev', `local,id=${s.tag},path=${optPath(s.source)},security_model=none`);
+    out.push('-device', `${pci ? 'virtio-9p-pci' : 'virtio-9p-device'},fsdev=${s.tag},mount_tag=${s.tag}`);
+  }
+  return out;
+}
+
+/** Pure: the complete QEMU argv for a boot spec. No shell ever sees it. */
+export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
+  const m = spec.machine;
+  return [
+    ...MACHINE[m.type],
+    '-accel', accel,
+    '-cpu', accel === 'kvm' ? 'host' : 'max',
+    '-m', `${spec.memoryMiB}M`,
+    '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
+    ...(m.debugExit ? ['-device', `isa-debug-exit,iobase=0x${m.debugExit.iobase.toString(16)},iosize=0x${m.debugExit.iosize.toString(16)}`] : []),
+    '-kernel', spec.kernel,
+    ...(spec.append ? ['-append', spec.append] : []),
+    ...spec.disks.flatMap((d) => [
+      '-drive', `file=${optPath(d.file)},if=none,id=${d.id},format=raw${d.readOnly ? ',readonly=on' : ''}`,
+      '-device', `${m.type === 'microvm' ? 'virtio-blk-device' : 'virtio-blk-pci'},drive=${d.id}`,
+    ]),
+    ...deviceArgv(spec.devices, m.type),
+  ];
+}
+
+/** VMM exit status (and, where the status cannot carry it, the console's tail) → guest exit code and how it ended. */
+export function interpretExit(spec: BootSpec, status: number | null, signal: string | null, consoleTail = '') {
+  if (status === null) return { code: 1, how: `killed by ${signal ?? 'a signal'}` };
+  const fromConsole = spec.exit.consoleCode;
+  if (fromConsole?.statuses.includes(status)) {
+    const last = [...consoleTail.matchAll(new RegExp(fromConsole.pattern, 'gm'))].at(-1);
+    const own = spec.exit.statuses[String(status)];
+    if (!last && fromConsole.silentMeansStatus && own) return own;
+    if (!last) return { code: 1, how: `stopped without reporting an exit status (status ${status})` };
+    // The app's own status (e.g. main()'s return value): a shell would see it modulo 256.
+    const code = ((Number(last[1]) % 256) + 256) % 256;
+    return { code, how: code === 0 ? 'exited' : `guest exit code ${code}` };
+  }
+  const known = spec.exit.statuses[String(status)];
+  if (known) return known;
+  if (spec.exit.debugExitDecodes && spec.kind === 'qemu' && spec.machine.debugExit && status % 2 === 1) {
+    return { code: (status - 1) / 2, how: `guest exit code ${(status - 1) / 2}` };
+  }
+  if (spec.exit.passthrough) return { code: status, how: status === 0 ? 'exited' : `guest exit code ${status}` };
+  return { code: 1, how: `qemu exited with status ${status}` };
+}

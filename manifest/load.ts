@@ -1,0 +1,184 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseDocument } from 'yaml';
+import { usageError } from '../lib/errors.js';
+import schema from './manifest.schema.json' with { type: 'json' };
+import type { Manifest, PortMapping, RawManifest } from './manifest.js';
+import { displayPath as display, manifestError } from './errors.js';
+import { duplicateHostPort, parsePort } from './ports.js';
+
+export const MANIFEST_FILE = 'unik.yaml';
+
+const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
+ajv.addKeyword('x-expected');
+const validateSchema = ajv.compile<RawManifest>(schema);
+
+/** Per-target platform choices; the first is the default. */
+export const PLATFORMS = {
+  unikraft: ['qemu/x86_64'],
+  mirage: ['spt', 'virtio', 'hvt'],
+  osv: ['qemu/x86_64'],
+} as const;
+
+const MEMORY_MIB = { min: 2, max: 4096 };
+
+/** Read and validate `dir/unik.yaml`. Every problem becomes ONE line naming the field; exit code 2. */
+export function loadManifest(dir: string): Manifest {
+  const appDir = resolve(dir);
+  const manifestPath = join(appDir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(manifestPath, 'utf8');
+  } catch {
+    throw usageError(`${display(manifestPath)}: expected a unik manifest, found no readable file (run "unik init" to create one)`);
+  }
+  return parseManifest(text, appDir, manifestPath);
+}
+
+export function parseManifest(text: string, appDir: string, manifestPath = join(appDir, MANIFEST_FILE)): Manifest {
+  const where = display(manifestPath);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    const at = pos ? `:${pos.line}:${pos.col}` : '';
+    throw usageError(`${where}${at}: expected valid YAML, found a syntax error (${e.message.split('\n')[0]})`);
+  }
+  const raw: unknown = doc.toJS();
+  if (!validateSchema(raw)) throw usageError(`${where}: ${schemaMessage(validateSchema.errors![0]!, raw)}`);
+  return semantic(raw, appDir, manifestPath);
+}
+
+function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manifest {
+  const fail = (field: string, expected: string, found: string) => manifestError(manifestPath, field, expected, found);
+
+  const platforms: readonly string[] = PLATFORMS[raw.target];
+  if (raw.platform && !platforms.includes(raw.platform)) {
+    throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, JSON.stringify(raw.platform));
+  }
+  if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', JSON.stringify(raw.fs));
+
+  const inside = (field: string, rel: string, kind: 'file' | 'directory'): string => {
+    const abs = resolve(appDir, rel);
+    const r = relative(appDir, abs);
+    if (r === '' && kind === 'file') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
+    if (r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..')) {
+      throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, which escapes it`);
+    }
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw fail(field, `an existing ${kind}`, `${JSON.stringify(rel)}, which does not exist`);
+    }
+    if (kind === 'file' ? !st.isFile() : !st.isDirectory()) {
+      throw fail(field, `a ${kind}`, `${JSON.stringify(rel)}, which is not one`);
+    }
+    return abs;
+  };
+
+  const sources = raw.sources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
+  const dup = raw.sources.findIndex((s, i) => raw.sources.indexOf(s) !== i);
+  if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(raw.sources[dup])} again`);
+
+  let memoryMiB: number | undefined;
+  if (raw.memory) {
+    const n = Number(raw.memory.slice(0, -1));
+    const unit = raw.memory.at(-1)!;
+    memoryMiB = unit === 'K' ? n / 1024 : unit === 'M' ? n : n * 1024;
+    if (!Number.isInteger(memoryMiB) || memoryMiB < MEMORY_MIB.min || memoryMiB > MEMORY_MIB.max) {
+      throw fail('memory', `a whole number of MiB from ${MEMORY_MIB.min}M to ${MEMORY_MIB.max / 1024}G`, JSON.stringify(raw.memory));
+    }
+  }
+
+  if (raw.ready !== undefined) {
+    try {
+      new RegExp(raw.ready);
+    } catch (e) {
+      throw fail('ready', 'a valid regular expression', `${JSON.stringify(raw.ready)} (${(e as Error).message})`);
+    }
+  }
+
+  const d = raw.devices ?? {};
+  const ports: PortMapping[] = (d.net?.ports ?? []).map((p, i) => {
+    const parsed = parsePort(p);
+    if (!parsed) throw fail(`devices.net.ports[${i}]`, '"HOST:GUEST" with ports 1-65535', JSON.stringify(p));
+    return parsed;
+  });
+  const hostDup = duplicateHostPort(ports);
+  if (hostDup >= 0) {
+    throw fail(`devices.net.ports[${hostDup}]`, 'each host port published once', JSON.stringify(d.net!.ports![hostDup]));
+  }
+
+  const block = (d.block ?? []).map((b, i) => ({ name: b.name, file: inside(`devices.block[${i}].file`, b.file, 'file') }));
+  const blockDup = block.findIndex((b, i) => block.findIndex((c) => c.name === b.name) !== i);
+  if (blockDup >= 0) throw fail(`devices.block[${blockDup}].name`, 'a name used once', JSON.stringify(block[blockDup]!.name));
+
+  const share = (d.share ?? []).map((s, i) => ({
+    source: inside(`devices.share[${i}].source`, s.source, 'directory'),
+    dest: s.dest,
+  }));
+  const destDup = share.findIndex((s, i) => share.findIndex((t) => t.dest === s.dest) !== i);
+  if (destDup >= 0) throw fail(`devices.share[${destDup}].dest`, 'a guest path used once', JSON.stringify(share[destDup]!.dest));
+  const badDest = share.findIndex((s) => s.dest === '/' || s.dest.split('/').includes('..'));
+  if (badDest >= 0) throw fail(`devices.share[${badDest}].dest`, 'a guest directory other than / without ".."', JSON.stringify(share[badDest]!.dest));
+
+  return {
+    name: raw.name,
+    target: raw.target,
+    ...(raw.platform ? { platform: raw.platform } : {}),
+    sources,
+    cmdline: raw.cmdline ?? [],
+    ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+    ...(raw.fs ? { fs: raw.fs } : {}),
+    ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
+    devices: { ...(d.net ? { net: { ports } } : {}), block, share },
+    appDir,
+    manifestPath,
+  };
+}
+
+/** Turn the first schema violation into "field: expected X, found Y". */
+function schemaMessage(err: ErrorObject, raw: unknown): string {
+  const field = fieldPath(err.instancePath);
+  const expected = (err.parentSchema as { 'x-expected'?: string } | undefined)?.['x-expected'];
+  switch (err.keyword) {
+    case 'required':
+      return `${join2(field, err.params.missingProperty)}: expected a value, found none (the key is required)`;
+    case 'additionalProperties': {
+      const allowed = Object.keys((err.parentSchema as { properties?: object }).properties ?? {}).join(', ');
+      return `${join2(field, err.params.additionalProperty)}: expected one of the known keys (${allowed}), found an unknown key`;
+    }
+    case 'type':
+      return `${field || '(top level)'}: expected ${expected ?? err.params.type}, found ${describe(valueAt(raw, err.instancePath))}`;
+    default:
+      return `${field || '(top level)'}: expected ${expected ?? err.message}, found ${describe(valueAt(raw, err.instancePath))}`;
+  }
+}
+
+const join2 = (parent: string, key: string) => (parent ? `${parent}.${key}` : key);
+
+function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `a list`;
+  if (typeof v === 'object') return 'a map';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 60 ? s.slice(0, 57) + '..."' : s}`;
+}
+

@@ -1,0 +1,52 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { usageError } from '../lib/errors.js';
+import type { Devices } from '../manifest/devices.js';
+import { duplicateHostPort, parsePort } from '../manifest/ports.js';
+import type { ImageRecord } from '../images/record.js';
+
+export interface RunOverrides {
+  ports?: string[];
+  volumes?: string[];
+  disk?: string;
+}
+
+/**
+ * Pure apart from stat: the devices of one run. Flags may only re-point devices the image was built with:
+ * a flag asking for a device kind whose driver is not compiled in is refused, never a silent hang.
+ */
+export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process.cwd()): Devices {
+  const built = image.run.devices;
+  const devices: Devices = { ...built, block: [...built.block], share: [...built.share] };
+  const missing = (flag: string, kind: string, decl: string) =>
+    usageError(`${flag}: expected an image built with ${kind} (declare ${decl} in unik.yaml and rebuild), found ${image.name} built without it`);
+
+  if (o.ports?.length) {
+    if (!built.net) throw missing('-p', 'a network device', 'devices.net');
+    const ports = o.ports.map((p) => {
+      const parsed = parsePort(p);
+      if (!parsed) throw usageError(`-p: expected HOST:GUEST or HOST:GUEST/udp with ports 1-65535, found ${JSON.stringify(p)}`);
+      return parsed;
+    });
+    const dup = duplicateHostPort(ports);
+    if (dup >= 0) throw usageError(`-p: expected each host port once, found ${JSON.stringify(o.ports[dup])} again`);
+    devices.net = { ...built.net, ports };
+  }
+  if (o.volumes?.length) {
+    if (!built.share.length) throw missing('-v', '9p shares', 'devices.share');
+    devices.share = o.volumes.map((v, i) => {
+      const m = /^([^:]+):(\/[A-Za-z0-9._/-]*)$/.exec(v);
+      if (!m || m[2] === '/') throw usageError(`-v: expected HOST_DIR:/GUEST_PATH (guest path not /), found ${JSON.stringify(v)}`);
+      const source = resolve(cwd, m[1]!);
+      if (!statSync(source, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`-v: expected an existing host directory, found ${JSON.stringify(m[1])}`);
+      return { tag: `fs${i}`, source, dest: m[2]! };
+    });
+  }
+  if (o.disk) {
+    if (!built.block.length) throw missing('--disk', 'a block device', 'devices.block');
+    const file = resolve(cwd, o.disk);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw usageError(`--disk: expected an existing disk image file, found ${JSON.stringify(o.disk)}`);
+    devices.block = [{ ...built.block[0]!, file }, ...built.block.slice(1)];
+  }
+  return devices;
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ImageRecord } from '../../images/record.js';
+import { devicesForRun } from '../../run/run-devices.js';
+import type { Devices } from '../../manifest/devices.js';
+import { tmpTree } from '../helpers/tmp.js';
+
+const dir = tmpTree({ 'other.img': 'x' });
+mkdirSync(join(dir, 'share'));
+const img = (devices: Devices) => ({ name: 'app', run: { devices } }) as unknown as ImageRecord;
+const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
+const full: Devices = {
+  console: true,
+  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 },
+  block: [{ name: 'data', file: '/x.img' }],
+  share: [{ tag: 'fs0', source: '/s', dest: '/www' }],
+};
+
+describe('devicesForRun', () => {
+  it('without flags, the devices the image was built with', () => {
+    expect(devicesForRun(img(full), {}, dir)).toEqual(full);
+  });
+
+  it('-p replaces the published ports on the same single NIC', () => {
+    const d = devicesForRun(img(full), { ports: ['9090:80', '9091:80'] }, dir);
+    expect(d.net!.ports.map((p) => p.host)).toEqual([9090, 9091]);
+  });
+
+  it('-v and --disk re-point shares and the disk', () => {
+    const d = devicesForRun(img(full), { volumes: ['share:/data'], disk: 'other.img' }, dir);
+    expect(d.share).toEqual([{ tag: 'fs0', source: join(dir, 'share'), dest: '/data' }]);
+    expect(d.block[0]).toEqual({ name: 'data', file: join(dir, 'other.img') });
+  });
+
+  it.each([
+    ['-p on an image without a NIC', { ports: ['8080:80'] }, /-p: expected an image built with a network device/],
+    ['-v on an image without 9p', { volumes: ['share:/x'] }, /-v: expected an image built with 9p shares/],
+    ['--disk on an image without a block device', { disk: 'other.img' }, /--disk: expected an image built with a block device/],
+  ])('refuses %s (exit 2)', (_l, o, msg) => {
+    expect(() => devicesForRun(img(consoleOnly), o, dir)).toThrow(msg);
+  });
+
+  it.each([
+    [{ ports: ['80'] }, /-p: expected HOST:GUEST/],
+    [{ ports: ['8080:80', '8080:81'] }, /-p: expected each host port once/],
+    [{ volumes: ['share'] }, /-v: expected HOST_DIR:\/GUEST_PATH/],
+    [{ volumes: ['nope:/x'] }, /-v: expected an existing host directory/],
+    [{ disk: 'missing.img' }, /--disk: expected an existing disk image file/],
+  ])('rejects malformed flags %o', (o, msg) => {
+    expect(() => devicesForRun(img(full), o, dir)).toThrow(msg);
+  });
+});

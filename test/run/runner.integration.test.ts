@@ -1,0 +1,140 @@
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QemuBootSpec } from '../../machine/boot-spec.js';
+import { PROBE_EXIT_PORT, probeGuest } from '../../machine/probe-guest.js';
+import type { ImageRecord } from '../../images/record.js';
+import { putImage } from '../../images/store.js';
+import { runVm } from '../../machine/vm-process.js';
+import { layout } from '../../lib/home.js';
+import { CLI, unik } from '../helpers/cli.js';
+import { isAlive, pidsMatching, waitFor } from '../helpers/procs.js';
+import { tmpTree } from '../helpers/tmp.js';
+
+const hasQemu = (await execa('qemu-system-x86_64', ['--version'], { reject: false })).exitCode === 0;
+if (!hasQemu) console.warn('\n*** SKIPPING QEMU runner integration tests: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86) ***\n');
+
+/** The fixture guest (a 5 KB multiboot kernel unik compiles itself) booted under TCG, console-only. */
+const fixtureSpec = (kernel: string, append: string): QemuBootSpec => ({
+  kind: 'qemu',
+  kernel,
+  append,
+  memoryMiB: 8,
+  machine: { type: 'microvm', debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 } },
+  devices: { console: true, net: null, block: [], share: [] },
+  disks: [],
+  exit: { statuses: {}, debugExitDecodes: true },
+});
+
+describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
+  const home = tmpTree();
+  const env = { UNIK_HOME: home };
+  let kernel: string;
+  let hangImage: ImageRecord;
+
+  beforeAll(async () => {
+    const l = layout(home);
+    kernel = await probeGuest(l);
+    // A stored image whose kernel never exits ("hang" on its command line): for timeouts, signals and detach.
+    hangImage = await putImage(l, kernel, {}, {
+      id: 'f1x7u4e00001', name: 'fixture', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
+      buildSeconds: 0, sources: [], frameworkVersion: null, createdAt: new Date().toISOString(), appDir: home, cacheKey: '',
+      run: { devices: { console: true, net: null, block: [], share: [] }, cmdline: ['hang'], memoryMiB: 8, ready: 'unik-probe: up' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const pid of await pidsMatching(home)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('passes the guest exit code through isa-debug-exit and measures boot and exit', async () => {
+    let out = '';
+    const m = await runVm(fixtureSpec(kernel, 'exit=3 echo=marker'), { accel: 'tcg', onOutput: (c) => (out += c), ready: /marker/ });
+    expect(m.exitCode).toBe(3);
+    expect(m.how).toBe('guest exit code 3');
+    expect(out).toContain('unik-probe: up');
+    expect(m.bootMs).toBeGreaterThan(0);
+    expect(m.readyMs).toBeGreaterThanOrEqual(m.bootMs!);
+    expect(m.exitMs).toBeGreaterThanOrEqual(m.readyMs!);
+  });
+
+  it('exit code 0 for a clean exit', async () => {
+    const m = await runVm(fixtureSpec(kernel, 'exit=0'), { accel: 'tcg', onOutput: () => {} });
+    expect(m.exitCode).toBe(0);
+  });
+
+  it('--timeout kills QEMU and exits 1, leaving no process', async () => {
+    const res = await unik(['run', hangImage.id, '--accel', 'tcg', '--timeout', '1s', '--json'], env);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('timed out after 1 s');
+    const j = JSON.parse(res.stdout);
+    expect(j).toMatchObject({ accel: 'tcg', machine: 'microvm', exitCode: 1, timedOut: true });
+    expect(j.bootMs).toBeGreaterThan(0);
+    expect(j.readyMs).toBeGreaterThan(0);
+    expect(await pidsMatching(hangImage.path)).toEqual([]);
+  });
+
+  /** `unik run` of the hanging fixture in the foreground, once the guest is up; with its QEMU pid. */
+  async function startForeground() {
+    const child = spawn(process.execPath, [CLI, 'run', hangImage.id, '--accel', 'tcg'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    expect(await waitFor(() => out.includes('unik-probe: up'), 10_000)).toBe(true);
+    const [qemuPid] = await pidsMatching(hangImage.path);
+    expect(qemuPid).toBeGreaterThan(0);
+    return { child, qemuPid: qemuPid! };
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s to unik stops QEMU (checked by pid)', async (sig) => {
+    const { child, qemuPid } = await startForeground();
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill(sig);
+    expect(await exited).toBe(1);
+    expect(await waitFor(() => !isAlive(qemuPid), 3000)).toBe(true);
+  });
+
+  it('unik killed with SIGKILL takes QEMU with it (no orphan)', async () => {
+    const { child, qemuPid } = await startForeground();
+    child.kill('SIGKILL');
+    expect(await waitFor(() => !isAlive(qemuPid), 3000)).toBe(true);
+  });
+
+  it('detach → ps → logs → stop → rm, with unique names and state surviving the CLI', async () => {
+    const start = await unik(['run', hangImage.id, '--accel', 'tcg', '--detach', '--name', 'fx1', '--json'], env);
+    expect(start.exitCode, start.stderr).toBe(0);
+    const inst = JSON.parse(start.stdout);
+    expect(inst).toMatchObject({ name: 'fx1', state: 'running' });
+    expect(isAlive(inst.pid)).toBe(true);
+
+    const dup = await unik(['run', hangImage.id, '--accel', 'tcg', '--detach', '--name', 'fx1'], env);
+    expect(dup.exitCode).toBe(2);
+    expect(dup.stderr).toContain('--name: expected a name not in use');
+
+    const ps = JSON.parse((await unik(['ps', '--json'], env)).stdout);
+    expect(ps).toEqual([expect.objectContaining({ id: inst.id, name: 'fx1', image: 'fixture', state: 'running', pid: inst.pid, exitCode: null, ports: [] })]);
+    for (const k of ['id', 'name', 'image', 'state', 'pid', 'startedAt', 'exitCode', 'ports']) expect(ps[0]).toHaveProperty(k);
+
+    expect((await unik(['logs', 'fx1'], env)).stdout).toContain('unik-probe: up');
+    const rmRunning = await unik(['rm', 'fx1'], env);
+    expect(rmRunning.exitCode).toBe(2);
+
+    const stop = await unik(['stop', 'fx1', '--json'], env);
+    expect(JSON.parse(stop.stdout)).toMatchObject({ state: 'exited', exitCode: 1 });
+    expect(isAlive(inst.pid)).toBe(false);
+    expect((await unik(['rm', 'fx1'], env)).exitCode).toBe(0);
+    expect(JSON.parse((await unik(['ps', '--json'], env)).stdout)).toEqual([]);
+  }, 30_000);
+
+  it('a killed supervisor takes its QEMU along and the instance shows as exited', async () => {
+    const start = await unik(['run', hangImage.id, '--accel', 'tcg', '--detach', '--name', 'fx2', '--json'], env);
+    const inst = JSON.parse(start.stdout);
+    const [ps0] = JSON.parse((await unik(['ps', '--json'], env)).stdout);
+    expect(ps0.state).toBe('running');
+    const supervisor = (await import('../../run/instances.js')).findInstance('fx2', layout(home)).supervisorPid!;
+    process.kill(supervisor, 'SIGKILL');
+    expect(await waitFor(() => !isAlive(inst.pid), 3000)).toBe(true);
+    const [ps1] = JSON.parse((await unik(['ps', '--json'], env)).stdout);
+    expect(ps1.state).toBe('exited');
+    await unik(['rm', 'fx2'], env);
+  }, 30_000);
+});

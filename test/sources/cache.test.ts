@@ -1,0 +1,100 @@
+import { execa } from 'execa';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layout } from '../../lib/home.js';
+import { KNOWN_SOURCES } from '../../sources/known-sources.js';
+import { addArchive, addSource, readLock, resolveSources } from '../../sources/cache.js';
+import { CLI } from '../helpers/cli.js';
+import { tmpTree } from '../helpers/tmp.js';
+
+/** A local git repository standing in for a fetched framework checkout. */
+async function fixtureRepo(branch: string): Promise<{ dir: string; commit: string }> {
+  const dir = tmpTree({ 'README': 'lwip fixture\n', 'src/core.c': 'int x;\n' });
+  const git = (...a: string[]) => execa('git', a, { cwd: dir });
+  await git('init', '-q', '-b', branch);
+  await git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+  await git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init');
+  await git('tag', 'v1');
+  return { dir, commit: (await git('rev-parse', 'HEAD')).stdout.trim() };
+}
+
+const shim = join(CLI, '..', '..', 'targets', 'unikraft', 'fetch-shim.js');
+const serve = (lock: string, url: string, dest: string) =>
+  execa(process.execPath, [shim, '-q', '--show-progress', '--progress=bar', '-O', dest, url], { reject: false, env: { UNIK_SOURCES_LOCK: lock } });
+
+describe('sources cache', () => {
+  it('clones a local checkout at a ref, records the commit, and builds the archive it provides', async () => {
+    const l = layout(tmpTree());
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    const entry = await addSource(l, 'fork-lwip', repo.dir);
+    expect(entry).toMatchObject({ name: 'fork-lwip', ref: 'UNIKRAFT-2_1_x', commit: repo.commit, origin: repo.dir });
+    expect(existsSync(join(l.sources, 'fork-lwip', 'src', 'core.c'))).toBe(true);
+    const archive = Object.values(readLock(l).archives)[0]!;
+    expect(archive.url).toBe('https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip');
+    expect(archive.from).toEqual({ source: 'fork-lwip', commit: repo.commit });
+    expect((await resolveSources(l, ['fork-lwip']))['fork-lwip']).toMatchObject({ commit: repo.commit, dirty: false });
+  });
+
+  it('checks out the submodules a source needs at the pinned commits, cloned from a local checkout\'s own copies', async () => {
+    const l = layout(tmpTree());
+    const paths = KNOWN_SOURCES.osv.submodules;
+    const subs = await Promise.all(paths.map(() => fixtureRepo('master')));
+    const sup = await fixtureRepo('master');
+    const git = (...a: string[]) => execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a], { cwd: sup.dir });
+    for (const [i, p] of paths.entries()) await git('submodule', 'add', '-q', subs[i]!.dir, p);
+    await git('commit', '-qm', 'submodules');
+    // The pinned commit is the superproject's; the local copy has moved on since (as osv's apps/ had).
+    await execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'later'], { cwd: join(sup.dir, paths[0]!) });
+    const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+    await addSource(l, 'osv', sup.dir, head);
+    for (const [i, p] of paths.entries()) {
+      const at = (await execa('git', ['rev-parse', 'HEAD'], { cwd: join(l.sources, 'osv', p) })).stdout.trim();
+      expect(at).toBe(subs[i]!.commit);
+    }
+    expect((await resolveSources(l, ['osv'])).osv).toMatchObject({ commit: head, dirty: false });
+  });
+
+  it('rejects unknown names, unsafe refs and missing locations with exit code 2', async () => {
+    const l = layout(tmpTree());
+    await expect(addSource(l, 'linux', '/tmp')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('source: expected one of') });
+    await expect(addSource(l, 'unikraft', '/tmp', '--upload-pack=x')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--ref') });
+    await expect(addSource(l, 'unikraft', '/does/not/exist')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('does not exist') });
+  });
+
+  it('a missing source names the command that adds it', async () => {
+    const l = layout(tmpTree());
+    await expect(resolveSources(l, ['unikraft'])).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('unik sources add unikraft') });
+  });
+
+  it('refuses an archive whose checksum does not match the one given', async () => {
+    const l = layout(tmpTree());
+    const f = join(tmpTree({ 'musl-1.2.3.tar.gz': 'not really musl' }), 'musl-1.2.3.tar.gz');
+    await expect(addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f, '00'.repeat(32))).rejects.toMatchObject({ exitCode: 2 });
+    const ok = await addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f);
+    expect(ok.file).toBe('musl-1.2.3.tar.gz');
+  });
+});
+
+describe('archive server (WGET stand-in)', () => {
+  it('serves a cached archive, refuses a tampered one and an unknown URL', async () => {
+    const l = layout(tmpTree());
+    const url = 'https://example.org/dl/lib-1.0.tar.gz';
+    await addArchive(l, url, join(tmpTree({ 'lib-1.0.tar.gz': 'archive-content' }), 'lib-1.0.tar.gz'));
+    const out = tmpTree();
+
+    const good = await serve(l.sourcesLock, url, join(out, 'a.tgz'));
+    expect(good.exitCode).toBe(0);
+    expect(readFileSync(join(out, 'a.tgz'), 'utf8')).toBe('archive-content');
+
+    const unknown = await serve(l.sourcesLock, 'https://example.org/other.zip', join(out, 'b.zip'));
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('not in unik\'s archive cache');
+
+    writeFileSync(join(l.archives, 'lib-1.0.tar.gz'), 'tampered');
+    const bad = await serve(l.sourcesLock, url, join(out, 'c.tgz'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('checksum mismatch');
+    expect(existsSync(join(out, 'c.tgz'))).toBe(false);
+  });
+});
