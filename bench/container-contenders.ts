@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { which } from '../lib/which.js';
 import type { Manifest } from '../manifest/manifest.js';
+import type { Target } from '../targets/target.js';
 import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
 import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
@@ -18,6 +19,7 @@ export interface SetUp {
   tag: string;
   image: ImageRecord;
   manifest: Manifest;
+  target: Target;
   /** Filled in: the runtimes ready to run, the ones that cannot, the ones that need cleaning up. */
   contenders: Contender[];
   skipped: Skipped[];
@@ -45,13 +47,15 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
   if (!runtimes.length) return null;
 
   const gcc = await which('gcc');
-  const noTwin = noTwinReason(s.manifest, gcc);
+  const twinOf = s.target.twin;
+  const targetTwin = twinOf ? () => twinOf(s.manifest, s.opts.progress ? { progress: s.opts.progress } : {}) : undefined;
+  const noTwin = noTwinReason(s.manifest, gcc, !!targetTwin);
   if (noTwin) {
     s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
     return null;
   }
   s.opts.progress?.('building the container twin');
-  const twin = await buildTwin({ gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin') });
+  const twin = await buildTwin({ gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'), ...(targetTwin ? { targetTwin } : {}) });
   for (const rt of runtimes) {
     s.opts.progress?.(`preparing ${rt.name}`);
     s.started.push(rt);

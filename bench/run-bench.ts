@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failure, UnikError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
-import { loadManifest } from '../manifest/load.js';
+import { targetFor } from '../targets/registry.js';
 import { buildImage } from '../images/build.js';
 import { totalBytes } from '../images/store.js';
 import { failureReason } from './containers/diagnose.js';
@@ -23,8 +23,8 @@ const UNIKERNEL_TIMEOUT_MS = 30_000;
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
-  const { image } = await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const manifest = loadManifest(opts.dir);
+  const { image, manifest } = await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const target = await targetFor(manifest.target);
   const id = randomBytes(4).toString('hex');
   // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.
   const tag = `unik-bench-${id}`;
@@ -40,7 +40,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const contenders: Contender[] = [];
     if (wanted.includes('unikernel')) contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
-    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, contenders, skipped, started });
+    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started });
     const samples = await measure(contenders, opts, skipped);
     result = summarizeBench(image.name, opts, contenders, samples, skipped, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },

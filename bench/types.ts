@@ -1,4 +1,4 @@
-import type { ProgressSink } from '../lib/steps.js';
+import type { ProgressSink } from '../lib/progress.js';
 
 /* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 

@@ -1,4 +1,4 @@
-import type { ProgressSink } from '../lib/steps.js';
+import type { ProgressSink } from '../lib/progress.js';
 
 export interface OutputOptions {
   json?: boolean;

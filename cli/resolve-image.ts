@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { findImage, listImages } from '../images/store.js';
 import { usageError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
-import type { ProgressSink } from '../lib/steps.js';
+import type { ProgressSink } from '../lib/progress.js';
 import type { ImageRecord } from '../images/record.js';
 import type { Platform } from '../manifest/manifest.js';
 

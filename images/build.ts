@@ -3,14 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
 import { layout, logPathFor } from '../lib/home.js';
-import { appWorkDir } from '../lib/workdir.js';
+import type { ProgressSink } from '../lib/progress.js';
+import { openStepRunner } from '../lib/steps.js';
 import { unikVersion } from '../lib/version.js';
-import { devicesOf } from '../manifest/devices.js';
+import { appWorkDir } from '../lib/workdir.js';
+import { devicesOf, type Devices } from '../manifest/devices.js';
 import { loadManifest } from '../manifest/load.js';
-import type { Platform } from '../manifest/manifest.js';
-import { targetFor } from '../targets/registry.js';
+import type { Manifest, Platform } from '../manifest/manifest.js';
 import { resolveSources } from '../sources/cache.js';
-import { openStepRunner, type ProgressSink } from '../lib/steps.js';
+import { targetFor } from '../targets/registry.js';
+import type { DriverSet, GeneratedFile, Target } from '../targets/target.js';
 import { cacheKey } from './cache-key.js';
 import type { ImageRecord, RunConfig } from './record.js';
 import { findCached, putImage, updateRecord } from './store.js';
@@ -24,8 +26,41 @@ export interface BuildOptions {
 
 export interface BuildResult {
   image: ImageRecord;
+  /** The manifest the image was built from: callers (bench) use it instead of reading unik.yaml again. */
+  manifest: Manifest;
   cached: boolean;
   logPath: string | null;
+}
+
+/** Everything decided about a build before any tool runs. */
+export interface BuildPlan {
+  platform: Platform;
+  devices: Devices;
+  drivers: DriverSet;
+  generated: GeneratedFile[];
+  run: RunConfig;
+}
+
+/** Pure: manifest → devices → platform → drivers → generated files, and the run settings stored with the image. */
+export function planBuild(manifest: Manifest, target: Target, platformFlag?: Platform): BuildPlan {
+  const devices = devicesOf(manifest);
+  const platform = platformFlag ?? manifest.platform ?? target.defaultPlatform(devices);
+  if (!target.platforms.includes(platform)) {
+    throw usageError(`--platform: expected one of ${target.platforms.join(', ')} for target ${target.name}, found ${JSON.stringify(platform)}`);
+  }
+  const drivers = target.drivers(devices, platform, manifest);
+  return {
+    platform,
+    devices,
+    drivers,
+    generated: target.render(manifest, drivers),
+    run: {
+      devices,
+      cmdline: manifest.cmdline,
+      memoryMiB: manifest.memoryMiB ?? target.defaultMemoryMiB(devices),
+      ready: manifest.ready ?? null,
+    },
+  };
 }
 
 /** The pipeline: manifest → devices → target drivers → generated files → toolchain → image store. */
@@ -33,13 +68,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const l = layout();
   const manifest = loadManifest(opts.dir);
   const target = await targetFor(manifest.target);
-  const devices = devicesOf(manifest);
-  const platform = opts.platform ?? manifest.platform ?? target.defaultPlatform?.(devices) ?? target.platforms[0]!;
-  if (!target.platforms.includes(platform)) {
-    throw usageError(`--platform: expected one of ${target.platforms.join(', ')} for target ${target.name}, found ${JSON.stringify(platform)}`);
-  }
-  const drivers = target.drivers(devices, platform, manifest);
-  const generated = target.render(manifest, drivers);
+  const { platform, devices, drivers, generated, run } = planBuild(manifest, target, opts.platform);
   const sources = await resolveSources(l, [...target.baseSources, ...drivers.requires]);
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
 
@@ -57,12 +86,6 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
     ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform) } : {}),
   });
-  const run: RunConfig = {
-    devices,
-    cmdline: manifest.cmdline,
-    memoryMiB: manifest.memoryMiB ?? target.defaultMemoryMiB(devices),
-    ready: manifest.ready ?? null,
-  };
 
   if (key && !opts.noCache) {
     const hit = await findCached(l, key);
@@ -72,7 +95,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
         Object.assign(hit, { run, appDir: manifest.appDir });
         await updateRecord(l, hit);
       }
-      return { image: hit, cached: true, logPath: null };
+      return { image: hit, manifest, cached: true, logPath: null };
     }
   }
 
@@ -100,6 +123,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     appDir: manifest.appDir,
     cacheKey: key ?? '',
     run,
+    bootSettings: built.bootSettings ?? {},
   });
-  return { image, cached: false, logPath: runner.logPath };
+  return { image, manifest, cached: false, logPath: runner.logPath };
 }

@@ -37,4 +37,6 @@ export interface ImageRecord {
   appDir: string;
   cacheKey: string;
   run: RunConfig;
+  /** Build choices the boot follows (Target BuiltKernel.bootSettings), e.g. OSv's root filesystem. */
+  bootSettings: Record<string, string>;
 }

@@ -3,23 +3,38 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { failure } from './errors.js';
+import type { ProgressSink } from './progress.js';
 
+/**
+ * The one way unik runs external tools (make, dune, gcc, container runtimes): argument arrays, never a shell;
+ * a failure is one line naming the step and why, with the output's tail as detail.
+ */
 export interface StepOptions {
   cwd?: string;
   env?: Record<string, string>;
+  /** Kill the tool after this long (default: none for logged builds, 2 min for quick commands). */
+  timeoutMs?: number;
 }
 
-/** Runs toolchain commands as argument arrays (never a shell), all output into one log file. */
+/** Runs a sequence of steps, all output into one log file; the current step goes to `progress` (a TTY line). */
 export interface StepRunner {
   logPath: string;
   step(title: string, file: string, args: string[], opts?: StepOptions): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Where the current step is shown: a TTY line that rewrites itself, or nothing (quiet, still logged). */
-export type ProgressSink = (title: string) => void;
+const TAIL_LINES = 25;
 
-export const LOG_TAIL_LINES = 25;
+/** The last lines of some output: enough to see why a step failed, short enough for a terminal. */
+export const outputTail = (text: string, lines = TAIL_LINES): string | undefined =>
+  text.trimEnd().split('\n').slice(-lines).join('\n') || undefined;
+
+export async function logTail(path: string, lines = TAIL_LINES): Promise<string> {
+  return outputTail(await readFile(path, 'utf8').catch(() => ''), lines) ?? '';
+}
+
+const why = (res: { exitCode?: number | undefined; timedOut?: boolean; shortMessage?: string }) =>
+  res.timedOut ? 'timed out' : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage?.split('\n')[0] ?? 'failed to start');
 
 export async function openStepRunner(logPath: string, progress?: ProgressSink): Promise<StepRunner> {
   await mkdir(dirname(logPath), { recursive: true });
@@ -39,6 +54,7 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
         all: true,
         buffer: false,
         reject: false,
+        ...(opts.timeoutMs ? { timeout: opts.timeoutMs, forceKillAfterDelay: 2_000 } : {}),
       });
       child.all?.pipe(log, { end: false });
       if (progress) {
@@ -56,16 +72,25 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
       const res = await child;
       if (res.exitCode !== 0 || res.failed) {
         await new Promise<void>((r) => log.write('', () => r()));
-        const tail = await logTail(logPath);
-        const why = res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'failed to start');
-        throw failure(`${title} failed (${why}); log: ${logPath}`, tail);
+        throw failure(`${title} failed (${why(res)}); log: ${logPath}`, await logTail(logPath));
       }
     },
     close: () => new Promise((r) => log.end(() => r())),
   };
 }
 
-export async function logTail(path: string, lines = LOG_TAIL_LINES): Promise<string> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
+/** One quick command whose output is wanted, not logged (setup and cleanup of container runtimes): its stdout. */
+export async function runStep(title: string, file: string, args: string[], opts: StepOptions = {}): Promise<string> {
+  const res = await execa(file, args, {
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+    cleanup: true,
+    timeout: opts.timeoutMs ?? 120_000,
+    forceKillAfterDelay: 2_000,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  if (res.failed) throw failure(`${title} failed (${why(res)})`, outputTail(res.all ?? '', 15));
+  return res.stdout;
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
 import type { Layout } from '../lib/home.js';
 import type * as Guest from './probe-guest.js';
+import { probeSpec } from './probe-spec.js';
+import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
 import { which } from '../lib/which.js';
 
@@ -47,15 +49,12 @@ async function bootProbe(l: Layout): Promise<{ usable: boolean; reason: string |
   } catch {
     return { usable: false, reason: '/dev/kvm is not readable and writable by this user (add it to the kvm group)' };
   }
-  const { PROBE_EXIT_PORT, probeGuest }: typeof Guest = await import('./probe-guest.js');
+  const { probeGuest }: typeof Guest = await import('./probe-guest.js');
   const guest = await probeGuest(l);
   const { execa } = await import('execa');
-  const res = await execa(
-    QEMU,
-    ['-M', 'microvm', '-accel', 'kvm', '-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot', '-m', '8',
-      '-device', `isa-debug-exit,iobase=0x${PROBE_EXIT_PORT.toString(16)},iosize=4`, '-kernel', guest, '-append', 'exit=0'],
-    { all: true, reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', forceKillAfterDelay: 500 },
-  );
+  const res = await execa(QEMU, qemuArgv(probeSpec(guest), 'kvm'), {
+    all: true, reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', forceKillAfterDelay: 500,
+  });
   const out = res.all ?? '';
   if (res.exitCode === 1 && out.includes('unik-probe: up')) return { usable: true, reason: null };
   if (/KVM internal error/.test(out)) {

@@ -8,9 +8,6 @@ import { failure } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
 
-/** isa-debug-exit port the probe guest writes its exit code to; QEMU then exits with (code << 1) | 1. */
-export const PROBE_EXIT_PORT = 0xf4;
-
 /**
  * Compile the probe/fixture guest (machine/guest/probe-guest.c) with the host gcc into UNIK_HOME/probes,
  * once per source version. A 32-bit multiboot ELF: QEMU's -kernel loads it on every machine type.

@@ -1,4 +1,4 @@
-import type { Manifest, PortMapping } from './manifest.js';
+import type { Manifest, PortMapping, ShareDecl } from './manifest.js';
 
 /**
  * The one decision about devices. Built once from the manifest; the target adapters read it to pick drivers,
@@ -41,9 +41,12 @@ export function devicesOf(manifest: Pick<Manifest, 'devices'>): Devices {
     console: true,
     net: d.net ? { ports: d.net.ports, ...USER_NET } : null,
     block: d.block.map((b) => ({ name: b.name, file: b.file })),
-    share: d.share.map((s, i) => ({ tag: `fs${i}`, source: s.source, dest: s.dest })),
+    share: shareDevices(d.share),
   };
 }
+
+/** The 9p devices for these shares: the mount tags are made here only, so kernel cmdline and VMM flags agree. */
+export const shareDevices = (shares: ShareDecl[]): ShareDevice[] => shares.map((s, i) => ({ tag: `fs${i}`, source: s.source, dest: s.dest }));
 
 /** The device kinds present, in a fixed order: used in messages, records and cache keys. */
 export function deviceKinds(devices: Devices): ('console' | 'net' | 'block' | 'share')[] {

@@ -3,25 +3,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
+import { MEMORY_EXPECTED, memoryMiB } from '../lib/units.js';
 import schema from './manifest.schema.json' with { type: 'json' };
-import type { Manifest, PortMapping, RawManifest } from './manifest.js';
+import { PLATFORMS, type Manifest, type PortMapping, type RawManifest } from './manifest.js';
 import { displayPath as display, manifestError } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
+import { checkShareDests } from './share-dest.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
 
 const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
 ajv.addKeyword('x-expected');
 const validateSchema = ajv.compile<RawManifest>(schema);
-
-/** Per-target platform choices; the first is the default. */
-export const PLATFORMS = {
-  unikraft: ['qemu/x86_64'],
-  mirage: ['spt', 'virtio', 'hvt'],
-  osv: ['qemu/x86_64'],
-} as const;
-
-const MEMORY_MIB = { min: 2, max: 4096 };
 
 /** Read and validate `dir/unik.yaml`. Every problem becomes ONE line naming the field; exit code 2. */
 export function loadManifest(dir: string): Manifest {
@@ -82,14 +75,11 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
   const dup = raw.sources.findIndex((s, i) => raw.sources.indexOf(s) !== i);
   if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(raw.sources[dup])} again`);
 
-  let memoryMiB: number | undefined;
+  let memory: number | undefined;
   if (raw.memory) {
-    const n = Number(raw.memory.slice(0, -1));
-    const unit = raw.memory.at(-1)!;
-    memoryMiB = unit === 'K' ? n / 1024 : unit === 'M' ? n : n * 1024;
-    if (!Number.isInteger(memoryMiB) || memoryMiB < MEMORY_MIB.min || memoryMiB > MEMORY_MIB.max) {
-      throw fail('memory', `a whole number of MiB from ${MEMORY_MIB.min}M to ${MEMORY_MIB.max / 1024}G`, JSON.stringify(raw.memory));
-    }
+    const mib = memoryMiB(raw.memory);
+    if (mib === null) throw fail('memory', MEMORY_EXPECTED, JSON.stringify(raw.memory));
+    memory = mib;
   }
 
   if (raw.ready !== undefined) {
@@ -115,14 +105,10 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
   const blockDup = block.findIndex((b, i) => block.findIndex((c) => c.name === b.name) !== i);
   if (blockDup >= 0) throw fail(`devices.block[${blockDup}].name`, 'a name used once', JSON.stringify(block[blockDup]!.name));
 
-  const share = (d.share ?? []).map((s, i) => ({
-    source: inside(`devices.share[${i}].source`, s.source, 'directory'),
-    dest: s.dest,
-  }));
-  const destDup = share.findIndex((s, i) => share.findIndex((t) => t.dest === s.dest) !== i);
-  if (destDup >= 0) throw fail(`devices.share[${destDup}].dest`, 'a guest path used once', JSON.stringify(share[destDup]!.dest));
-  const badDest = share.findIndex((s) => s.dest === '/' || s.dest.split('/').includes('..'));
-  if (badDest >= 0) throw fail(`devices.share[${badDest}].dest`, 'a guest directory other than / without ".."', JSON.stringify(share[badDest]!.dest));
+  const rawShares = d.share ?? [];
+  const dests = checkShareDests(rawShares.map((s) => s.dest));
+  if (!('ok' in dests)) throw fail(`devices.share[${dests.index}].dest`, dests.expected, JSON.stringify(rawShares[dests.index]!.dest));
+  const share = rawShares.map((s, i) => ({ source: inside(`devices.share[${i}].source`, s.source, 'directory'), dest: dests.ok[i]! }));
 
   return {
     name: raw.name,
@@ -130,7 +116,7 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
     ...(raw.platform ? { platform: raw.platform } : {}),
     sources,
     cmdline: raw.cmdline ?? [],
-    ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+    ...(memory !== undefined ? { memoryMiB: memory } : {}),
     ...(raw.fs ? { fs: raw.fs } : {}),
     ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
     devices: { ...(d.net ? { net: { ports } } : {}), block, share },

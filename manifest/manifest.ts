@@ -1,8 +1,17 @@
 /** The parsed, validated form of unik.yaml. Paths here are absolute; the YAML holds them relative to appDir. */
 export type TargetName = 'unikraft' | 'mirage' | 'osv';
-export const TARGET_NAMES: readonly TargetName[] = ['unikraft', 'mirage', 'osv'];
 
 export type Platform = 'qemu/x86_64' | 'spt' | 'virtio' | 'hvt';
+
+/**
+ * Where each target's images run: the one list. The manifest checks against it, each adapter takes its own
+ * entry, and a test holds the schema's enums to it. Which one is the default is the adapter's decision.
+ */
+export const PLATFORMS = {
+  unikraft: ['qemu/x86_64'],
+  mirage: ['spt', 'virtio', 'hvt'],
+  osv: ['qemu/x86_64'],
+} as const satisfies Record<TargetName, readonly Platform[]>;
 
 export interface PortMapping {
   host: number;

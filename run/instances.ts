@@ -9,11 +9,9 @@ import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
 import { isAlive } from '../lib/pid.js';
 import type { PortMapping } from '../manifest/manifest.js';
-import { resolveAccel, type AccelChoice } from '../machine/accel.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
-import type { RunOverrides } from './run-devices.js';
-import { bootSpecFor } from './foreground.js';
+import { prepareBoot, type BootRequest } from './prepare.js';
 
 export type InstanceState = 'starting' | 'running' | 'exited';
 
@@ -78,13 +76,10 @@ export function findInstance(ref: string, l: Layout = layout()): Instance {
   return hit;
 }
 
-export interface DetachOptions {
-  accel: AccelChoice;
-  memoryMiB?: number | undefined;
-  overrides: RunOverrides;
-  args?: string[] | undefined;
+export interface DetachOptions extends BootRequest {
   readyHttp: string | null;
   name?: string | undefined;
+  onAccelNote?: (note: string) => void;
 }
 
 /**
@@ -93,8 +88,8 @@ export interface DetachOptions {
  */
 export async function startDetached(image: ImageRecord, o: DetachOptions): Promise<Instance> {
   const l = layout();
-  const spec = await bootSpecFor(image, o);
-  const { accel } = await resolveAccel(l, o.accel);
+  const { spec, shownAccel, note } = await prepareBoot(image, o);
+  if (note) o.onAccelNote?.(note);
   const id = randomBytes(6).toString('hex');
   const name = o.name ?? `${image.name}-${id.slice(0, 4)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw usageError(`--name: expected letters, digits and _.- (at most 63), found ${JSON.stringify(name)}`);
@@ -108,7 +103,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     state: 'starting', pid: null, supervisorPid: null,
     startedAt: new Date().toISOString(), exitedAt: null, exitCode: null, how: null,
     ports: spec.devices.net?.ports ?? [],
-    accel: spec.kind === 'qemu' ? accel : 'none', machine: machineName(spec),
+    accel: shownAccel, machine: machineName(spec),
     bootMs: null, readyMs: null, exitMs: null,
     logPath: join(dir, 'console.log'), stderrTail: null,
     spec, ready: image.run.ready, readyHttp: o.readyHttp,

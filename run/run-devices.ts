@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '../lib/errors.js';
-import type { Devices } from '../manifest/devices.js';
+import { shareDevices, type Devices } from '../manifest/devices.js';
+import { checkShareDests } from '../manifest/share-dest.js';
 import { duplicateHostPort, parsePort } from '../manifest/ports.js';
 import type { ImageRecord } from '../images/record.js';
 
@@ -34,13 +35,20 @@ export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process
   }
   if (o.volumes?.length) {
     if (!built.share.length) throw missing('-v', '9p shares', 'devices.share');
-    devices.share = o.volumes.map((v, i) => {
-      const m = /^([^:]+):(\/[A-Za-z0-9._/-]*)$/.exec(v);
-      if (!m || m[2] === '/') throw usageError(`-v: expected HOST_DIR:/GUEST_PATH (guest path not /), found ${JSON.stringify(v)}`);
-      const source = resolve(cwd, m[1]!);
-      if (!statSync(source, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`-v: expected an existing host directory, found ${JSON.stringify(m[1])}`);
-      return { tag: `fs${i}`, source, dest: m[2]! };
+    const split = o.volumes.map((v) => {
+      const at = v.lastIndexOf(':');
+      if (at <= 0) throw usageError(`-v: expected HOST_DIR:/GUEST_PATH, found ${JSON.stringify(v)}`);
+      return { host: v.slice(0, at), dest: v.slice(at + 1) };
     });
+    const dests = checkShareDests(split.map((s) => s.dest));
+    if (!('ok' in dests)) throw usageError(`-v: expected ${dests.expected} after the colon, found ${JSON.stringify(o.volumes[dests.index])}`);
+    devices.share = shareDevices(
+      split.map((s, i) => {
+        const source = resolve(cwd, s.host);
+        if (!statSync(source, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`-v: expected an existing host directory, found ${JSON.stringify(s.host)}`);
+        return { source, dest: dests.ok[i]! };
+      }),
+    );
   }
   if (o.disk) {
     if (!built.block.length) throw missing('--disk', 'a block device', 'devices.block');

@@ -1,5 +1,7 @@
 import type { BootSpec } from '../machine/boot-spec.js';
-import type { ImageRecord } from '../images/record.js';
+import type { Check } from '../lib/check.js';
+import type { Layout } from '../lib/home.js';
+import type { ProgressSink } from '../lib/progress.js';
 import type { Devices } from '../manifest/devices.js';
 import type { Manifest, Platform, TargetName } from '../manifest/manifest.js';
 import type { ResolvedSource, SourceName } from '../sources/cache.js';
@@ -44,6 +46,23 @@ export interface BuiltKernel {
   libraries: string[];
   /** Framework version string worth showing (e.g. "0.16.3"). */
   version?: string;
+  /** Build choices the boot must follow (OSv's root filesystem): stored with the image, handed back in BootInput. */
+  bootSettings?: Record<string, string>;
+}
+
+/**
+ * What a target needs to boot a built image: no more. The image record lives above the targets; adapters see
+ * only this, so the record can change without touching them.
+ */
+export interface BootInput {
+  name: string;
+  platform: Platform;
+  kernel: string;
+  /** Role → path of the files stored with the kernel (OSv's disk, a Solo5 tender). */
+  files: Record<string, string>;
+  /** The memory of this run: the image's default or the run's --memory, decided before boot() is called. */
+  memoryMiB: number;
+  bootSettings: Record<string, string>;
 }
 
 /** One framework behind one small interface. Pure where it can be; build() is the only effectful step. */
@@ -58,13 +77,20 @@ export interface Target {
   drivers(devices: Devices, platform: Platform, manifest: Manifest): DriverSet;
   render(manifest: Manifest, drivers: DriverSet): GeneratedFile[];
   build(ctx: BuildContext): Promise<BuiltKernel>;
-  /** The platform when neither the manifest nor --platform names one; default: platforms[0]. */
-  defaultPlatform?(devices: Devices): Platform;
+  /** The platform when neither the manifest nor --platform names one. */
+  defaultPlatform(devices: Devices): Platform;
   /**
    * What shapes the image from outside unik's sources cache (toolchain versions, seeded libraries' revisions):
    * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
    */
   fingerprint?(devices: Devices, platform: Platform): Promise<Record<string, string>>;
   /** Pure: what the runner must start for this image with these devices and app arguments. */
-  boot(image: ImageRecord, devices: Devices, args: string[]): BootSpec;
+  boot(input: BootInput, devices: Devices, args: string[]): BootSpec;
+  /** `unik doctor`'s lines for this target: its tools, sources and toolchain. */
+  checks(l: Layout): Promise<Check[]>;
+  /**
+   * The bench's container twin when the target has its own way to make one (MirageOS: the unix target); a
+   * static Linux executable of the app at the returned path. Without it, the twin is the app's C compiled by gcc.
+   */
+  twin?(manifest: Manifest, opts: { progress?: ProgressSink }): Promise<string>;
 }

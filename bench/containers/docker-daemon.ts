@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
-import { outputTail } from './exec.js';
+import { outputTail } from '../../lib/steps.js';
 import { cgroupDirs, watchResidue } from './residue.js';
 
 /** Unix socket paths longer than this do not fit in sockaddr_un. */

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
 import { which } from '../../lib/which.js';
-import { runStep } from './exec.js';
+import { runStep } from '../../lib/steps.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { timedRun } from './timed-run.js';
 

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { which } from '../../lib/which.js';
-import { runStep } from './exec.js';
+import { runStep } from '../../lib/steps.js';
 import type { HostFacts } from './host.js';
 import { cgroupDirs, watchResidue, type Residue } from './residue.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
 import type { Sample } from '../types.js';
-import { outputTail } from './exec.js';
+import { outputTail } from '../../lib/steps.js';
 
 export interface TimedRunOptions {
   timeoutMs: number;

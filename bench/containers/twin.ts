@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
-import { runStep } from './exec.js';
+import { runStep } from '../../lib/steps.js';
 import { ociSpec } from './oci-spec.js';
 
 /** The app as a container: one static executable in an otherwise empty rootfs, as a bundle and a tarball. */
@@ -32,11 +32,11 @@ export function twinSources(manifest: Pick<Manifest, 'sources'>): string[] | nul
 }
 
 /**
- * Pure: why no twin can be built for this app, or null. MirageOS apps are OCaml: their twin is the same app
- * built for mirage's unix target; every other target's twin is its C sources compiled for Linux.
+ * Pure: why no twin can be built for this app, or null. A target with its own twin (Target.twin: MirageOS builds
+ * the same app for its unix target) always has one; every other app's twin is its C sources compiled for Linux.
  */
-export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'target' | 'name'>, gcc: string | null): string | null {
-  if (manifest.target === 'mirage') return null;
+export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'name'>, gcc: string | null, targetTwin: boolean): string | null {
+  if (targetTwin) return null;
   if (!twinSources(manifest)) return `${manifest.name} has no C sources, and the container twin is compiled from them`;
   return gcc ? null : 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)';
 }
@@ -55,18 +55,17 @@ export const gccArgv = (sources: string[], appDir: string, out: string): string[
   ...sources,
 ];
 
-/** Build the twin under `dir` (which the bench removes afterwards). */
-export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string }): Promise<Twin> {
+/** Build the twin under `dir` (which the bench removes afterwards); `targetTwin` builds it the target's own way. */
+export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string; targetTwin?: () => Promise<string> }): Promise<Twin> {
   const bundle = join(opts.dir, 'bundle');
   const rootfs = join(bundle, 'rootfs');
   await mkdir(rootfs, { recursive: true });
   const exe = join(rootfs, TWIN_EXECUTABLE);
-  if (opts.manifest.target === 'mirage') {
-    const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
-    await copyFile(await buildMirageUnixTwin(opts.manifest.appDir), exe);
+  if (opts.targetTwin) {
+    await copyFile(await opts.targetTwin(), exe);
   } else {
     const sources = twinSources(opts.manifest);
-    if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc) ?? 'no container twin can be built');
+    if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc, false) ?? 'no container twin can be built');
     await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, exe));
   }
   const argv = [TWIN_EXECUTABLE, ...opts.cmdline];

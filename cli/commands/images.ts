@@ -1,4 +1,5 @@
 import { layout } from '../../lib/home.js';
+import { deviceKinds } from '../../manifest/devices.js';
 import { findImage, listImages, removeImage } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
 import { printJson, type OutputOptions } from '../output.js';
@@ -19,9 +20,7 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
         i.target,
         i.platform,
         humanBytes(i.sizeBytes),
-        ['console', i.run.devices.net && 'net', i.run.devices.block.length && 'block', i.run.devices.share.length && 'share']
-          .filter(Boolean)
-          .join(','),
+        deviceKinds(i.run.devices).join(','),
         i.createdAt.replace('T', ' ').slice(0, 19),
       ]),
     ),

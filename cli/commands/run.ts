@@ -57,7 +57,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
 
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
-    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name });
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: (n) => process.stderr.write(`unik: ${n}\n`) });
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +

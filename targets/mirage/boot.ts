@@ -1,7 +1,7 @@
 import type { BootSpec, ExitMap } from '../../machine/boot-spec.js';
-import type { ImageRecord } from '../../images/record.js';
 import { usageError } from '../../lib/errors.js';
 import type { Devices } from '../../manifest/devices.js';
+import type { BootInput } from '../target.js';
 
 /**
  * Solo5's virtio platform_exit() writes 41 to port 0x501 for every exit, so QEMU always ends with 83;
@@ -30,36 +30,35 @@ export function mirageRuntimeArgs(devices: Devices, args: string[]): string[] {
 }
 
 /** Pure: how to boot a MirageOS image: spt/hvt through the Solo5 tender stored with it, virtio through QEMU. */
-export function mirageBoot(image: ImageRecord, devices: Devices, args: string[]): BootSpec {
+export function mirageBoot(input: BootInput, devices: Devices, args: string[]): BootSpec {
   const runtime = mirageRuntimeArgs(devices, args);
-  if (image.platform === 'virtio') {
+  if (input.platform === 'virtio') {
     const needsPci = !!devices.net || devices.block.length > 0;
     return {
       kind: 'qemu',
-      kernel: image.path,
+      kernel: input.kernel,
       append: runtime.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' '),
-      memoryMiB: image.run.memoryMiB,
+      memoryMiB: input.memoryMiB,
       machine: { type: needsPci ? 'pc' : 'microvm', debugExit: { iobase: 0x501, iosize: 2 } },
       devices,
       disks: [],
       exit: VIRTIO_EXIT,
     };
   }
-  const tender = image.files.tender;
-  if (!tender) throw usageError(`image: expected a MirageOS ${image.platform} image stored with its Solo5 tender, found ${image.id} without one (rebuild it)`);
-  if (devices.net) throw usageError(`-p: expected a virtio image for networking (${image.platform} needs a host tap), found ${image.platform}`);
+  const tender = input.files.tender;
+  if (!tender) throw usageError(`image: expected a MirageOS ${input.platform} image stored with its Solo5 tender, found ${input.name} without one (rebuild it)`);
   return {
     kind: 'tender',
     tender,
     args: [
-      `--mem=${image.run.memoryMiB}`,
+      `--mem=${input.memoryMiB}`,
       ...devices.block.map((b) => `--block:${b.name}=${b.file}`),
-      image.path,
+      input.kernel,
       ...runtime,
     ],
-    machine: image.platform,
-    needsKvm: image.platform === 'hvt',
-    memoryMiB: image.run.memoryMiB,
+    machine: input.platform,
+    needsKvm: input.platform === 'hvt',
+    memoryMiB: input.memoryMiB,
     devices,
     exit: TENDER_EXIT,
   };

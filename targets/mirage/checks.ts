@@ -1,5 +1,6 @@
 import type { Layout } from '../../lib/home.js';
-import type { Check } from '../doctor.js';
+import type { Check } from '../../lib/check.js';
+import { sourceChecks } from '../../sources/checks.js';
 import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
 import { findMirageToolchain, missingPieces, seededDuniverse, seedInstructions, toolchainVersions } from './toolchain.js';
 
@@ -35,6 +36,7 @@ export async function mirageChecks(l: Layout): Promise<Check[]> {
       : `${all.length} libraries seeded in ${l.sources}/duniverse`,
     fix: seed.missing.length ? seedFix(l, seed.missing) : null,
   });
+  checks.push(...(await sourceChecks(l, 'mirage', [])));
   return checks;
 }
 

@@ -1,3 +1,4 @@
+import { PLATFORMS } from '../../manifest/manifest.js';
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { mirageBoot } from './boot.js';
@@ -8,7 +9,7 @@ import { findMirageToolchain, seededDuniverse, seedRevision, toolchainVersions }
 
 export const mirage: Target = {
   name: 'mirage',
-  platforms: ['spt', 'virtio', 'hvt'],
+  platforms: PLATFORMS.mirage,
   // The toolchain lives in $UNIK_HOME/toolchains (or opam), its libraries in the duniverse seed: no cache sources.
   baseSources: [],
   // The network stack's buffers want room; a console app runs in far less, but Solo5 asks for a few MiB of heap.
@@ -17,6 +18,8 @@ export const mirage: Target = {
   render: renderMirage,
   build: (ctx) => buildMirage(ctx, layout()),
   boot: mirageBoot,
+  checks: async (l) => (await import('./checks.js')).mirageChecks(l),
+  twin: async (manifest, opts) => (await import('./twin.js')).buildMirageUnixTwin(manifest, opts),
   defaultPlatform: mirageDefaultPlatform,
   async fingerprint(devices, platform) {
     const l = layout();

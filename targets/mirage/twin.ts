@@ -7,8 +7,9 @@ import { layout, logPathFor } from '../../lib/home.js';
 import { appWorkDir } from '../../lib/workdir.js';
 import { writeIfChanged } from '../../lib/workdir.js';
 import { devicesOf } from '../../manifest/devices.js';
-import { loadManifest } from '../../manifest/load.js';
-import { openStepRunner, type ProgressSink } from '../../lib/steps.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { ProgressSink } from '../../lib/progress.js';
+import { openStepRunner } from '../../lib/steps.js';
 import { duneBuild, prepareDuniverse, stageApp, stripArgs } from './build.js';
 import { UNIX_CONSOLE } from './duniverse.js';
 import { mirageDrivers } from './drivers.js';
@@ -29,10 +30,8 @@ export function staticLinkFlags(duneBuild: string): string | null {
  * target, statically linked and stripped. Returns the binary's path (in unik's build dir for the app).
  * Console-only apps for now: the unix network stack needs libraries the duniverse seed lacks.
  */
-export async function buildMirageUnixTwin(appDir: string, opts: { progress?: ProgressSink } = {}): Promise<string> {
+export async function buildMirageUnixTwin(manifest: Manifest, opts: { progress?: ProgressSink } = {}): Promise<string> {
   const l = layout();
-  const manifest = loadManifest(appDir);
-  if (manifest.target !== 'mirage') throw usageError(`target: expected mirage for a MirageOS unix twin, found ${manifest.target}`);
   const devices = devicesOf(manifest);
   if (devices.net || devices.block.length) {
     throw usageError('devices: expected a console-only app for the MirageOS unix twin (its network and block stacks are not in the duniverse seed), found devices');

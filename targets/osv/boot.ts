@@ -1,7 +1,8 @@
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
-import type { ImageRecord } from '../../images/record.js';
 import { usageError } from '../../lib/errors.js';
 import type { Devices } from '../../manifest/devices.js';
+import type { BootInput } from '../target.js';
+import { osvFs, type OsvFs } from './drivers.js';
 
 /** OSv prints this right after it signals "boot done" (the port 0x3f0 write firecracker listens for). */
 export const OSV_BOOTED = '^Booted up in ';
@@ -16,7 +17,7 @@ export const guestPath = (name: string) => `/${name}`;
  * Pure: OSv's command line. Options, then the app and its arguments, each in double quotes: unquoted,
  * OSv's parser would read ';', '&' and '!' in an argument as command separators.
  */
-export function osvAppend(name: string, rootfs: 'rofs' | 'ramfs', args: string[]): string {
+export function osvAppend(name: string, rootfs: OsvFs, args: string[]): string {
   const quoted = args.map((a, i) => {
     if (/["\\\x00-\x1f]/.test(a)) throw usageError(`args[${i}]: expected no '"', '\\' or control characters for an OSv app, found ${JSON.stringify(a)}`);
     return `"${a}"`;
@@ -29,16 +30,18 @@ export function osvAppend(name: string, rootfs: 'rofs' | 'ramfs', args: string[]
  * Pure: how to boot an OSv image. -kernel skips the disk boot through SeaBIOS (about 3 s under TCG); the root
  * filesystem is a virtio-blk disk. pc with SeaBIOS: qboot leaves PCI BARs unassigned and OSv asserts.
  */
-export function osvBoot(image: ImageRecord, devices: Devices, args: string[]): QemuBootSpec {
-  const disk = image.files.disk;
+export function osvBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
+  const fs = osvFs(input.bootSettings.fs);
+  const disk = input.files.disk;
+  if (fs === 'rofs' && !disk) throw usageError(`image: expected an OSv rofs image stored with its disk, found ${input.name} without one (rebuild it)`);
   return {
     kind: 'qemu',
-    kernel: image.path,
-    append: osvAppend(image.name, disk ? 'rofs' : 'ramfs', args),
-    memoryMiB: image.run.memoryMiB,
+    kernel: input.kernel,
+    append: osvAppend(input.name, fs, args),
+    memoryMiB: input.memoryMiB,
     machine: { type: 'pc', debugExit: null },
     devices,
-    disks: disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
+    disks: fs === 'rofs' && disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,
     exit: {
       // OSv always powers off (QEMU status 0), whatever main() returned: a non-zero status is on the console.

@@ -10,7 +10,7 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
-import { driversFromConfigHeader, kernelMakeArgs } from './drivers.js';
+import { driversFromConfigHeader, kernelMakeArgs, osvFs } from './drivers.js';
 import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
 import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
@@ -41,7 +41,7 @@ async function libgccS(): Promise<string> {
  * ramfs relink the kernel with the app in its bootfs.
  */
 export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<BuiltKernel> {
-  const fs = ctx.manifest.fs ?? 'rofs';
+  const fs = osvFs(ctx.manifest.fs);
   const osv = ctx.sources.osv!;
   const makeArgs = kernelMakeArgs(ctx.drivers);
   const jobs = Math.min(2, cpus().length);
@@ -65,6 +65,7 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   const common = {
     drivers: driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')),
     libraries: [],
+    bootSettings: { fs },
     ...(kernel.version ? { version: kernel.version } : {}),
   };
   if (fs === 'ramfs') {

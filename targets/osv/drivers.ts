@@ -4,6 +4,9 @@ import type { DriverSet } from '../target.js';
 
 export type OsvFs = 'rofs' | 'ramfs';
 
+/** The root filesystem, decided here only: the manifest's (or the stored image's) choice, rofs by default. */
+export const osvFs = (fs: string | undefined): OsvFs => (fs === 'ramfs' ? 'ramfs' : 'rofs');
+
 /**
  * Console only, as far as TCG allows: the base profile has no drivers at all, but without kvmclock (TCG) OSv
  * needs HPET to boot, HPET pulls in ACPI and PCI, and ACPI does not link without pvpanic.

@@ -1,19 +1,22 @@
+import { PLATFORMS } from '../../manifest/manifest.js';
 import { join } from 'node:path';
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { osvBoot } from './boot.js';
-import { osvDrivers } from './drivers.js';
+import { osvDrivers, osvFs } from './drivers.js';
 import { renderOsv } from './render.js';
 
 export const osv: Target = {
   name: 'osv',
-  platforms: ['qemu/x86_64'],
+  platforms: PLATFORMS.osv,
+  defaultPlatform: () => 'qemu/x86_64',
   baseSources: ['osv'],
   // OSv's memory setup wants room; 256 MiB boots every example here without measurable cost under TCG.
   defaultMemoryMiB: () => 256,
-  drivers: (devices, _platform, manifest) => osvDrivers(devices, manifest.fs ?? 'rofs'),
+  drivers: (devices, _platform, manifest) => osvDrivers(devices, osvFs(manifest.fs)),
   render: renderOsv,
   // Kernels are cached per configuration under builds/osv-kernels (see kernel-cache.ts).
   build: async (ctx) => (await import('./build.js')).buildOsv(ctx, join(layout().builds, 'osv-kernels')),
   boot: osvBoot,
+  checks: async (l) => (await import('./checks.js')).osvChecks(l),
 };

@@ -4,7 +4,7 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 import { guestPath } from './boot.js';
-import { kernelMakeArgs } from './drivers.js';
+import { kernelMakeArgs, osvFs } from './drivers.js';
 
 /** The app file in the staging directory; fixed, so no user string reaches the manifest's host side. */
 export const APP_FILE = 'app';
@@ -34,7 +34,7 @@ export const RAMFS_STAGE_LINK = 'unik-app';
  */
 export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
   appInput(manifest);
-  const fs = manifest.fs ?? 'rofs';
+  const fs = osvFs(manifest.fs);
   const data = {
     manifestFile: 'unik.yaml',
     kernelArgs: kernelMakeArgs(drivers).join(' '),

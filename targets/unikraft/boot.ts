@@ -1,6 +1,6 @@
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
-import type { ImageRecord } from '../../images/record.js';
 import type { Devices } from '../../manifest/devices.js';
+import type { BootInput } from '../target.js';
 
 /** Unikraft's x86 shutdown writes 41 (halt) or 42 (crash) to QEMU's default isa-debug-exit port. */
 const DEBUG_EXIT = { iobase: 0x501, iosize: 2 };
@@ -26,13 +26,13 @@ export function unikraftAppend(devices: Devices, args: string[]): string {
  * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here); anything with a virtio
  * device needs PCI, so pc with SeaBIOS (qboot hangs probing virtio-net-pci).
  */
-export function unikraftBoot(image: ImageRecord, devices: Devices, args: string[]): QemuBootSpec {
+export function unikraftBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
   const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
   return {
     kind: 'qemu',
-    kernel: image.path,
+    kernel: input.kernel,
     append: unikraftAppend(devices, args),
-    memoryMiB: image.run.memoryMiB,
+    memoryMiB: input.memoryMiB,
     machine: { type: needsPci ? 'pc' : 'microvm', debugExit: DEBUG_EXIT },
     devices,
     disks: [],

@@ -1,3 +1,4 @@
+import { PLATFORMS } from '../../manifest/manifest.js';
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { unikraftBoot } from './boot.js';
@@ -6,7 +7,8 @@ import { renderUnikraft } from './render.js';
 
 export const unikraft: Target = {
   name: 'unikraft',
-  platforms: ['qemu/x86_64'],
+  platforms: PLATFORMS.unikraft,
+  defaultPlatform: () => 'qemu/x86_64',
   baseSources: ['unikraft'],
   // lwIP's heap and the TCP buffers need room; a console app boots in 8 MiB.
   defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
@@ -15,4 +17,5 @@ export const unikraft: Target = {
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
   build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout().sourcesLock),
   boot: unikraftBoot,
+  checks: async (l) => (await import('./checks.js')).unikraftChecks(l),
 };

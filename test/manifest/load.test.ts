@@ -75,7 +75,7 @@ const bad: [string, string, string][] = [
   ['missing block file', base + 'devices:\n  block: [{name: data, file: none.img}]\n', 'devices.block[0].file: expected an existing file'],
   ['share source is a file', base + 'devices:\n  share: [{source: main.c, dest: /x}]\n', 'devices.share[0].source: expected a directory'],
   ['relative share dest', base + 'devices:\n  share: [{source: shared, dest: srv}]\n', 'devices.share[0].dest: expected an absolute guest path'],
-  ['share on /', base + 'devices:\n  share: [{source: shared, dest: /}]\n', 'devices.share[0].dest: expected a guest directory other than /'],
+  ['share on /', base + 'devices:\n  share: [{source: shared, dest: /}]\n', 'devices.share[0].dest: expected an absolute guest directory other than /'],
   ['invalid ready regex', base + 'ready: "(unclosed"\n', 'ready: expected a valid regular expression'],
   ['platform of another target', base + 'platform: spt\n', 'platform: expected one of qemu/x86_64 for target unikraft'],
   ['fs on a non-OSv target', base + 'fs: rofs\n', 'fs: expected no fs key'],

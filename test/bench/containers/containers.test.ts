@@ -22,10 +22,10 @@ describe('the twin', () => {
   });
 
   it('knows when no twin can be built: MirageOS twins come from the unix target, others need C and gcc', () => {
-    expect(noTwinReason({ name: 'm', target: 'mirage', sources: ['/a/unikernel.ml'] }, null)).toBeNull();
-    expect(noTwinReason({ name: 'c', target: 'unikraft', sources: ['/a/main.c'] }, '/usr/bin/gcc')).toBeNull();
-    expect(noTwinReason({ name: 'c', target: 'unikraft', sources: ['/a/main.c'] }, null)).toMatch(/gcc not found/);
-    expect(noTwinReason({ name: 'x', target: 'osv', sources: ['/a/app.so'] }, '/usr/bin/gcc')).toMatch(/has no C sources/);
+    expect(noTwinReason({ name: 'm', sources: ['/a/unikernel.ml'] }, null, true)).toBeNull();
+    expect(noTwinReason({ name: 'c', sources: ['/a/main.c'] }, '/usr/bin/gcc', false)).toBeNull();
+    expect(noTwinReason({ name: 'c', sources: ['/a/main.c'] }, null, false)).toMatch(/gcc not found/);
+    expect(noTwinReason({ name: 'x', sources: ['/a/app.so'] }, '/usr/bin/gcc', false)).toMatch(/has no C sources/);
     expect(gccArgv(['/a/main.c'], '/a', '/b/rootfs/app')).toEqual(['-static', '-O2', '-s', '-I/a', '-o', '/b/rootfs/app', '/a/main.c']);
   });
 

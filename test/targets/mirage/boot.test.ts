@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageRecord } from '../../../images/record.js';
+import type { BootInput } from '../../../targets/target.js';
 import { interpretExit, qemuArgv } from '../../../machine/qemu-argv.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
@@ -7,8 +7,8 @@ import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
 const block: Devices = { ...consoleOnly, block: [{ name: 'storage', file: '/data/disk.img' }] };
-const image = (platform: string, files: Record<string, string> = {}) =>
-  ({ id: 'abc', platform, path: `/img/app.${platform}`, files, run: { memoryMiB: 32, devices: consoleOnly, cmdline: [], ready: null } }) as unknown as ImageRecord;
+const image = (platform: BootInput['platform'], files: Record<string, string> = {}, memoryMiB = 32): BootInput =>
+  ({ name: 'app', platform, kernel: `/img/app.${platform}`, files, memoryMiB, bootSettings: {} });
 
 describe('mirageRuntimeArgs', () => {
   it('gives a NIC the static user-network address, IPv4 only (IPv6 DAD costs ~1 s), then the app arguments', () => {
@@ -33,9 +33,12 @@ describe('mirageBoot', () => {
     expect(mirageBoot(image('spt', { tender: '/t' }), consoleOnly, [])).toMatchObject({ needsKvm: false });
   });
 
-  it('refuses a tender image without its tender, or with a NIC (exit 2)', () => {
+  it('refuses a tender image without its tender (exit 2)', () => {
     expect(() => mirageBoot(image('spt'), consoleOnly, [])).toThrow(/stored with its Solo5 tender/);
-    expect(() => mirageBoot(image('spt', { tender: '/t' }), net, [])).toThrow(/needs a host tap/);
+  });
+
+  it('gives the tender the memory of this run (run --memory), not the image default', () => {
+    expect(mirageBoot(image('spt', { tender: '/t' }, 128), consoleOnly, [])).toMatchObject({ args: ['--mem=128', '/img/app.spt'], memoryMiB: 128 });
   });
 
   it('virtio boots under QEMU: microvm for console only, pc (PCI) for a NIC or disk, with the same devices', () => {

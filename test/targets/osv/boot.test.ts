@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { qemuArgv, interpretExit } from '../../../machine/qemu-argv.js';
-import type { ImageRecord } from '../../../images/record.js';
+import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const image = {
-  name: 'hello-osv',
-  path: '/img/loader-stripped.elf',
-  files: { disk: '/img/usr.img' },
-  run: { memoryMiB: 256, devices: consoleOnly, cmdline: [], ready: null },
-} as unknown as ImageRecord;
+const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '/img/loader-stripped.elf', files: { disk: '/img/usr.img' }, memoryMiB: 256, bootSettings: { fs: 'rofs' } };
 
 describe('osvAppend', () => {
   it('verbose (for the exit status), the root fs, the app at /<name>, each argument quoted', () => {
@@ -36,6 +31,14 @@ describe('osvBoot', () => {
     expect(argv).toContain('file=/img/usr.img,if=none,id=rootfs,format=raw,readonly=on');
     expect(argv).toContain('virtio-blk-pci,drive=rootfs');
     expect(argv[argv.indexOf('-append') + 1]).toBe('--verbose --rootfs=rofs /hello-osv "world"');
+  });
+
+  it('follows the root filesystem stored with the image, never a guess from the files (a rofs image without its disk is refused)', () => {
+    const ramfs = osvBoot({ ...image, files: {}, bootSettings: { fs: 'ramfs' } }, consoleOnly, []);
+    expect(ramfs.append).toBe('--verbose --rootfs=ramfs /hello-osv');
+    expect(ramfs.disks).toEqual([]);
+    expect(osvBoot({ ...image, bootSettings: { fs: 'ramfs' } }, consoleOnly, []).disks).toEqual([]);
+    expect(() => osvBoot({ ...image, files: {} }, consoleOnly, [])).toThrow(/stored with its disk/);
   });
 
   it('marks "kernel booted" at the line OSv prints right after its end-of-boot signal', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageRecord } from '../../../images/record.js';
+import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { unikraftAppend, unikraftBoot } from '../../../targets/unikraft/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
 const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/h/www', dest: '/www' }] };
-const image = { path: '/img/k', run: { memoryMiB: 16, devices: consoleOnly, cmdline: [], ready: null } } as unknown as ImageRecord;
+const image: BootInput = { name: 'k', platform: 'qemu/x86_64', kernel: '/img/k', files: {}, memoryMiB: 16, bootSettings: {} };
 
 describe('unikraftAppend', () => {
   it('console-only kernels parse no parameters: the line is argv as is, quoted where needed', () => {

@@ -1,0 +1,57 @@
+import { failure } from '../lib/errors.js';
+import { layout } from '../lib/home.js';
+import { resolveAccel, type AccelChoice } from '../machine/accel.js';
+import type { Accel, BootSpec } from '../machine/boot-spec.js';
+import { probeKvm } from '../machine/kvm-probe.js';
+import { targetFor } from '../targets/registry.js';
+import type { BootInput } from '../targets/target.js';
+import type { ImageRecord } from '../images/record.js';
+import { devicesForRun, type RunOverrides } from './run-devices.js';
+
+export interface BootRequest {
+  accel?: AccelChoice;
+  /** --memory: replaces the image's default before the target decides anything (a tender's --mem too). */
+  memoryMiB?: number | undefined;
+  overrides?: RunOverrides;
+  /** App arguments; default: the manifest's cmdline. */
+  args?: string[] | undefined;
+}
+
+export interface PreparedBoot {
+  spec: BootSpec;
+  /** The accelerator QEMU gets; a tender runs the guest itself, shown as 'none'. */
+  accel: Accel;
+  shownAccel: Accel | 'none';
+  /** Why auto did not pick KVM, for the user (null when nothing to say). */
+  note: string | null;
+}
+
+/** Pure: the image as its target sees it at boot. */
+export const bootInputOf = (image: ImageRecord, memoryMiB: number): BootInput => ({
+  name: image.name,
+  platform: image.platform,
+  kernel: image.path,
+  files: image.files,
+  memoryMiB,
+  bootSettings: image.bootSettings ?? {},
+});
+
+/**
+ * Decide everything about one boot, without starting it: devices, memory, the target's boot spec, the
+ * accelerator. Foreground runs, detached runs and --dry-run all come through here, so they cannot differ.
+ */
+export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<PreparedBoot> {
+  const devices = devicesForRun(image, o.overrides ?? {});
+  const target = await targetFor(image.target);
+  const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB), devices, o.args ?? image.run.cmdline);
+  if (spec.kind === 'tender') {
+    // A tender runs the image itself: under KVM (hvt), refused up front where KVM does not work, or as a process (spt).
+    if (spec.needsKvm) {
+      const kvm = await probeKvm(layout());
+      if (!kvm.usable) throw failure(`${spec.machine} needs usable KVM, and it is not usable here: ${kvm.reason}; rebuild or run with another --platform`);
+    }
+    return { spec, accel: 'tcg', shownAccel: 'none', note: null };
+  }
+  const { accel, note } = await resolveAccel(layout(), o.accel ?? 'auto');
+  return { spec, accel, shownAccel: accel, note };
+}
