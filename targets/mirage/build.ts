@@ -9,10 +9,10 @@ import { writeIfChanged } from '../../lib/workdir.js';
 import type { Manifest, Platform } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel, GeneratedFile } from '../target.js';
 import type { StepRunner } from '../../lib/steps.js';
-import { solo5Duniverse, type DuniverseDir } from './duniverse.js';
+import { solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
 import { solo5Manifest } from './drivers.js';
 import { mirageSources, renderMirage } from './render.js';
-import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, toolchainVersions, type MirageToolchain } from './toolchain.js';
+import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, toolchainVersions, type MirageToolchain } from '../../toolchains/mirage/find.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');

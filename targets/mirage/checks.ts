@@ -1,8 +1,8 @@
 import type { Layout } from '../../lib/home.js';
 import type { Check } from '../../lib/check.js';
 import { sourceChecks } from '../../sources/checks.js';
-import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
-import { findMirageToolchain, missingPieces, seededDuniverse, seedInstructions, toolchainVersions } from './toolchain.js';
+import { DUNIVERSE, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
+import { findMirageToolchain, missingPieces, seededDuniverse, seedInstructions, toolchainVersions } from '../../toolchains/mirage/find.js';
 
 /** `unik doctor`'s MirageOS lines: the toolchain (mirage, ocaml-solo5, solo5, dune) and the duniverse seed. Warn, never fail: MirageOS is optional. */
 export async function mirageChecks(l: Layout): Promise<Check[]> {

@@ -5,7 +5,7 @@ import { mirageBoot } from './boot.js';
 import { buildMirage, duniverseFor } from './build.js';
 import { mirageDefaultPlatform, mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
-import { findMirageToolchain, seededDuniverse, seedRevision, toolchainVersions } from './toolchain.js';
+import { findMirageToolchain, seededDuniverse, seedRevision, toolchainVersions } from '../../toolchains/mirage/find.js';
 
 export const mirage: Target = {
   name: 'mirage',

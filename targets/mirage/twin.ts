@@ -11,10 +11,10 @@ import type { Manifest } from '../../manifest/manifest.js';
 import type { ProgressSink } from '../../lib/progress.js';
 import { openStepRunner } from '../../lib/steps.js';
 import { duneBuild, prepareDuniverse, stageApp, stripArgs } from './build.js';
-import { UNIX_CONSOLE } from './duniverse.js';
+import { UNIX_CONSOLE } from '../../toolchains/mirage/duniverse.js';
 import { mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
-import { requireMirageToolchain } from './toolchain.js';
+import { requireMirageToolchain } from '../../toolchains/mirage/find.js';
 
 /**
  * Pure: mirage's unix dune.build with a static link, so the twin runs in an empty container root.

@@ -20,8 +20,8 @@ export function productSource(name: SourceName, suite: string): string | null {
  * null after ONE loud line naming what is missing. Build dirs and images stay in the temp home.
  */
 export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | 'unix')[], tmpHome: () => string, need: { net?: boolean; block?: boolean } = {}): Promise<string | null> {
-  const { findMirageToolchain, missingPieces, seededDuniverse } = await import('../../targets/mirage/toolchain.js');
-  const { solo5Duniverse, UNIX_CONSOLE } = await import('../../targets/mirage/duniverse.js');
+  const { findMirageToolchain, missingPieces, seededDuniverse } = await import('../../toolchains/mirage/find.js');
+  const { solo5Duniverse, UNIX_CONSOLE } = await import('../../toolchains/mirage/duniverse.js');
   const { mkdirSync, symlinkSync } = await import('node:fs');
   const { join } = await import('node:path');
   const l = layout(unikHome());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Devices } from '../../../manifest/devices.js';
-import { solo5Duniverse } from '../../../targets/mirage/duniverse.js';
+import { solo5Duniverse } from '../../../toolchains/mirage/duniverse.js';
 import { mirageDefaultPlatform, mirageDevices, mirageDrivers, solo5Manifest } from '../../../targets/mirage/drivers.js';
 import { UnikError } from '../../../lib/errors.js';
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../../lib/home.js';
-import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision } from '../../../targets/mirage/toolchain.js';
+import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision } from '../../../toolchains/mirage/find.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
 const exe = (dir: string, name: string) => {
