@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { sameAppOutput } from '../../bench/output-match.js';
+import { loadManifest } from '../../manifest/load.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
@@ -18,7 +19,7 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
     process.env.UNIK_HOME = home!;
     try {
       const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
-      const bin = await buildMirageUnixTwin(app);
+      const bin = await buildMirageUnixTwin(loadManifest(app));
       expect(bin.startsWith(join(home!, 'builds'))).toBe(true);
       // Static: no program interpreter, so it runs in an empty container root.
       expect(readFileSync(bin).includes(Buffer.from('/lib64/ld-linux'))).toBe(false);
