@@ -72,7 +72,7 @@ describe('sources cache', () => {
     const f = join(tmpTree({ 'musl-1.2.3.tar.gz': 'not really musl' }), 'musl-1.2.3.tar.gz');
     await expect(addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f, '00'.repeat(32))).rejects.toMatchObject({ exitCode: 2 });
     const ok = await addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f);
-    expect(ok.file).toBe('musl-1.2.3.tar.gz');
+    expect(ok.entry.file).toBe('musl-1.2.3.tar.gz');
   });
 });
 
