@@ -20,7 +20,7 @@ export function findByRef<T>(all: T[], ref: string, k: RefKind<T>): T {
   const byPrefix = ref.length >= 4 ? all.filter((t) => k.id(t).startsWith(ref)) : [];
   if (byPrefix.length === 1) return byPrefix[0]!;
   if (byPrefix.length > 1) {
-    const list = byPrefix.map((t) => `${k.id(t)} (${k.name(t)})`).join(', ');
+    const list = byPrefix.map((t) => `${k.id(t)} (${k.name(t)})`).sort().join(', ');
     throw usageError(`${k.kind}: expected a unique id prefix or a name, found ${JSON.stringify(ref)}, which matches ${byPrefix.length}: ${list}`);
   }
   throw usageError(`${k.kind}: expected an ${k.kind} id or name (see "unik ${k.list}"), found ${JSON.stringify(ref)}`);
