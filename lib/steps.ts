@@ -64,6 +64,8 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
   let running: ResultPromise | null = null;
   log.on('error', (e: NodeJS.ErrnoException) => {
     logError ??= e;
+    // The log has unpiped itself: drain what is left (execa waits for the output to end) and stop the tool.
+    running?.all?.resume();
     running?.kill('SIGTERM');
   });
   const logFailure = async () => {
