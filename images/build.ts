@@ -100,7 +100,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
   const result = (image: ImageRecord, logPath: string | null): BuildResult =>
     ({ image, runnable: { ...image, run }, manifest, cached: logPath === null, logPath });
-  const cached = async () => (key && !opts.noCache ? await findCached(l, key, opts.onNote) : null);
+  const cached = async (onCorrupt?: (why: string) => void) => (key && !opts.noCache ? await findCached(l, key, onCorrupt) : null);
   const early = await cached();
   if (early) return result(early, null);
 
@@ -108,7 +108,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const workDir = appWorkDir(l, manifest.name, manifest.appDir, `${target.name}\0${platform}`);
   const waiting = (pid: number) => opts.progress?.(`waiting for another build of ${manifest.name} (pid ${pid}) to finish`);
   return withLock(`${workDir}.lock`, async () => {
-    const hit = await cached();
+    const hit = await cached((why) => opts.onNote?.(`${why}; building it again`));
     if (hit) return result(hit, null);
     await checkArchives(l, needed);
     const runner = await openStepRunner(logPathFor(l, 'build', manifest.name), opts.progress);
