@@ -1,21 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { parseCount, parseDuration } from '../../lib/units.js';
+import { memoryMiB, parseCount, parseDuration, parseMemory } from '../../lib/units.js';
 
-describe('parseDuration (--timeout)', () => {
+describe('memoryMiB (the one memory parser: unik.yaml and --memory)', () => {
+  it.each([
+    ['64M', 64],
+    ['1G', 1024],
+    ['4G', 4096],
+    ['65536K', 64],
+    ['2M', 2],
+  ])('%s is %i MiB', (s, mib) => expect(memoryMiB(s)).toBe(mib));
+
+  it.each(['1M', '5G', '100K', '0M', '64', '64m', '-1M', '1.5G', '99999999999M'])('refuses %s', (s) => expect(memoryMiB(s)).toBeNull());
+
+  it('a bad flag is one usage line naming the flag', () => {
+    expect(() => parseMemory('--memory', '3T')).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^--memory: expected a whole number of MiB from 2M to 4G/) }));
+  });
+});
+
+describe('parseDuration', () => {
   it.each([
     ['500ms', 500],
     ['10s', 10_000],
     ['1.5s', 1500],
     ['2m', 120_000],
+    ['1h', 3_600_000],
     ['24h', 86_400_000],
+    ['3', 3000],
     ['1ms', 1],
     ['0.6ms', 1],
-  ])('%s → %d ms', (s, ms) => {
-    expect(parseDuration('--timeout', s)).toBe(ms);
-  });
+  ])('%s is %i ms', (s, ms) => expect(parseDuration('--timeout', s)).toBe(ms));
 
   // Each of these once became "no timeout" or Node's 1 ms overflow timer (the VM killed at once).
-  it.each(['36000m', '99999999999999999999s', '0.4ms', '0', '0s', '25h', '1e3s', '-1s', '10 s', ''])('rejects %j with exit 2, naming the flag and the range', (s) => {
+  it.each(['0', '0s', '0.4ms', '36000m', '99999999999999999999s', '25h', 'soon', '-1s', '', '1e3s', '10 s'])('refuses %j: past Node timers or rounding to no timeout', (s) => {
     expect(() => parseDuration('--timeout', s)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^--timeout: expected a duration from 1ms to 24h/) }));
   });
 });

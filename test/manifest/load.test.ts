@@ -98,6 +98,9 @@ const bad: [string, string, string][] = [
   ['share dest "/."', base + 'devices:\n  share: [{source: shared, dest: /.}]\n', 'devices.share[0].dest: expected an absolute guest directory other than /'],
   ['share dest "//"', base + 'devices:\n  share: [{source: shared, dest: //}]\n', 'devices.share[0].dest: expected an absolute guest directory other than /'],
   ['share dests equal once normalised', base + 'devices:\n  share: [{source: shared, dest: /www}, {source: sub, dest: //www/.}]\n', 'devices.share[1].dest: expected a guest path used once (/www is already a share)'],
+  ['packages on a non-MirageOS target', base + 'packages: [duration]\n', 'packages: expected no packages key (it applies to target mirage only)'],
+  ['a package name that could break out of config.ml', base.replace('unikraft', 'mirage') + 'packages: ["a\\"b"]\n', 'packages[0]: expected an OCaml package name'],
+  ['a package listed twice', base.replace('unikraft', 'mirage') + 'packages: [duration, duration]\n', 'packages: expected a list of OCaml package names, each once'],
   ['name of wrong type', 'name: 5\ntarget: unikraft\nsources: [main.c]\n', 'name: expected a name of 1-40 lowercase letters, digits and \'-\', starting with a letter, found number 5'],
 ];
 

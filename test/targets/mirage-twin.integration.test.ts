@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { sameAppOutput } from '../../bench/output-match.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -27,7 +28,7 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
       if (saved === undefined) delete process.env.UNIK_HOME;
       else process.env.UNIK_HOME = saved;
     }
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 
   it('unik bench pits hello-mirage on spt against its unix twin under runc, with the same output', async () => {
     const res = await unik(['bench', join(ROOT, 'examples', 'hello-mirage'), '--runs', '2', '--warmup', '0', '--runtimes', 'unikernel,runc', '--json'], { UNIK_HOME: home! });
@@ -39,5 +40,5 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
     expect(sameAppOutput(uk!.output, runc!.output)).toBe(true);
     expect(uk!.exitMs.median).toBeGreaterThan(0);
     expect(runc!.exitMs.median).toBeGreaterThan(0);
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 });
