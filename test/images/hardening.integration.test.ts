@@ -7,6 +7,7 @@ import { CLI, ROOT, unik } from '../helpers/cli.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { smallTmpfs } from '../helpers/tmpfs.js';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { productSource } from '../helpers/toolchain.js';
 
 /**
@@ -44,7 +45,7 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
       expect(add.exitCode, add.stderr).toBe(0);
     }
     first = (await build(app)).image;
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   afterAll(async () => {
     for (const pid of await toolchain()) process.kill(pid, 'SIGKILL');
@@ -52,15 +53,16 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
 
   it.each(['SIGKILL', 'SIGTERM'] as const)('a build killed with %s leaves no make/gcc behind, and the next build repairs the build dir', async (sig) => {
     const child = execa(process.execPath, [CLI, 'build', app, '--no-cache'], { env, reject: false, stdin: 'ignore' });
-    expect(await waitFor(async () => (await toolchain()).length > 0, 120_000)).toBe(true);
+    expect(await waitFor(async () => (await toolchain()).length > 0, 600_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 300 + Math.random() * 1500));
     child.kill(sig);
     await child;
     expect(await waitFor(async () => (await toolchain()).length === 0, 3000), `left: ${await toolchain()}`).toBe(true);
+    edit(`Killed by ${sig}, %s!`);
     const next = await build(app);
     expect(next.stderr).toContain('the last build of hello-unikraft was interrupted; building it again from a clean directory');
     expect(sha256(next.image.path)).toBe(next.image.sha256);
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('--no-cache starts from a clean build directory (a damaged object file does not survive it)', async () => {
     edit('Damaged, %s!');
@@ -73,7 +75,7 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
     const clean = await build(app, '--no-cache');
     expect(clean.image.id).not.toBe(built.image.id);
     expect(readFileSync(clean.image.path).includes('Damaged again')).toBe(true);
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('two builds of the same app at once: both succeed, and both report exactly what is stored', async () => {
     edit('Twice, %s!');
@@ -87,7 +89,7 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
       expect(statSync(i.path).size).toBe(i.sizeBytes);
       expect(sha256(i.path)).toBe(i.sha256);
     }
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('a stored kernel garbled without changing its size is no cache hit: the file is named and the image rebuilt', async () => {
     const stored = (await build(app)).image;
@@ -102,7 +104,7 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
     expect(again.stderr).toContain(`stored image hello-unikraft (${stored.id}): ${stored.path} is corrupt`);
     expect(again.image).toMatchObject({ id: stored.id, cached: false });
     expect(sha256(again.image.path)).toBe(again.image.sha256);
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('a cache hit from another directory leaves the stored record (cmdline, appDir) alone, and each runs with its own', async () => {
     const stored = (await build(app)).image;
@@ -117,7 +119,7 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
     expect(await argv(other)).toContain('-append elsewhere');
     expect(await argv('hello-unikraft')).toContain('-append world');
     expect(await argv(app)).toContain('-append world');
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('a build log that cannot be written fails in one line naming the log directory and the space needed', async () => {
     const unmount = await smallTmpfs(join(home, 'logs'), '256k', 'build log on a full disk');
@@ -140,14 +142,14 @@ describe.skipIf(Object.values(sources).some((s) => !s))('build hardening (integr
     const defconfig = join(home, 'builds', readdirSync(join(home, 'builds')).find((d) => d.startsWith('hello-unikraft-') && !d.endsWith('.lock'))!, 'app', 'defconfig');
     const before = statSync(defconfig).mtimeMs;
     const child = execa(process.execPath, [CLI, 'build', app], { env, reject: false, stdin: 'ignore' });
-    expect(await waitFor(() => existsSync(defconfig) && statSync(defconfig).mtimeMs !== before, 120_000)).toBe(true);
+    expect(await waitFor(() => existsSync(defconfig) && statSync(defconfig).mtimeMs !== before, 600_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGINT');
     await child;
     const next = await build(app);
     expect(next.image.drivers).toContain('LIBVIRTIO_NET');
     expect(next.stderr).toContain('was interrupted');
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('a tampered lwIP archive is the headline error, before make starts, even with a build dir make would not refetch into', async () => {
     const zip = join(home, 'sources', 'archives', 'fork-lwip-UNIKRAFT-2_1_x.zip');
