@@ -91,6 +91,7 @@ program
   .description('print an instance\'s console')
   .argument('<instance>', 'instance id or name')
   .option('-f, --follow', 'keep printing until it exits')
+  .option('-n, --tail <lines>', 'start with the last N lines')
   .option('--json', 'print {id, name, state, log} (no --follow)')
   .action(lazy(() => import('./commands/instances.js'), 'logsCommand'));
 
@@ -129,6 +130,7 @@ sources
   .argument('<url>', 'the URL the framework build fetches')
   .argument('<file>', 'the archive file')
   .option('--sha256 <hex>', 'refuse the file unless its checksum matches')
+  .option('--force', 'replace the checksum already pinned for this URL')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/sources.js'), 'sourcesAddArchiveCommand'));
 

@@ -1,11 +1,12 @@
 import { layout } from '../../lib/home.js';
 import { deviceKinds } from '../../manifest/devices.js';
-import { findImage, listImages, removeImage } from '../../images/store.js';
+import { findImage, problemLine, removeImage, scanImages } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { note, printJson, type OutputOptions } from '../output.js';
 
 export async function imagesCommand(flags: OutputOptions): Promise<void> {
-  const images = listImages(layout());
+  const { images, problems } = scanImages(layout());
+  for (const p of problems) note(`warning: skipped ${problemLine(p)}`);
   if (flags.json) return printJson(images);
   if (!images.length) {
     process.stdout.write('no images yet: run "unik build DIR"\n');

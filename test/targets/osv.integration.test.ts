@@ -2,32 +2,26 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
-import { layout, unikHome } from '../../lib/home.js';
-import { readLock } from '../../sources/cache.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { productSource } from '../helpers/toolchain.js';
+import { osvHome, productSource } from '../helpers/toolchain.js';
 import { expectCompileErrorStoresNothing } from '../helpers/compile-error.js';
 
 const osvSrc = productSource('osv', 'OSv build and run integration tests');
 
-/** Kernels the product already built (keyed by OSv commit + driver flags + fs): reusing one saves ~5 min. */
-const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
-const productLock = readLock(layout(unikHome()));
-
 type Image = { id: string; path: string; sizeBytes: number; sha256: string; drivers: string[]; files: Record<string, string>; frameworkVersion: string; sources: { name: string; commit: string }[]; cached: boolean; buildSeconds: number };
 
 describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real OSv)', () => {
-  const home = tmpTree();
-  const env = { UNIK_HOME: home };
+  // The product's OSv checkout and kernel cache: only the first run ever builds a kernel (see osvHome).
+  let home: string;
+  let env: { UNIK_HOME: string };
   const app = join(tmpTree(), 'hello-osv');
   let first: Image;
 
   beforeAll(async () => {
+    home = await osvHome(tmpTree);
+    env = { UNIK_HOME: home };
     cpSync(join(ROOT, 'examples', 'hello-osv'), app, { recursive: true });
-    const add = await unik(['sources', 'add', 'osv', osvSrc!, '--json'], env);
-    expect(add.exitCode, add.stderr).toBe(0);
-    if (existsSync(productKernels)) cpSync(productKernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     first = JSON.parse(res.stdout).image;
@@ -58,10 +52,8 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
   }, 60_000);
 
   it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
-    // ramfs relinks the kernel in the OSv checkout that built it (out dirs are not cloned): use the product's.
-    const ramHome = tmpTree({ 'sources/sources.json': JSON.stringify({ sources: { osv: productLock.sources.osv }, archives: {} }) });
-    const ramEnv = { UNIK_HOME: ramHome };
-    if (existsSync(productKernels)) cpSync(productKernels, join(ramHome, 'builds', 'osv-kernels'), { recursive: true });
+    // ramfs relinks the kernel in the OSv checkout that built it, as every OSv build here does.
+    const ramEnv = { UNIK_HOME: await osvHome(tmpTree) };
     const ram = join(tmpTree(), 'hello-ramfs');
     cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
     const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');

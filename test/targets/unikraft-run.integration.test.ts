@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
-import { pidsMatching } from '../helpers/procs.js';
+import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
 
@@ -39,6 +39,17 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
     for (const k of ['accel', 'machine', 'bootMs', 'readyMs', 'exitMs', 'exitCode', 'image']) expect(j).toHaveProperty(k);
     expect(j.bootMs).toBeGreaterThan(0);
     expect(j.exitMs).toBeGreaterThanOrEqual(j.bootMs);
+  }, BUILD_TIMEOUT);
+
+  it('hello run -d: a guest that exits 0 before unik looks started fine (exit 0), and shows exited (0)', async () => {
+    // hello halts ~0.2 s after its start: `run -d` used to see the exit first and call it a failed start.
+    for (const i of [1, 2, 3, 4]) {
+      const res = await unik(['run', 'hello-unikraft', '--detach', '--name', `hello${i}`, '--json'], env);
+      expect(res.exitCode, res.stderr).toBe(0);
+      const exited = async () => JSON.parse((await unik(['ps', '--json'], env)).stdout).some((p: { name: string; state: string; exitCode: number }) => p.name === `hello${i}` && p.state === 'exited' && p.exitCode === 0);
+      expect(await waitFor(exited, 10_000)).toBe(true);
+    }
+    expect((await unik(['ps'], env)).stdout).toMatch(/hello4\s+hello-unikraft\s+exited \(0\)/);
   }, BUILD_TIMEOUT);
 
   it('hello: asking for a device it was not built with is a clear error', async () => {
