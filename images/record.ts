@@ -28,6 +28,8 @@ export interface ImageRecord {
   sha256: string;
   /** Other files the image boots with (role → path), e.g. OSv's usr.img. */
   files: Record<string, string>;
+  /** sha256 of each of `files` (role → hex); absent in records stored before it was kept. */
+  filesSha256?: Record<string, string>;
   drivers: string[];
   libraries: string[];
   buildSeconds: number;

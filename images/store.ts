@@ -51,7 +51,7 @@ export async function putImage(
   l: Layout,
   kernelPath: string,
   files: Record<string, string>,
-  record: Omit<ImageRecord, 'path' | 'files' | 'sizeBytes' | 'sha256'>,
+  record: Omit<ImageRecord, 'path' | 'files' | 'filesSha256' | 'sizeBytes' | 'sha256'>,
 ): Promise<ImageRecord> {
   const final = join(l.images, record.id);
   const tmp = tempSibling(final);
@@ -60,14 +60,17 @@ export async function putImage(
     const kernelName = basename(kernelPath);
     await copyFile(kernelPath, join(tmp, kernelName));
     const stored: Record<string, string> = {};
+    const filesSha256: Record<string, string> = {};
     for (const [role, path] of Object.entries(files)) {
       await copyFile(path, join(tmp, basename(path)));
       stored[role] = join(final, basename(path));
+      filesSha256[role] = await sha256File(path);
     }
     const full: ImageRecord = {
       ...record,
       path: join(final, kernelName),
       files: stored,
+      filesSha256,
       sizeBytes: (await stat(kernelPath)).size,
       sha256: await sha256File(kernelPath),
     };

@@ -1,8 +1,9 @@
 import { layout } from '../../lib/home.js';
 import { deviceKinds } from '../../manifest/devices.js';
-import { findImage, listImages, removeImage } from '../../images/store.js';
+import { listImages, removeImage } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
 import { printJson, type OutputOptions } from '../output.js';
+import { storedImage } from '../resolve-image.js';
 
 export async function imagesCommand(flags: OutputOptions): Promise<void> {
   const images = listImages(layout());
@@ -28,13 +29,16 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
 }
 
 export async function inspectCommand(ref: string, flags: OutputOptions): Promise<void> {
-  const image = findImage(layout(), ref);
+  const image = await storedImage(ref);
   if (flags.json) return printJson(image);
   process.stdout.write(JSON.stringify(image, null, 2) + '\n');
 }
 
 export async function rmiCommand(ref: string, flags: OutputOptions): Promise<void> {
-  const image = await removeImage(layout(), ref);
+  const l = layout();
+  const image = await removeImage(l, (await storedImage(ref)).id);
+  const { forgetRefsTo } = await import('../../oci/refs.js');
+  await forgetRefsTo(l, image.id);
   if (flags.json) return printJson({ removed: image.id, name: image.name });
   process.stdout.write(`removed ${image.name} (${image.id})\n`);
 }

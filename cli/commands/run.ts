@@ -4,9 +4,10 @@ import type { AccelChoice } from '../../machine/accel.js';
 import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, printJson, progressSink } from '../output.js';
+import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
 
-export interface RunFlags {
+export interface RunFlags extends RegistryFlags {
   accel: string;
   platform?: Platform;
   memory?: string;
@@ -41,7 +42,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
   let image;
   try {
-    image = await imageFromArg(target, progressSink(flags), flags.platform);
+    image = await imageFromArg(target, progressSink(flags), flags.platform, registryOptions(flags));
   } finally {
     endProgress(flags);
   }
