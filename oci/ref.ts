@@ -19,22 +19,21 @@ const HOST = `(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:.]+\\])`;
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REF_RE = new RegExp(`^(${HOST}(?::[0-9]{1,5})?)/(${COMPONENT}(?:/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$`);
 const EXAMPLE = 'REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST], e.g. 127.0.0.1:5000/team/hello:1.0';
+/** What tells a registry from a first path component (as docker does): a dot, a port, localhost or [IPv6]. */
+const isRegistryHost = (s: string) => /[.:]|^localhost$|^\[/.test(s);
 
 /** Pure: whether an IMAGE argument is meant as a registry reference (local names and ids never hold a '/'). */
 export const looksLikeRef = (arg: string): boolean => arg.includes('/') && !/^\.{0,2}\//.test(arg);
 
 /** Pure: parse and check a REF; a bad one is one usage line naming `what` (the flag or argument). */
 export function parseRef(input: string, what = 'REF'): ImageRef {
-  const m = REF_RE.exec(input);
   const bad = (why: string) => usageError(`${what}: expected ${EXAMPLE}, found ${JSON.stringify(input)} (${why})`);
-  if (!m) {
-    const first = input.split('/')[0] ?? '';
-    if (!input.includes('/')) throw bad('no registry host');
-    if (!/[.:]|^localhost$|^\[/.test(first)) throw bad(`"${first}" is not a registry host: name one such as localhost:5000 or registry.example.com`);
-    throw bad('repository names are lower-case letters, digits and . _ - separators; tags are up to 128 of A-Z a-z 0-9 _ . -');
-  }
+  const first = input.split('/')[0]!;
+  if (!input.includes('/')) throw bad('no registry host');
+  if (!isRegistryHost(first)) throw bad(`"${first}" is not a registry host: name one such as localhost:5000 or registry.example.com`);
+  const m = REF_RE.exec(input);
+  if (!m) throw bad('repository names are lower-case letters, digits and . _ - separators; tags are up to 128 of A-Z a-z 0-9 _ . -');
   const [, registry, repository, tag, digest] = m as unknown as [string, string, string, string | undefined, string | undefined];
-  if (!/[.:]|^localhost$|^\[/.test(registry)) throw bad(`"${registry}" is not a registry host: name one such as localhost:5000 or registry.example.com`);
   const port = /:(\d+)$/.exec(registry.replace(/^\[[^\]]*\]/, ''));
   if (port && (Number(port[1]) < 1 || Number(port[1]) > 65535)) throw bad(`port ${port[1]} is out of range`);
   if (registry.length + repository.length + 1 > 255) throw bad('the name is longer than 255 characters');

@@ -20,16 +20,9 @@ function octal(value: number, width: number): string {
 
 function header(path: string, size: number, mode: number, type: '0' | '5'): Buffer {
   const h = Buffer.alloc(BLOCK);
-  let name = path;
-  let prefix = '';
-  if (Buffer.byteLength(name) > 100) {
-    // ustar splits long paths at a '/' into prefix (155) + name (100).
-    const cut = path.lastIndexOf('/', path.length - 2);
-    prefix = path.slice(0, cut);
-    name = path.slice(cut + 1);
-    if (cut < 0 || Buffer.byteLength(prefix) > 155 || Buffer.byteLength(name) > 100) throw new Error(`tar: path too long: ${path}`);
-  }
-  h.write(name, 0, 100, 'utf8');
+  // Layer and layout paths are short (the longest, blobs/sha256/<64 hex>, is 77 bytes): no long-name headers.
+  if (Buffer.byteLength(path) > 100) throw new Error(`tar: path longer than 100 bytes: ${path}`);
+  h.write(path, 0, 100, 'utf8');
   h.write(octal(mode, 8), 100, 'ascii');
   h.write(octal(0, 8), 108, 'ascii');
   h.write(octal(0, 8), 116, 'ascii');
@@ -41,7 +34,6 @@ function header(path: string, size: number, mode: number, type: '0' | '5'): Buff
   h.write('00', 263, 'ascii');
   h.write(octal(0, 8), 329, 'ascii');
   h.write(octal(0, 8), 337, 'ascii');
-  h.write(prefix, 345, 155, 'utf8');
   let sum = 0;
   for (const b of h) sum += b;
   h.write(octal(sum, 7) + ' ', 148, 'ascii');
@@ -106,7 +98,8 @@ export function readTar(buf: Buffer): TarEntry[] {
   let at = 0;
   let pax: Record<string, string> = {};
   let longName: string | null = null;
-  while (at + BLOCK <= buf.length) {
+  for (;;) {
+    if (at + BLOCK > buf.length) throw new TarError('tar archive is truncated (no end-of-archive marker)');
     const h = buf.subarray(at, at + BLOCK);
     if (h.every((b) => b === 0)) break;
     let sum = 0;
