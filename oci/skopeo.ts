@@ -68,7 +68,10 @@ export function registryError(output: string, ref: ImageRef, direction: Directio
   if (/no image found in (manifest list|image index) for architecture|no matching manifest/i.test(msg)) {
     return usageError(`${ref.canonical}: expected an image for linux/amd64, found none in its index`);
   }
-  if (/digest|does not match/i.test(msg)) return failure(`${ref.canonical}: a blob does not match its digest; refused, nothing stored`);
+  if (/digest|does not match/i.test(msg)) {
+    const m = /expected (sha256:[0-9a-f]{64}), got (sha256:[0-9a-f]{64})/.exec(msg);
+    return failure(`${ref.canonical}: a blob does not match its digest${m ? ` (expected ${m[1]}, got ${m[2]})` : ''}; refused, nothing stored`);
+  }
   return failure(`${direction} of ${ref.canonical} failed: ${msg.slice(0, 300)}`);
 }
 

@@ -28,6 +28,7 @@ describe('registryError', () => {
     ['pinging container registry nohost.invalid: Get "https://nohost.invalid/v2/": dial tcp: lookup nohost.invalid on 10.255.255.53:53: no such host', /^registry 127.0.0.1:5055: unknown host 127.0.0.1$/, 1],
     ['initializing source docker://127.0.0.1:5055/team/x:2: reading manifest 2 in 127.0.0.1:5055/team/x: manifest unknown: manifest unknown', /^127.0.0.1:5055\/team\/hello:1.0: not found in registry/, 1],
     ['writing blob: happened during read: Digest did not match, expected sha256:aa, got sha256:bb', /a blob does not match its digest; refused, nothing stored$/, 1],
+    [`writing blob: happened during read: Digest did not match, expected sha256:${'a'.repeat(64)}, got sha256:${'b'.repeat(64)}`, new RegExp(`a blob does not match its digest \\(expected sha256:a{64}, got sha256:b{64}\\); refused, nothing stored$`), 1],
     ['writing blob: open /h/images/.pull/blobs/sha256/x: no space left on device', /^no space left on the device while pulling/, 1],
     ['choosing an image from manifest list docker://r/x:1: no image found in manifest list for architecture amd64, variant "", OS linux', /expected an image for linux\/amd64, found none in its index$/, 2],
   ])('%s', (msg, expected, code) => {
