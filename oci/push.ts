@@ -26,7 +26,7 @@ export async function pushImage(l: Layout, image: ImageRecord, refText: string, 
   try {
     await writeLayout(dir, pkg);
     const digestFile = join(dir, 'pushed-digest');
-    await transfer(l, 'push', ref, dir, o, digestFile);
+    await transfer(l, 'push', ref, dir, o, { digestFile, bytes: [...pkg.blobs.values()].reduce((n, b) => n + b.length, 0) });
     const pushed = (await readFile(digestFile, 'utf8')).trim();
     if (pushed !== pkg.manifest.digest) throw failure(`${ref.canonical}: the registry stored manifest ${pushed}, not the ${pkg.manifest.digest} unik built`);
   } finally {

@@ -1,5 +1,8 @@
 import { statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { failure, usageError, UnikError } from '../lib/errors.js';
+import { humanBytes } from '../lib/format.js';
 import { logPathFor, type Layout } from '../lib/home.js';
 import type { ProgressSink } from '../lib/progress.js';
 import { openStepRunner } from '../lib/steps.js';
@@ -86,15 +89,17 @@ function checkCertDir(dir: string | undefined): void {
  * Copy between an OCI layout directory and a registry. TLS is verified unless --insecure; a loopback
  * registry that answers in plain HTTP is retried over HTTP (traffic that never leaves the machine).
  */
-export async function transfer(l: Layout, direction: Direction, ref: ImageRef, layoutDir: string, o: RegistryOptions, digestFile?: string): Promise<void> {
+export async function transfer(l: Layout, direction: Direction, ref: ImageRef, layoutDir: string, o: RegistryOptions, push?: { digestFile: string; bytes: number }): Promise<void> {
   const skopeo = which('skopeo');
   if (!skopeo) throw failure('skopeo is not installed: apt-get install skopeo (unik moves images to and from registries with it)');
   checkCertDir(o.certDir);
   const logName = ref.repository.replace(/[^a-z0-9-]+/g, '-');
+  const digestFile = push?.digestFile;
+  const progress = o.progress && transferProgress(o.progress, layoutDir, direction);
   const attempt = async (tlsVerify: boolean, authFile?: string): Promise<void> => {
-    const run = await openStepRunner(logPathFor(l, direction, logName), o.progress);
+    const run = await openStepRunner(logPathFor(l, direction, logName), progress?.sink);
     try {
-      await run.step(`${direction === 'push' ? 'pushing to' : 'pulling'} ${ref.canonical}`, skopeo, skopeoArgs(direction, ref, layoutDir, {
+      await run.step(push ? `pushing ${humanBytes(push.bytes)} to ${ref.canonical}` : `pulling ${ref.canonical}`, skopeo, skopeoArgs(direction, ref, layoutDir, {
         tlsVerify,
         ...(o.certDir ? { certDir: o.certDir } : {}),
         ...(authFile ? { authFile } : {}),
@@ -110,6 +115,30 @@ export async function transfer(l: Layout, direction: Direction, ref: ImageRef, l
       await run.close();
     }
   };
-  if (o.creds) await withAuthFile(ref.registry, o.creds, (f) => attempt(!o.insecure, f));
-  else await attempt(!o.insecure);
+  try {
+    if (o.creds) await withAuthFile(ref.registry, o.creds, (f) => attempt(!o.insecure, f));
+    else await attempt(!o.insecure);
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** Bytes under a directory (a pull's layout while skopeo writes it). */
+async function bytesUnder(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  let n = 0;
+  for (const e of entries) if (e.isFile()) n += (await stat(join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+  return n;
+}
+
+/**
+ * The TTY line while a transfer runs: skopeo's current step, and for a pull the bytes received so far,
+ * every half second, so a large layer shows that it is moving.
+ */
+function transferProgress(sink: ProgressSink, layoutDir: string, direction: Direction) {
+  let last = '';
+  const show = (line: string) => sink((last = line));
+  const timer = direction === 'pull' ? setInterval(() => void bytesUnder(layoutDir).then((n) => n && sink(`${last} · ${humanBytes(n)} received`)), 500) : null;
+  timer?.unref();
+  return { sink: show, stop: () => timer && clearInterval(timer) };
 }
