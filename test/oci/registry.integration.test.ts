@@ -244,15 +244,23 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
   const skopeoInspect = async (ref: string, raw = false) =>
     JSON.parse((await execa('skopeo', ['inspect', ...(raw ? ['--raw'] : []), '--creds', `${reg.user}:${reg.password}`, '--cert-dir', reg.certDir, `docker://${ref}`])).stdout);
 
+  /** A fresh home A holding one framework source, and a copy of an example to build there. */
+  async function homeAndApp(source: 'unikraft' | 'osv', path: string, example: string) {
+    const env = { UNIK_HOME: tmpTree() };
+    expect((await unik(['sources', 'add', source, path], env)).exitCode).toBe(0);
+    const app = join(tmpTree(), example);
+    cpSync(join(ROOT, 'examples', example), app, { recursive: true });
+    return { env, app };
+  }
+
   const unikraft = productSource('unikraft', 'registry integration test (hello-unikraft)');
   describe.skipIf(!unikraft)('hello-unikraft: built in A, pushed, pulled into an empty B, run there', () => {
-    const envA = { UNIK_HOME: tmpTree() };
+    let envA: Record<string, string>;
     let o: Outcome;
 
     beforeAll(async () => {
-      expect((await unik(['sources', 'add', 'unikraft', unikraft!], envA)).exitCode).toBe(0);
-      const app = join(tmpTree(), 'hello-unikraft');
-      cpSync(join(ROOT, 'examples', 'hello-unikraft'), app, { recursive: true });
+      const { env, app } = await homeAndApp('unikraft', unikraft!, 'hello-unikraft');
+      envA = env;
       o = await buildOnceRunElsewhere(app, envA, '1.0', ['--accel', 'tcg', '--timeout', '30s']);
     }, 600_000);
 
@@ -322,17 +330,14 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
 
   const osv = productSource('osv', 'registry integration test (hello-osv)');
   describe.skipIf(!osv)('hello-osv (kernel + rofs disk): built in A, pulled into an empty B, run there', () => {
-    const envA = { UNIK_HOME: tmpTree() };
     let o: Outcome;
 
     beforeAll(async () => {
-      expect((await unik(['sources', 'add', 'osv', osv!], envA)).exitCode).toBe(0);
+      const { env, app } = await homeAndApp('osv', osv!, 'hello-osv');
       // A kernel the product already built saves ~5 min (as in the OSv integration test).
       const kernels = join(layout(unikHome()).builds, 'osv-kernels');
-      if (existsSync(kernels)) cpSync(kernels, join(envA.UNIK_HOME, 'builds', 'osv-kernels'), { recursive: true });
-      const app = join(tmpTree(), 'hello-osv');
-      cpSync(join(ROOT, 'examples', 'hello-osv'), app, { recursive: true });
-      o = await buildOnceRunElsewhere(app, envA, '1.0', ['--accel', 'tcg', '--timeout', '60s']);
+      if (existsSync(kernels)) cpSync(kernels, join(env.UNIK_HOME, 'builds', 'osv-kernels'), { recursive: true });
+      o = await buildOnceRunElsewhere(app, env, '1.0', ['--accel', 'tcg', '--timeout', '60s']);
     }, 900_000);
 
     it('same digest twice, nothing uploaded the second time; B boots kernel + disk with the same output', () => {
