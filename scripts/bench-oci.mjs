@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Push/pull numbers against a local registry (never part of the tests):
-//   npm run bench:oci [-- --runs 5]
+//   npm run bench:oci [-- --runs 5] [--examples hello-unikraft,hello-osv]
 // For hello-unikraft and hello-osv (built through the product's image cache, so usually no build):
 //  - first push into an empty registry (a fresh docker-registry, TLS + htpasswd, per run): median of N
 //  - push again (the registry has every blob): median of N, the manifest digest each time, bytes uploaded
@@ -16,7 +16,9 @@ import { median } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const runs = Number(arg('--runs')) || 5;
+const examples = (arg('--examples') ?? 'hello-unikraft,hello-osv').split(',');
 
 const timed = (file, args, env = process.env) => {
   const t0 = performance.now();
@@ -87,4 +89,4 @@ async function measure(example) {
 }
 
 console.log(`unik push/pull against docker-registry (distribution 2.8) on 127.0.0.1, TLS + htpasswd; ${runs} runs each\n`);
-for (const example of ['hello-unikraft', 'hello-osv']) await measure(example);
+for (const example of examples) await measure(example);
