@@ -68,7 +68,9 @@ async function measure(example) {
     writeFileSync(auth, JSON.stringify({ auths: { [reg.address]: { auth: Buffer.from(`${reg.user}:${reg.password}`).toString('base64') } } }));
     const pull = [];
     const skopeo = [];
+    const node = [];
     for (let i = 0; i < runs; i++) {
+      node.push(timed(process.execPath, ['-e', '0']).ms);
       const home = tmp('home');
       pull.push(unik(['pull', ref(reg), '--cert-dir', reg.certDir], { ...process.env, UNIK_HOME: home, REGISTRY_AUTH_FILE: auth }).ms);
       const layoutDir = tmp('layout');
@@ -82,7 +84,8 @@ async function measure(example) {
     console.log(`  push again, same registry:    ${ms(again)}; manifest digests over ${runs + 1} pushes: ${[...digests].join(', ')}${digests.has(sizes.digest) ? ' (= the first push)' : ' (DIFFERS from the first push)'}`);
     console.log(`  uploaded by the ${runs} repeat pushes: ${uploaded.length} blobs, ${bytes} B (upload requests started: ${uploadStarts(log)})`);
     console.log(`  pull into an empty UNIK_HOME: ${ms(pull)}`);
-    console.log(`  skopeo copy alone (floor):    ${ms(skopeo)}; unik/skopeo ${(median(pull) / median(skopeo)).toFixed(2)}×\n`);
+    console.log(`  skopeo copy alone (floor):    ${ms(skopeo)}; node -e 0: ${ms(node)}`);
+    console.log(`  pull − (skopeo + node -e 0):  ${(median(pull) - median(skopeo) - median(node)).toFixed(0)} ms of unik's own work (module loading, verifying, storing)\n`);
   } finally {
     await reg.stop();
   }
