@@ -96,8 +96,9 @@ export function standardAnnotations(image: ImageRecord): Record<string, string> 
 /** Pure: the whole OCI image for one stored image. Same record and bytes in, same digests out. */
 export function packageImage(image: ImageRecord, contents: ImageContents, refName: string): OciPackage {
   const tar = tarOf(layerEntries(image, contents));
-  // Level 9 and no name/mtime in the gzip header: same tar, same bytes (for one zlib build).
-  const layer = gzipSync(tar, { level: 9 });
+  // A fixed level and no name/mtime in the gzip header: same tar, same bytes (for one zlib build). Level 9
+  // costs 2.6× the time of 6 for 0.4 % less on an OSv layer.
+  const layer = gzipSync(tar, { level: 6 });
   const urunc = uruncAnnotations(image);
   const labels = { ...urunc, [RECORD_LABEL]: canonicalJson({ format: PACKAGE_FORMAT, record: portableRecord(image, contents) }) };
   const config = Buffer.from(canonicalJson({
