@@ -1,3 +1,4 @@
+import type { ImageRecord } from '../images/record.js';
 import type { ProgressSink } from '../lib/progress.js';
 import type { Sample } from './containers/timed-run.js';
 
@@ -61,6 +62,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   dir: string;
+  /** A stored image (or pulled REF) to bench instead of building `dir`; its twin needs its app directory here. */
+  image?: ImageRecord;
   runs: number;
   warmup: number;
   /** The runtimes the user named, in order; null = every one found. */

@@ -15,7 +15,9 @@ SYSTEM_PACKAGES=(qemu-system-x86 qemu-utils build-essential flex bison libncurse
   libboost-dev libboost-system-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   gawk genromfs libedit-dev libyaml-cpp-dev python3
   # MirageOS (the toolchain itself comes from opam or $UNIK_HOME/toolchains; see README)
-  ocaml-nox ocaml-findlib dune libdune-ocaml-dev libseccomp-dev pkg-config)
+  ocaml-nox ocaml-findlib dune libdune-ocaml-dev libseccomp-dev pkg-config
+  # unik push/pull (skopeo); the registry tests (docker-registry, umoci, htpasswd)
+  skopeo docker-registry umoci apache2-utils)
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -5,9 +5,10 @@ import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, note, printJson, progressSink } from '../output.js';
 import { checkReadyUrl } from '../../run/ready-url.js';
+import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
 
-export interface RunFlags {
+export interface RunFlags extends RegistryFlags {
   accel: string;
   platform?: Platform;
   memory?: string;
@@ -44,7 +45,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   if (flags.readyHttp) checkReadyUrl(flags.readyHttp);
   let image;
   try {
-    image = await imageFromArg(target, progressSink(flags), flags.platform);
+    image = await imageFromArg(target, progressSink(flags), flags.platform, registryOptions(flags));
   } finally {
     endProgress(flags);
   }

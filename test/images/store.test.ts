@@ -53,6 +53,14 @@ describe('image store', () => {
     expect(await findCached(l, second.cacheKey)).toBeNull();
   });
 
+  it('keeps each boot file next to the kernel with its sha256', async () => {
+    const l = layout(tmpTree());
+    const built = tmpTree({ k: 'kernel', 'usr.img': 'disk bytes' });
+    const rec = await putImage(l, join(built, 'k'), { disk: join(built, 'usr.img') }, recordFor('ffff00000001'));
+    expect(rec.files).toEqual({ disk: join(l.images, rec.id, 'usr.img') });
+    expect(rec.filesSha256).toEqual({ disk: createHash('sha256').update('disk bytes').digest('hex') });
+  });
+
   it('keeps images of other names, and removes by name', async () => {
     const l = layout(tmpTree());
     const built = tmpTree({ k: 'x' });

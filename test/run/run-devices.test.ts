@@ -60,6 +60,15 @@ describe('devicesForRun', () => {
     expect(() => devicesForRun(img(full), o, dir)).toThrow(msg);
   });
 
+  it('a pulled image (disk and share without host paths) needs --disk and -v, and runs with them', () => {
+    const pulled: Devices = { ...full, block: [{ name: 'data', file: '' }], share: [{ tag: 'fs0', source: '', dest: '/www' }] };
+    expect(() => devicesForRun(img(pulled), {}, dir)).toThrow(/^--disk: expected a disk image for data \(app came without its data\)/);
+    expect(() => devicesForRun(img(pulled), { disk: 'other.img' }, dir)).toThrow(/^-v: expected HOST_DIR:\/www/);
+    const d = devicesForRun(img(pulled), { disk: 'other.img', volumes: ['share:/www'] }, dir);
+    expect(d.block[0]!.file).toBe(join(dir, 'other.img'));
+    expect(d.share[0]!.source).toBe(join(dir, 'share'));
+  });
+
   it.each([
     [{ ports: ['80'] }, /-p: expected HOST:GUEST/],
     [{ ports: ['8080:80', '8080:81'] }, /-p: expected each host port once/],
