@@ -140,9 +140,11 @@ export function translateKraftfile(project: Project, file: string): Translation 
         cmdline = readCmd(src, e, report);
         break;
       case 'unikraft': {
-        const fields = mapEntries(src, e.node);
-        report.skip(at, 'unikraft', `version/source ${JSON.stringify(scalarText(e.node) ?? scalarText((fields ?? []).find((f) => f.key === 'version')?.node ?? null) ?? 'default')} not used: unik builds against its pinned Unikraft`);
-        const kconfig = fields?.find((f) => f.key === 'kconfig');
+        const fields = mapEntries(src, e.node) ?? [];
+        const pick = (k: string) => scalarText(fields.find((f) => f.key === k)?.node ?? null);
+        const version = scalarText(e.node) ?? pick('version') ?? pick('source');
+        if (version) report.skip(at, `unikraft: ${version}`, 'not used: unik builds against its pinned Unikraft');
+        const kconfig = fields.find((f) => f.key === 'kconfig');
         if (kconfig) readKconfig(src, kconfig, asked, report);
         break;
       }

@@ -74,8 +74,8 @@ function tokenize(text: string, file: string): Token[] {
       i += id[0].length;
       continue;
     }
-    const sym = SYMBOLS.find((s) => text.startsWith(s, i));
-    if (!sym) throw fail(text.slice(i).split(/\s/)[0]!.slice(0, 20));
+    // Operators outside the subset become tokens too, so the parser names the first construct it cannot read.
+    const sym = SYMBOLS.find((s) => text.startsWith(s, i)) ?? /^[!$%&*+\-./:<=>?@^|~]+|^./.exec(text.slice(i))![0];
     out.push({ t: 'sym', v: sym, line });
     i += sym.length;
   }

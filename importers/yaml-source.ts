@@ -25,7 +25,7 @@ export function readYaml(file: string, text: string): YamlSource {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw untranslatable({ file, line: e.linePos?.[0]?.line ?? null }, 'YAML', `expected valid YAML, found a syntax error (${e.message.split('\n')[0]})`);
+    throw untranslatable({ file, line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line }, 'YAML', `expected valid YAML, found a syntax error (${e.message.split('\n')[0]})`);
   }
   const at = (node: Node | null | undefined): Place => ({ file, line: node?.range ? lines.linePos(node.range[0]).line : null });
   const root = (doc.contents ?? null) as Node | null;

@@ -13,8 +13,11 @@ export const osvFs = (fs: string | undefined): OsvFs => (fs === 'ramfs' ? 'ramfs
  */
 const CONSOLE = { conf_drivers_profile: 'base', conf_drivers_hpet: '1', conf_drivers_pvpanic: '1' };
 
-/** Why devices.share is refused for OSv: one line, shown as is. */
-export const SHARE_REFUSAL = 'not supported by this version of unik';
+/**
+ * Why devices.share is refused for OSv, in one line. Probed here: QEMU 7.2's vhost-user-fs-pci does connect
+ * to Debian's virtiofsd under TCG (with a shared memfd memory backend); what is missing is the runner's side.
+ */
+export const SHARE_REFUSAL = "OSv reads host directories over virtio-fs, which needs a virtiofsd daemon beside QEMU and guest memory shared with it; unik's runner does not start one yet";
 
 /** virtio-blk over PCI; on x64 the virtio code always links virtio-scsi, which needs the SCSI core. */
 const BLOCK = { conf_drivers_virtio_blk: '1', conf_drivers_scsi: '1' };
