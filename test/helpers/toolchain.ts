@@ -40,3 +40,17 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
   symlinkSync(join(l.sources, 'duniverse'), join(home, 'sources', 'duniverse'));
   return home;
 }
+
+/**
+ * Seed a temp UNIK_HOME with OSv: the product's checkout cloned in, and the product's cached kernels (keyed by
+ * OSv commit + driver flags + fs) copied, so a suite reuses a kernel the product already built (~5 min each).
+ */
+export async function seedOsvHome(home: string, osvSrc: string): Promise<void> {
+  const { cpSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { unik } = await import('./cli.js');
+  const add = await unik(['sources', 'add', 'osv', osvSrc, '--json'], { UNIK_HOME: home });
+  if (add.exitCode !== 0) throw new Error(`unik sources add osv failed: ${add.stderr}`);
+  const kernels = join(layout(unikHome()).builds, 'osv-kernels');
+  if (existsSync(kernels)) cpSync(kernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
+}

@@ -1,12 +1,11 @@
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { layout, unikHome } from '../../lib/home.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { httpGet } from '../helpers/http.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { mirageHome, productSource } from '../helpers/toolchain.js';
+import { mirageHome, productSource, seedOsvHome } from '../helpers/toolchain.js';
 
 /** A fixture copied to a temp dir and translated there with `unik init --from`. */
 async function translated(name: string): Promise<string> {
@@ -17,11 +16,14 @@ async function translated(name: string): Promise<string> {
   return dir;
 }
 
-/** Build the translated app in `home`, then boot it in the foreground; stdout is the guest's console. */
-async function buildAndRun(dir: string, env: Record<string, string>) {
+/** Translate a fixture, build it, boot it in the foreground: it exits 0 and its console (stdout) shows `expected`. */
+async function bootsAndPrints(fixture: string, env: Record<string, string>, expected: RegExp): Promise<void> {
+  const dir = await translated(fixture);
   const built = await unik(['build', dir, '--json'], env);
   expect(built.exitCode, built.stderr).toBe(0);
-  return unik(['run', dir, '--accel', 'tcg', '--timeout', '60s'], env);
+  const run = await unik(['run', dir, '--accel', 'tcg', '--timeout', '60s'], env);
+  expect(run.exitCode, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(expected);
 }
 
 /** Build, run detached with guest port `guest` on `port` until the first 200, GET once, stop: the body. */
@@ -59,15 +61,11 @@ describe.skipIf(!Object.values(kraftSources).every(Boolean))('Kraftfile projects
   }, 900_000);
 
   it('kraft-share (v0.6 volume over 9p): prints the shared note and exits 0', async () => {
-    const run = await buildAndRun(await translated('kraft-share'), env);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('a note shared from the host over 9p');
+    await bootsAndPrints('kraft-share', env, /a note shared from the host over 9p/);
   }, 900_000);
 
   it('kraft-hello (v0.5, console only): prints its greeting and exits 0', async () => {
-    const run = await buildAndRun(await translated('kraft-hello'), env);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('kraft-hello says hi from a translated Kraftfile');
+    await bootsAndPrints('kraft-hello', env, /kraft-hello says hi from a translated Kraftfile/);
   }, 900_000);
 });
 
@@ -77,20 +75,14 @@ describe.skipIf(!osvSrc)('OSv module and Capstan projects → OSv, built and boo
   const home = tmpTree();
   const env = { UNIK_HOME: home };
   homes.push(home);
-  const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
 
   it('osv-module (module.py + usr.manifest): runs the default command with its arguments', async () => {
-    expect((await unik(['sources', 'add', 'osv', osvSrc!], env)).exitCode).toBe(0);
-    if (existsSync(productKernels)) cpSync(productKernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
-    const run = await buildAndRun(await translated('osv-module'), env);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Hello, osv module! (greet, translated from an OSv module)');
+    await seedOsvHome(home, osvSrc!);
+    await bootsAndPrints('osv-module', env, /Hello, osv module! \(greet, translated from an OSv module\)/);
   }, 1_800_000);
 
   it('osv-capstan (Capstanfile): runs its cmdline and exits 0', async () => {
-    const run = await buildAndRun(await translated('osv-capstan'), env);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/countdown 3\r?\ncountdown 2\r?\ncountdown 1\r?\nlift-off/);
+    await bootsAndPrints('osv-capstan', env, /countdown 3\r?\ncountdown 2\r?\ncountdown 1\r?\nlift-off/);
   }, 1_800_000);
 });
 

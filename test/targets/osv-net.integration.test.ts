@@ -1,16 +1,13 @@
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout, unikHome } from '../../lib/home.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { httpGet } from '../helpers/http.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { productSource } from '../helpers/toolchain.js';
+import { productSource, seedOsvHome } from '../helpers/toolchain.js';
 
 const osvSrc = productSource('osv', 'OSv network integration test');
-/** The product's cached kernels: with the networked one there, no ~5 min kernel build. */
-const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
 
 describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integration)', () => {
   const home = tmpTree();
@@ -20,9 +17,7 @@ describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integr
 
   beforeAll(async () => {
     cpSync(join(ROOT, 'examples', 'http-osv'), app, { recursive: true });
-    const add = await unik(['sources', 'add', 'osv', osvSrc!, '--json'], env);
-    expect(add.exitCode, add.stderr).toBe(0);
-    if (existsSync(productKernels)) cpSync(productKernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
+    await seedOsvHome(home, osvSrc!);
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     image = JSON.parse(res.stdout).image;
