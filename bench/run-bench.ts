@@ -12,7 +12,8 @@ import { CONTAINER_RUNTIMES } from './containers/runtimes.js';
 import { containerContenders } from './container-contenders.js';
 import { schedule } from './schedule.js';
 import { medianRatio, summarize } from './stats.js';
-import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Sample, Skipped } from './types.js';
+import type { Sample } from './containers/timed-run.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped } from './types.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;

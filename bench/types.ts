@@ -1,18 +1,10 @@
 import type { ProgressSink } from '../lib/progress.js';
+import type { Sample } from './containers/timed-run.js';
 
 /* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 
 export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
-
-/** One run, timed from just before the runtime process was spawned. */
-export interface Sample {
-  /** First byte the app (for the unikernel: the console) printed. */
-  firstOutputMs: number;
-  /** The runtime process exited. */
-  exitMs: number;
-  output: string;
-}
 
 /** A runtime ready to be timed: the unikernel under QEMU or the twin under one container runtime. */
 export interface Contender {

@@ -84,7 +84,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sourceHashes,
     sources: revisions,
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
-    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform) } : {}),
+    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform, manifest) } : {}),
   });
 
   if (key && !opts.noCache) {

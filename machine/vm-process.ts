@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Accel, BootSpec } from './boot-spec.js';
-import { interpretExit, qemuArgv } from './qemu-argv.js';
+import { interpretExit } from './exit.js';
+import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
 import { which } from '../lib/which.js';
 

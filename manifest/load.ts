@@ -51,6 +51,7 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
     throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, JSON.stringify(raw.platform));
   }
   if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', JSON.stringify(raw.fs));
+  if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', JSON.stringify(raw.packages));
 
   const inside = (field: string, rel: string, kind: 'file' | 'directory'): string => {
     const abs = resolve(appDir, rel);
@@ -119,6 +120,7 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
     ...(memory !== undefined ? { memoryMiB: memory } : {}),
     ...(raw.fs ? { fs: raw.fs } : {}),
     ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
+    packages: raw.packages ?? [],
     devices: { ...(d.net ? { net: { ports } } : {}), block, share },
     appDir,
     manifestPath,

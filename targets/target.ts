@@ -83,7 +83,7 @@ export interface Target {
    * What shapes the image from outside unik's sources cache (toolchain versions, seeded libraries' revisions):
    * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
    */
-  fingerprint?(devices: Devices, platform: Platform): Promise<Record<string, string>>;
+  fingerprint?(devices: Devices, platform: Platform, manifest: Manifest): Promise<Record<string, string>>;
   /** Pure: what the runner must start for this image with these devices and app arguments. */
   boot(input: BootInput, devices: Devices, args: string[]): BootSpec;
   /** `unik doctor`'s lines for this target: its tools, sources and toolchain. */

@@ -9,7 +9,8 @@ import { writeIfChanged } from '../../lib/workdir.js';
 import type { Manifest, Platform } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel, GeneratedFile } from '../target.js';
 import type { StepRunner } from '../../lib/steps.js';
-import { solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
+import type { Devices } from '../../manifest/devices.js';
+import { packageDirs, solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
 import { solo5Manifest } from './drivers.js';
 import { mirageSources, renderMirage } from './render.js';
 import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, toolchainVersions, type MirageToolchain } from '../../toolchains/mirage/find.js';
@@ -19,9 +20,9 @@ export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 
 const SEED_STAMP = '.unik-seed.json';
 
-/** Pure: the duniverse a Solo5 build of these devices needs. */
-export const duniverseFor = (ctx: Pick<BuildContext, 'devices'>) =>
-  solo5Duniverse({ net: !!ctx.devices.net, block: ctx.devices.block.length > 0 });
+/** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
+export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>
+  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0 }), ...packageDirs(packages).dirs])].sort();
 
 /**
  * Pure: strip arguments. A full strip breaks QEMU's -kernel loading of virtio images ("fread() failed"),
@@ -76,7 +77,7 @@ export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
 export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKernel> {
   const tc = requireMirageToolchain(l, ctx.platform);
   const app = mirageAppDir(ctx.workDir);
-  const dirs = duniverseFor(ctx);
+  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
   await mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });

@@ -21,9 +21,9 @@ export const mirage: Target = {
   checks: async (l) => (await import('./checks.js')).mirageChecks(l),
   twin: async (manifest, opts) => (await import('./twin.js')).buildMirageUnixTwin(manifest, opts),
   defaultPlatform: mirageDefaultPlatform,
-  async fingerprint(devices, platform) {
+  async fingerprint(devices, platform, manifest) {
     const l = layout();
-    const seed = seededDuniverse(l, duniverseFor({ devices }));
+    const seed = seededDuniverse(l, duniverseFor(devices, manifest.packages));
     const revisions = await Promise.all(Object.entries(seed.present).map(async ([d, p]) => [`duniverse/${d}`, await seedRevision(p)] as const));
     return { ...(await toolchainVersions(findMirageToolchain(l), platform)), ...Object.fromEntries(revisions) };
   },

@@ -21,6 +21,7 @@ function recordFor(id: string, name = 'hello'): Omit<ImageRecord, 'path' | 'file
     createdAt: new Date(Date.now() + Number.parseInt(id.slice(0, 4), 16)).toISOString(),
     appDir: '/app',
     cacheKey: id.repeat(2),
+    bootSettings: {},
     run: { devices: { console: true, net: null, block: [], share: [] }, cmdline: [], memoryMiB: 8, ready: null },
   };
 }

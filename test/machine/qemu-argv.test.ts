@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
-import { deviceArgv, interpretExit, qemuArgv } from '../../machine/qemu-argv.js';
+import { deviceArgv, qemuArgv } from '../../machine/qemu-argv.js';
 import type { Devices } from '../../manifest/devices.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
@@ -63,15 +63,5 @@ describe('qemuArgv', () => {
   it('pc-qboot selects the qboot firmware', () => {
     const argv = qemuArgv(spec({ machine: { type: 'pc-qboot', debugExit: null } }), 'tcg');
     expect(argv.slice(0, 4)).toEqual(['-M', 'pc', '-bios', '/usr/share/qemu/qboot.rom']);
-  });
-});
-
-describe('interpretExit', () => {
-  it('maps known statuses, decodes isa-debug-exit codes, and reports signals', () => {
-    const s = spec();
-    expect(interpretExit(s, 83, null)).toEqual({ code: 0, how: 'halted' });
-    expect(interpretExit(s, 7, null)).toEqual({ code: 3, how: 'guest exit code 3' });
-    expect(interpretExit(s, 2, null)).toEqual({ code: 1, how: 'qemu exited with status 2' });
-    expect(interpretExit(s, null, 'SIGKILL')).toEqual({ code: 1, how: 'killed by SIGKILL' });
   });
 });

@@ -79,6 +79,9 @@ const bad: [string, string, string][] = [
   ['invalid ready regex', base + 'ready: "(unclosed"\n', 'ready: expected a valid regular expression'],
   ['platform of another target', base + 'platform: spt\n', 'platform: expected one of qemu/x86_64 for target unikraft'],
   ['fs on a non-OSv target', base + 'fs: rofs\n', 'fs: expected no fs key'],
+  ['packages on a non-MirageOS target', base + 'packages: [duration]\n', 'packages: expected no packages key (it applies to target mirage only)'],
+  ['a package name that could break out of config.ml', base.replace('unikraft', 'mirage') + 'packages: ["a\\"b"]\n', 'packages[0]: expected an OCaml package name'],
+  ['a package listed twice', base.replace('unikraft', 'mirage') + 'packages: [duration, duration]\n', 'packages: expected a list of OCaml package names, each once'],
   ['name of wrong type', 'name: 5\ntarget: unikraft\nsources: [main.c]\n', 'name: expected a name of 1-40 lowercase letters, digits and \'-\', starting with a letter, found number 5'],
 ];
 

@@ -46,6 +46,9 @@ describe('devicesForRun', () => {
     [{ ports: ['8080:80', '8080:81'] }, /-p: expected each host port once/],
     [{ volumes: ['share'] }, /-v: expected HOST_DIR:\/GUEST_PATH/],
     [{ volumes: ['nope:/x'] }, /-v: expected an existing host directory/],
+    [{ volumes: ['share:/a/../b'] }, /-v: expected an absolute guest directory other than \/ .* found "share:\/a\/..\/b"/],
+    [{ volumes: ['share:/www', 'share:/www/.'] }, /-v: expected a guest path used once \(\/www is already a share\)/],
+    [{ volumes: [`share:/${'x'.repeat(10_000)}`] }, /-v: expected an absolute guest directory/],
     [{ disk: 'missing.img' }, /--disk: expected an existing disk image file/],
   ])('rejects malformed flags %o', (o, msg) => {
     expect(() => devicesForRun(img(full), o, dir)).toThrow(msg);

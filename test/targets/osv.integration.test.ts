@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { layout, unikHome } from '../../lib/home.js';
 import { readLock } from '../../sources/cache.js';
 import { ROOT, unik } from '../helpers/cli.js';
@@ -30,7 +31,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     first = JSON.parse(res.stdout).image;
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('stores kernel + rofs disk with the OSv commit, version and sha256', () => {
     expect(readFileSync(first.path).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
@@ -74,7 +75,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
     expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('an app change rebuilds only the app (seconds, same kernel), and its exit status becomes unik run\'s', async () => {
     writeFileSync(join(app, 'main.c'), '#include <stdio.h>\nint main(void) { puts("bye"); return 3; }\n');
@@ -91,7 +92,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(run.stdout).toContain('bye');
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/code 3, tcg; guest exit code 3/);
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 
   it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
     await expectCompileErrorStoresNothing(app, home, 'compile the app (gcc -fPIE -pie)');

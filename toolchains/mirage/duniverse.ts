@@ -69,3 +69,21 @@ const SOLO5_BLOCK: DuniverseDir[] = ['cstruct', 'mirage-block', 'mirage-block-so
 export function solo5Duniverse(need: { net: boolean; block: boolean }): DuniverseDir[] {
   return [...new Set([...SOLO5_BASE, ...(need.net ? SOLO5_NET : []), ...(need.block ? SOLO5_BLOCK : [])])].sort();
 }
+
+/** opam packages a seeded library provides besides the one named like its directory. */
+const ALSO_PROVIDES: Partial<Record<DuniverseDir, readonly string[]>> = {
+  'mirage-crypto': ['mirage-crypto-rng'],
+  ipaddr: ['macaddr'],
+  mirage: ['mirage-runtime'],
+};
+
+/** Every OCaml package the seed can provide, each → the seeded directory that holds it. */
+export const SEED_PACKAGES: ReadonlyMap<string, DuniverseDir> = new Map(
+  (Object.keys(DUNIVERSE) as DuniverseDir[]).flatMap((d) => [[d, d] as const, ...(ALSO_PROVIDES[d] ?? []).map((p) => [p, d] as const)]),
+);
+
+/** Pure: the seeded directories behind an app's extra packages, and the packages the seed cannot provide. */
+export function packageDirs(packages: readonly string[]): { dirs: DuniverseDir[]; unknown: string[] } {
+  const dirs = packages.flatMap((p) => SEED_PACKAGES.get(p) ?? []);
+  return { dirs: [...new Set(dirs)].sort(), unknown: packages.filter((p) => !SEED_PACKAGES.has(p)) };
+}

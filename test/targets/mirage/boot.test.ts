@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BootInput } from '../../../targets/target.js';
-import { interpretExit, qemuArgv } from '../../../machine/qemu-argv.js';
+import { interpretExit } from '../../../machine/exit.js';
+import { qemuArgv } from '../../../machine/qemu-argv.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgv, interpretExit } from '../../../machine/qemu-argv.js';
+import { interpretExit } from '../../../machine/exit.js';
+import { qemuArgv } from '../../../machine/qemu-argv.js';
 import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { netmask, OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
