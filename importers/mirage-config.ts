@@ -1,4 +1,5 @@
 import type { RawManifest } from '../manifest/manifest.js';
+import { SEED_PACKAGES } from '../toolchains/mirage/duniverse.js';
 import { appName } from './names.js';
 import { parseConfigMl, type Expr } from './ocaml-config.js';
 import { Report, untranslatable, type Project, type Translation } from './types.js';
@@ -64,15 +65,41 @@ function device(type: string, impl: Expr, env: Map<string, Expr>): Device {
   throw untranslatable(at(e), `${type}: ${text}`, 'a device unik does not model (it passes a stackv4v6 over the default network and block_of_file disks)');
 }
 
-/** Pure: the `package "x"` names of a ~packages list (bound by name or written in place). */
-function packages(value: Expr, env: Map<string, Expr>): string[] {
+/** One `package "x"` of a ~packages list; labels such as ~min and ~sublibs as written. */
+interface PackageRef {
+  name: string;
+  labels: string[];
+  line: number;
+}
+
+/** Pure: the packages of a ~packages list (bound by name or written in place). */
+function packageRefs(value: Expr, env: Map<string, Expr>): PackageRef[] {
   const list = value.k === 'id' ? (env.get(value.name) ?? value) : value;
   if (list.k !== 'list') throw untranslatable(at(list), show(list), 'expected a list of package "name"');
   return list.items.map((p) => {
     const name = p.k === 'app' && show(p.fn) === 'package' ? p.args.at(-1) : undefined;
-    if (name?.k !== 'str') throw untranslatable(at(p), show(p), 'expected package "name"');
-    return name.value;
+    if (p.k !== 'app' || name?.k !== 'str') throw untranslatable(at(p), show(p), 'expected package "name"');
+    return { name: name.value, labels: Object.keys(p.labels), line: p.line };
   });
+}
+
+/**
+ * ~packages → unik.yaml `packages`: a package unik's duniverse seed provides is kept (the seed pins its version,
+ * so ~min/~max are reported); one it does not provide is reported, since unik builds offline from the seed.
+ */
+function readPackages(refs: PackageRef[], report: Report): string[] {
+  const kept: string[] = [];
+  for (const p of refs) {
+    const construct = `package "${p.name}"`;
+    if (!SEED_PACKAGES.has(p.name)) {
+      report.skip({ file: FILE, line: p.line }, construct, "not translated: not in unik's duniverse seed, from which MirageOS apps build offline");
+      continue;
+    }
+    if (!kept.includes(p.name)) kept.push(p.name);
+    report.ok({ file: FILE, line: p.line }, construct, `packages: ${p.name}`);
+    if (p.labels.length) report.skip({ file: FILE, line: p.line }, `${construct} ${p.labels.map((l) => `~${l}`).join(' ')}`, 'not translated: the seed pins the version');
+  }
+  return kept;
 }
 
 /** Pure: the app's OCaml modules beside config.ml (unik writes its own config.ml). */
@@ -133,9 +160,10 @@ export function translateMirageConfig(project: Project): Translation {
   const unikOrder = [...passed].sort((a, b) => (a.kind === 'net' ? -1 : b.kind === 'net' ? 1 : 0)).map((d) => d.kind).join(',');
   if (order !== unikOrder) report.skip(at(typeArg), show(typeArg), 'unik passes the network stack before the disks: reorder Main\'s parameters');
 
+  const packages: string[] = [];
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
-      if (label === 'packages') report.skip(at(value), `~packages: ${packages(value, env).join(', ')}`, 'not translated: unik.yaml has no field for extra OCaml packages yet');
+      if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
       else if (label !== 'pos') report.skip(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }
@@ -161,6 +189,7 @@ export function translateMirageConfig(project: Project): Translation {
     target: 'mirage',
     ...(net ? { platform: 'virtio' as const } : {}),
     sources,
+    ...(packages.length ? { packages } : {}),
     ...(net || disks.length ? { devices: { ...(net ? { net: { ports: [] } } : {}), ...(disks.length ? { block: disks } : {}) } } : {}),
   };
   return { format: 'mirage-config', from: FILE, manifest, translated: report.translated, untranslated: report.untranslated };

@@ -11,6 +11,7 @@ export function renderManifest(t: Translation): string {
     ...(m.platform ? { platform: m.platform } : {}),
     sources: m.sources,
     ...(m.cmdline ? { cmdline: m.cmdline } : {}),
+    ...(m.packages ? { packages: m.packages } : {}),
     ...(m.devices ? { devices: m.devices } : {}),
   };
   const head = `# Translated by "unik init --from" from ${t.from}; what it could not translate is listed in its output.\n`;

@@ -5,6 +5,7 @@ import { ROOT, unik } from '../helpers/cli.js';
 import { httpGet } from '../helpers/http.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { mirageHome, productSource, seedOsvHome } from '../helpers/toolchain.js';
 
 /** A fixture copied to a temp dir and translated there with `unik init --from`. */
@@ -58,15 +59,15 @@ describe.skipIf(!Object.values(kraftSources).every(Boolean))('Kraftfile projects
   it('kraft-http (v0.6, lwIP, two C files): serves HTTP on a port given at run time', async () => {
     for (const [name, path] of Object.entries(kraftSources)) expect((await unik(['sources', 'add', name, path!], env)).exitCode).toBe(0);
     expect(await served(await translated('kraft-http'), env, 18120, 8080)).toMatch(/^kraft-http answer #\d+\n$/);
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('kraft-share (v0.6 volume over 9p): prints the shared note and exits 0', async () => {
     await bootsAndPrints('kraft-share', env, /a note shared from the host over 9p/);
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('kraft-hello (v0.5, console only): prints its greeting and exits 0', async () => {
     await bootsAndPrints('kraft-hello', env, /kraft-hello says hi from a translated Kraftfile/);
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 });
 
 const osvSrc = productSource('osv', 'OSv module import integration test');
@@ -79,11 +80,11 @@ describe.skipIf(!osvSrc)('OSv module and Capstan projects → OSv, built and boo
   it('osv-module (module.py + usr.manifest): runs the default command with its arguments', async () => {
     await seedOsvHome(home, osvSrc!);
     await bootsAndPrints('osv-module', env, /Hello, osv module! \(greet, translated from an OSv module\)/);
-  }, 1_800_000);
+  }, BUILD_TIMEOUT);
 
   it('osv-capstan (Capstanfile): runs its cmdline and exits 0', async () => {
     await bootsAndPrints('osv-capstan', env, /countdown 3\r?\ncountdown 2\r?\ncountdown 1\r?\nlift-off/);
-  }, 1_800_000);
+  }, BUILD_TIMEOUT);
 });
 
 const mirage = await mirageHome('config.ml import integration test', ['virtio'], () => tmpTree(), { net: true });
@@ -93,5 +94,5 @@ describe.skipIf(!mirage)('a MirageOS config.ml project → MirageOS on virtio, b
     const env = { UNIK_HOME: mirage! };
     homes.push(mirage!);
     expect(await served(await translated('mirage-http'), env, 18121, 8080)).toBe('translated from config.ml\n');
-  }, 1_800_000);
+  }, BUILD_TIMEOUT);
 });

@@ -27,13 +27,13 @@ describe('parseConfigMl', () => {
 });
 
 describe('translateMirageConfig', () => {
-  it('stackv4v6 over the default network → devices.net on virtio; ~packages reported (no manifest field yet)', () => {
+  it('stackv4v6 over the default network → devices.net on virtio; ~packages the seed provides → packages', () => {
     const t = mirage(
-      'open Mirage\nlet packages = [ package ~min:"1.0" "cohttp-mirage"; package "duration" ]\nlet main = main ~packages "Unikernel.Main" (stackv4v6 @-> job)\nlet stack = generic_stackv4v6 default_network\nlet () = register "web" [ main $ stack ]\n',
+      'open Mirage\nlet packages = [ package ~min:"1.0" "duration"; package "cohttp-mirage" ]\nlet main = main ~packages "Unikernel.Main" (stackv4v6 @-> job)\nlet stack = generic_stackv4v6 default_network\nlet () = register "web" ~packages:[package "duration"] [ main $ stack ]\n',
       ['unikernel.ml', 'page.ml', 'page.mli', 'Makefile'],
     );
-    expect(t.manifest).toEqual({ name: 'web', target: 'mirage', platform: 'virtio', sources: ['page.ml', 'page.mli', 'unikernel.ml'], devices: { net: { ports: [] } } });
-    expect(t.untranslated.map((n) => `${n.line}:${n.construct}`)).toEqual(['3:~packages: cohttp-mirage, duration', 'null:devices.net.ports']);
+    expect(t.manifest).toEqual({ name: 'web', target: 'mirage', platform: 'virtio', sources: ['page.ml', 'page.mli', 'unikernel.ml'], packages: ['duration'], devices: { net: { ports: [] } } });
+    expect(t.untranslated.map((n) => `${n.line}:${n.construct}`)).toEqual(['2:package "duration" ~min', '2:package "cohttp-mirage"', 'null:devices.net.ports']);
   });
 
   it('block_of_file disks find their image beside config.ml; a missing image is reported; console is dropped with a note', () => {

@@ -5,6 +5,7 @@ import { ROOT, unik } from '../helpers/cli.js';
 import { httpGet } from '../helpers/http.js';
 import { pidsMatching } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { productSource, seedOsvHome } from '../helpers/toolchain.js';
 
 const osvSrc = productSource('osv', 'OSv network integration test');
@@ -21,7 +22,7 @@ describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integr
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     image = JSON.parse(res.stdout).image;
-  }, 1_800_000);
+  }, BUILD_TIMEOUT);
 
   afterAll(async () => {
     for (const pid of await pidsMatching(home)) process.kill(pid, 'SIGKILL');
@@ -59,5 +60,5 @@ describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integr
     const res = await unik(['build', hello, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout).image.drivers).not.toContain('virtio_net');
-  }, 1_800_000);
+  }, BUILD_TIMEOUT);
 });
