@@ -71,6 +71,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const { platform, devices, drivers, generated, run } = planBuild(manifest, target, opts.platform);
   const sources = await resolveSources(l, [...target.baseSources, ...drivers.requires]);
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
+  const patches = target.patches?.() ?? [];
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
@@ -83,6 +84,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     name: manifest.name,
     sourceHashes,
     sources: revisions,
+    patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
     ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform) } : {}),
   });
@@ -104,7 +106,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
   let built;
   try {
-    built = await target.build({ manifest, devices, platform, drivers, sources, workDir, run: runner });
+    built = await target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner });
   } finally {
     await runner.close();
   }
@@ -118,6 +120,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     libraries: built.libraries,
     buildSeconds,
     sources: revisions,
+    patches: (built.patches ?? []).map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     frameworkVersion: built.version ?? null,
     createdAt: new Date().toISOString(),
     appDir: manifest.appDir,

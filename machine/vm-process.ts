@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit, qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
@@ -13,6 +14,8 @@ export interface Measured {
   kernelBootedMs?: number | null;
   /** ms to the VMM's exit. */
   exitMs: number;
+  /** Peak resident memory of the VMM or tender process in KiB (the kernel's high-water mark); null without the reaper. */
+  peakRssKiB: number | null;
   exitCode: number;
   how: string;
   timedOut: boolean;
@@ -24,6 +27,8 @@ export interface Measured {
 
 export interface VmOptions {
   accel: Accel;
+  /** unik's reaper (machine/host/reap.c, see hostHelper): spawns the VMM and reports its peak memory. Null: setpriv. */
+  reaper: string | null;
   /** Every console chunk, as it arrives. */
   onOutput: (chunk: Buffer) => void;
   timeoutMs?: number;
@@ -39,7 +44,7 @@ export interface VmOptions {
   onReady?: (ms: number) => void;
 }
 
-/** setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
+/** Without the reaper, setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
 const hasSetpriv = which('setpriv') !== null;
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
@@ -47,14 +52,16 @@ export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
   return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
 }
 
-export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
+/** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or setpriv around the VMM. */
+export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null): { file: string; args: string[] } {
   const [file, ...argv] = vmArgv(spec, accel);
+  if (reaper) return { file: reaper, args: [file, ...argv] };
   return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
 export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
-  const { file, args } = vmCommand(spec, opts.accel);
+  const { file, args } = vmCommand(spec, opts.accel, opts.reaper);
   return new Promise((resolve, reject) => {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
@@ -65,7 +72,10 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let interrupted: string | null = null;
     let stoppedReady = false;
     const t0 = performance.now();
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // fd 3: the reaper's report (peak RSS), written once the VMM has been reaped.
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore'] });
+    let report = '';
+    (child.stdio[3] as Readable | null)?.on('data', (c: Buffer) => (report += c.toString('utf8')));
     const since = () => Math.round((performance.now() - t0) * 10) / 10;
 
     const markReady = () => {
@@ -80,7 +90,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
     let kernelBootedMs: number | null = null;
     const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleCode;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (bootMs === null) {
         bootMs = since();
         opts.onBoot?.(bootMs);
@@ -92,7 +102,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since();
       if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-8 * 1024);
     });
 
@@ -136,6 +146,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         readyMs,
         ...(booted ? { kernelBootedMs } : {}),
         exitMs,
+        peakRssKiB: /^\d+\n$/.test(report) ? Number(report) : null,
         exitCode: stoppedReady ? 0 : timedOut || interrupted ? 1 : meaning.code,
         how: stoppedReady
           ? 'stopped once ready'

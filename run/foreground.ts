@@ -32,11 +32,12 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
-  const { spec, accel, shownAccel, note } = await prepareBoot(image, opts);
+  const { spec, accel, shownAccel, note, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const measured = await runVm(spec, {
     accel,
+    reaper,
     onOutput: (c) => {
       output = (output + c.toString('utf8')).slice(-1024 * 1024);
       opts.console?.write(c);

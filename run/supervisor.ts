@@ -5,6 +5,8 @@
  * QEMU dies with it (parent-death signal), so no guest outlives its record.
  */
 import { createWriteStream } from 'node:fs';
+import { layout } from '../lib/home.js';
+import { hostHelper } from '../machine/host-helper.js';
 import { readInstance, writeInstance } from './instances.js';
 import { runVm } from '../machine/vm-process.js';
 
@@ -23,6 +25,7 @@ await update({ supervisorPid: process.pid });
 try {
   const m = await runVm(inst.spec, {
     accel: inst.accel as 'kvm' | 'tcg',
+    reaper: await hostHelper(layout(), 'reap'),
     onOutput: (c) => log.write(c),
     onBoot: (ms) => void update({ bootMs: ms }),
     ready: inst.ready ? new RegExp(inst.ready) : null,
