@@ -1,33 +1,56 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { BenchResult } from './types.js';
+import { vmmWords } from './report.js';
+import type { BenchResult, RuntimeResult } from './types.js';
 
 const METRICS = [
   { key: 'firstOutputMs', label: 'first output' },
   { key: 'exitMs', label: 'exit' },
 ] as const;
 
+const FLOOR_COLOR = '#d62728';
+const WIDTH = 640;
+
+/** A dashed horizontal reference line with its label (at the right end), at `value` on the y axis. */
+const referenceLine = (value: number, label: string) => [
+  {
+    data: { values: [{ value, label }] },
+    mark: { type: 'rule', color: FLOOR_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 },
+    encoding: { y: { field: 'value', type: 'quantitative' } },
+  },
+  {
+    data: { values: [{ value, label }] },
+    mark: { type: 'text', color: FLOOR_COLOR, align: 'right', dx: -4, dy: -6, fontSize: 10 },
+    encoding: { x: { value: WIDTH }, y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
+  },
+];
+
 /**
- * Pure: a Vega-Lite spec: per runtime, one bar per metric at the median, a min–max whisker over it.
- * Declarative, so the layout, axes and legend are the library's job, not string concatenation.
+ * Pure: a Vega-Lite spec in two panels. Times: per runtime, one bar per metric at the median with a min–max
+ * whisker, and the VMM floor (QEMU booting a guest that exits at once) as a dashed reference line. Memory: the
+ * median peak per runtime with the floor's RSS as the same kind of line. The subtitle names the accelerator.
  */
 export function chartSpec(r: BenchResult): TopLevelSpec {
-  const values = r.results.flatMap((x) =>
-    METRICS.map((m) => ({ runtime: x.runtime, metric: m.label, median: x[m.key].median, min: x[m.key].min, max: x[m.key].max })),
-  );
-  const x = { field: 'runtime', type: 'nominal', sort: r.results.map((x) => x.runtime), title: null, axis: { labelAngle: 0 } } as const;
+  const bars = r.results.filter((x) => x.kind !== 'floor');
+  const floor = r.results.find((x) => x.kind === 'floor');
+  const order = bars.map((x) => x.runtime);
+  const x = { field: 'runtime', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } } as const;
   const xOffset = { field: 'metric', sort: METRICS.map((m) => m.label) } as const;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `${r.app}: unikernel vs container twin`,
-      subtitle: `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
-    },
-    width: 640,
-    height: 320,
-    background: 'white',
-    data: { values },
+  const times = bars.flatMap((b) =>
+    METRICS.map((m) => ({ runtime: b.runtime, metric: m.label, median: b[m.key].median, min: b[m.key].min, max: b[m.key].max })),
+  );
+  const withMemory = bars.filter((b): b is RuntimeResult & { peakMemoryKiB: NonNullable<RuntimeResult['peakMemoryKiB']> } => b.peakMemoryKiB !== null);
+  const memory = withMemory.map((b) => ({
+    runtime: b.runtime,
+    median: b.peakMemoryKiB.median / 1024,
+    min: b.peakMemoryKiB.min / 1024,
+    max: b.peakMemoryKiB.max / 1024,
+  }));
+  const timePanel = {
+    width: WIDTH,
+    height: 300,
     layer: [
       {
+        data: { values: times },
         mark: { type: 'bar', width: { band: 0.9 } },
         encoding: {
           x,
@@ -37,16 +60,50 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
           tooltip: [{ field: 'runtime' }, { field: 'metric' }, { field: 'median', format: '.1f' }],
         },
       },
+      { data: { values: times }, mark: { type: 'rule', color: 'black' }, encoding: { x, xOffset, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
       {
-        mark: { type: 'rule', color: 'black' },
-        encoding: { x, xOffset, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
-      },
-      {
+        data: { values: times },
         mark: { type: 'text', dy: -8, fontSize: 10 },
         encoding: { x, xOffset, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format: '.0f' } },
       },
+      ...(floor ? referenceLine(floor.exitMs.median, `VMM floor: QEMU exits in ${floor.exitMs.median.toFixed(0)} ms`) : []),
     ],
   };
+  const memoryPanel = {
+    width: WIDTH,
+    height: 160,
+    layer: [
+      {
+        data: { values: memory },
+        mark: { type: 'bar', color: '#7f7f7f', width: { band: 0.45 } },
+        encoding: {
+          x: { ...x, sort: withMemory.map((b) => b.runtime) },
+          y: { field: 'median', type: 'quantitative', title: 'peak memory, MiB' },
+          tooltip: [{ field: 'runtime' }, { field: 'median', format: '.1f' }],
+        },
+      },
+      { data: { values: memory }, mark: { type: 'rule', color: 'black' }, encoding: { x: { ...x, sort: withMemory.map((b) => b.runtime) }, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+      {
+        data: { values: memory },
+        mark: { type: 'text', dy: -8, fontSize: 10 },
+        encoding: { x: { ...x, sort: withMemory.map((b) => b.runtime) }, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format: '.1f' } },
+      },
+      ...(floor?.peakMemoryKiB ? referenceLine(floor.peakMemoryKiB.median / 1024, `VMM floor: ${(floor.peakMemoryKiB.median / 1024).toFixed(1)} MiB`) : []),
+    ],
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `${r.app}: unikernel vs container twin`,
+      subtitle: [
+        `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
+        `unikernel: ${vmmWords(r.vmm)}`,
+        'memory: the VMM process\'s peak RSS; the container\'s memory cgroup peak',
+      ],
+    },
+    background: 'white',
+    vconcat: memory.length ? [timePanel, memoryPanel] : [timePanel],
+  } as TopLevelSpec;
 }
 
 /** Render the chart to SVG headless: vega's 'none' renderer needs no canvas or DOM. Loaded only for --chart. */

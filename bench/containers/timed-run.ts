@@ -2,11 +2,14 @@ import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
 import type { Sample } from '../types.js';
 import { outputTail } from '../../lib/steps.js';
+import type { MemoryPeak } from './memory-peak.js';
 
 export interface TimedRunOptions {
   timeoutMs: number;
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /** The container's parent memory cgroup: reset before the run (untimed), its peak read after it. */
+  memory: MemoryPeak | null;
 }
 
 /**
@@ -19,6 +22,7 @@ export async function timedRun(label: string, file: string, args: string[], opts
   const err: Buffer[] = [];
   let firstOutputMs: number | null = null;
   let exitMs: number | null = null;
+  await opts.memory?.reset();
   const t0 = performance.now();
   const child = execa(file, args, {
     stdin: 'ignore',
@@ -52,5 +56,6 @@ export async function timedRun(label: string, file: string, args: string[], opts
   if (firstOutputMs === null) throw failure(`${label} printed nothing on stdout`, outputTail(stderr));
   // The output was written before the exit, but node may dispatch the 'exit' event before the last pipe read.
   const exited = Math.max(exitMs ?? performance.now() - t0, firstOutputMs);
-  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8') };
+  const peakMemoryKiB = opts.memory ? await opts.memory.readKiB() : null;
+  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8'), peakMemoryKiB };
 }
