@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { vmmWords } from './report.js';
-import type { BenchResult, RuntimeResult } from './types.js';
+import type { BenchResult } from './types.js';
 
 const METRICS = [
   { key: 'firstOutputMs', label: 'first output' },
@@ -10,13 +10,20 @@ const METRICS = [
 const FLOOR_COLOR = '#d62728';
 const WIDTH = 640;
 
+type Row = { runtime: string; median: number; min: number; max: number; metric?: string };
+
+/** Bars at the median (`bar`: mark and encoding extras), a min–max whisker over each, the median written above it. */
+function bars(values: Row[], x: object, bar: { mark: object; encoding: object }, format: string) {
+  return [
+    { data: { values }, mark: { type: 'bar', ...bar.mark }, encoding: { ...x, ...bar.encoding } },
+    { data: { values }, mark: { type: 'rule', color: 'black' }, encoding: { ...x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+    { data: { values }, mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { ...x, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format } } },
+  ];
+}
+
 /** A dashed horizontal reference line with its label (at the right end), at `value` on the y axis. */
 const referenceLine = (value: number, label: string) => [
-  {
-    data: { values: [{ value, label }] },
-    mark: { type: 'rule', color: FLOOR_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 },
-    encoding: { y: { field: 'value', type: 'quantitative' } },
-  },
+  { data: { values: [{ value }] }, mark: { type: 'rule', color: FLOOR_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'value', type: 'quantitative' } } },
   {
     data: { values: [{ value, label }] },
     mark: { type: 'text', color: FLOOR_COLOR, align: 'right', dx: -4, dy: -6, fontSize: 10 },
@@ -30,42 +37,25 @@ const referenceLine = (value: number, label: string) => [
  * median peak per runtime with the floor's RSS as the same kind of line. The subtitle names the accelerator.
  */
 export function chartSpec(r: BenchResult): TopLevelSpec {
-  const bars = r.results.filter((x) => x.kind !== 'floor');
+  const shown = r.results.filter((x) => x.kind !== 'floor');
   const floor = r.results.find((x) => x.kind === 'floor');
-  const order = bars.map((x) => x.runtime);
-  const x = { field: 'runtime', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } } as const;
-  const xOffset = { field: 'metric', sort: METRICS.map((m) => m.label) } as const;
-  const times = bars.flatMap((b) =>
-    METRICS.map((m) => ({ runtime: b.runtime, metric: m.label, median: b[m.key].median, min: b[m.key].min, max: b[m.key].max })),
+  const axis = (order: string[]) => ({ field: 'runtime', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } });
+  const times: Row[] = shown.flatMap((b) => METRICS.map((m) => ({ runtime: b.runtime, metric: m.label, median: b[m.key].median, min: b[m.key].min, max: b[m.key].max })));
+  const memory: Row[] = shown.flatMap((b) =>
+    b.peakMemoryKiB ? [{ runtime: b.runtime, median: b.peakMemoryKiB.median / 1024, min: b.peakMemoryKiB.min / 1024, max: b.peakMemoryKiB.max / 1024 }] : [],
   );
-  const withMemory = bars.filter((b): b is RuntimeResult & { peakMemoryKiB: NonNullable<RuntimeResult['peakMemoryKiB']> } => b.peakMemoryKiB !== null);
-  const memory = withMemory.map((b) => ({
-    runtime: b.runtime,
-    median: b.peakMemoryKiB.median / 1024,
-    min: b.peakMemoryKiB.min / 1024,
-    max: b.peakMemoryKiB.max / 1024,
-  }));
+  const metricX = { x: axis(shown.map((b) => b.runtime)), xOffset: { field: 'metric', sort: METRICS.map((m) => m.label) } };
   const timePanel = {
     width: WIDTH,
     height: 300,
     layer: [
-      {
-        data: { values: times },
-        mark: { type: 'bar', width: { band: 0.9 } },
+      ...bars(times, metricX, {
+        mark: { width: { band: 0.9 } },
         encoding: {
-          x,
-          xOffset,
           y: { field: 'median', type: 'quantitative', title: 'milliseconds' },
           color: { field: 'metric', type: 'nominal', sort: METRICS.map((m) => m.label), title: null, legend: { orient: 'top' } },
-          tooltip: [{ field: 'runtime' }, { field: 'metric' }, { field: 'median', format: '.1f' }],
         },
-      },
-      { data: { values: times }, mark: { type: 'rule', color: 'black' }, encoding: { x, xOffset, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
-      {
-        data: { values: times },
-        mark: { type: 'text', dy: -8, fontSize: 10 },
-        encoding: { x, xOffset, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format: '.0f' } },
-      },
+      }, '.0f'),
       ...(floor ? referenceLine(floor.exitMs.median, `VMM floor: QEMU exits in ${floor.exitMs.median.toFixed(0)} ms`) : []),
     ],
   };
@@ -73,21 +63,7 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
     width: WIDTH,
     height: 160,
     layer: [
-      {
-        data: { values: memory },
-        mark: { type: 'bar', color: '#7f7f7f', width: { band: 0.45 } },
-        encoding: {
-          x: { ...x, sort: withMemory.map((b) => b.runtime) },
-          y: { field: 'median', type: 'quantitative', title: 'peak memory, MiB' },
-          tooltip: [{ field: 'runtime' }, { field: 'median', format: '.1f' }],
-        },
-      },
-      { data: { values: memory }, mark: { type: 'rule', color: 'black' }, encoding: { x: { ...x, sort: withMemory.map((b) => b.runtime) }, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
-      {
-        data: { values: memory },
-        mark: { type: 'text', dy: -8, fontSize: 10 },
-        encoding: { x: { ...x, sort: withMemory.map((b) => b.runtime) }, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format: '.1f' } },
-      },
+      ...bars(memory, { x: axis(memory.map((m) => m.runtime)) }, { mark: { color: '#7f7f7f', width: { band: 0.45 } }, encoding: { y: { field: 'median', type: 'quantitative', title: 'peak memory, MiB' } } }, '.1f'),
       ...(floor?.peakMemoryKiB ? referenceLine(floor.peakMemoryKiB.median / 1024, `VMM floor: ${(floor.peakMemoryKiB.median / 1024).toFixed(1)} MiB`) : []),
     ],
   };
@@ -98,7 +74,7 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
       subtitle: [
         `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
         `unikernel: ${vmmWords(r.vmm)}`,
-        'memory: the VMM process\'s peak RSS; the container\'s memory cgroup peak',
+        "memory: the VMM process's peak RSS; the container's memory cgroup peak",
       ],
     },
     background: 'white',

@@ -4,7 +4,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { Target } from '../targets/target.js';
 import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
-import { memoryPeak } from './containers/memory-peak.js';
+import { memoryPeak } from '../lib/memory-cgroup.js';
 import { cgroupDirs, watchResidue } from './containers/residue.js';
 import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
 import { containerRuntime } from './containers/runtimes.js';

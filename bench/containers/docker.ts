@@ -5,7 +5,7 @@ import { which } from '../../lib/which.js';
 import { startPrivateDockerd, type PrivateDockerd } from './docker-daemon.js';
 import { runStep } from '../../lib/steps.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
-import { cgroupParentArgv } from './memory-peak.js';
+import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
 
 /**

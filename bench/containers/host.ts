@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { memoryV1Mount } from './memory-peak.js';
+import { memoryV1Mount } from '../../lib/memory-cgroup.js';
 
 /** Facts about this host that decide how the container runtimes must be started. */
 export interface HostFacts {

@@ -8,7 +8,7 @@ import type { HostFacts } from './host.js';
 import { cgroupDirs, watchResidue, type Residue } from './residue.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { dockerRunArgv } from './docker.js';
-import { cgroupParentArgv } from './memory-peak.js';
+import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
 
 /** podman's default RLIMIT_NOFILE and RLIMIT_NPROC for a container. */

@@ -1,6 +1,6 @@
 import type { Sample } from '../types.js';
 import type { HostFacts } from './host.js';
-import type { MemoryPeak } from './memory-peak.js';
+import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 import type { Twin } from './twin.js';
 
 export type ContainerRuntimeName = 'runc' | 'crun' | 'podman' | 'docker';

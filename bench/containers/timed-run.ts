@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
 import type { Sample } from '../types.js';
 import { outputTail } from '../../lib/steps.js';
-import type { MemoryPeak } from './memory-peak.js';
+import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 
 export interface TimedRunOptions {
   timeoutMs: number;

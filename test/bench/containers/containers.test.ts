@@ -3,7 +3,6 @@ import { diagnose } from '../../../bench/containers/diagnose.js';
 import { dockerdArgv, dockerdConfig, privateDockerdPaths } from '../../../bench/containers/docker-daemon.js';
 import { dockerRunArgv } from '../../../bench/containers/docker.js';
 import { hardLimit } from '../../../bench/containers/host.js';
-import { cgroupParentArgv, memoryPeak, memoryV1Mount } from '../../../bench/containers/memory-peak.js';
 import { needsCgroup2Workaround, ociRunArgv } from '../../../bench/containers/oci-runtime.js';
 import { ociSpec } from '../../../bench/containers/oci-spec.js';
 import { podmanDirs, podmanGlobalArgv, podmanRunArgv, podmanUlimits } from '../../../bench/containers/podman.js';
@@ -42,26 +41,6 @@ describe('the twin', () => {
     expect(spec.linux.namespaces.map((n) => n.type)).toContain('network');
     expect(spec.linux).not.toHaveProperty('cgroupsPath');
     expect((ociSpec(['/app'], '/unik-bench-1/twin') as { linux: { cgroupsPath: string } }).linux.cgroupsPath).toBe('/unik-bench-1/twin');
-  });
-});
-
-describe('container peak memory', () => {
-  const MOUNTS = [
-    'tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0',
-    'cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0',
-    'cgroup /sys/fs/cgroup/memory cgroup rw,relatime,memory 0 0',
-    'cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0',
-  ].join('\n');
-  it('finds the cgroup v1 memory controller, and none on a v2-only host', () => {
-    expect(memoryV1Mount(MOUNTS)).toBe('/sys/fs/cgroup/memory');
-    expect(memoryV1Mount('cgroup2 /sys/fs/cgroup cgroup2 rw,nsdelegate,memory_recursiveprot 0 0')).toBeNull();
-  });
-  it('podman and docker get the parent as --cgroup-parent; no memory cgroup, no flag', () => {
-    expect(cgroupParentArgv({ parent: '/unik-bench-1' })).toEqual(['--cgroup-parent', '/unik-bench-1']);
-    expect(cgroupParentArgv(null)).toEqual([]);
-  });
-  it('without a v1 memory controller there is nothing to read', async () => {
-    expect(await memoryPeak(null, 'unik-bench-x')).toBeNull();
   });
 });
 
