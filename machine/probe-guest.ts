@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failure } from '../lib/errors.js';
@@ -15,6 +14,8 @@ export async function probeGuest(l: Layout): Promise<string> {
   const [src, ld] = [join(dir, 'probe-guest.c'), join(dir, 'link.ld')];
   try {
     return await compiledOnce(l, 'probe-guest', [src, ld], async (out) => {
+      // execa loads only when something is compiled: a run finds the guest already built.
+      const { execa } = await import('execa');
       const obj = out + '.o';
       try {
         await execa('gcc', ['-m32', '-ffreestanding', '-fno-pic', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-O2', '-c', src, '-o', obj]);
