@@ -120,6 +120,7 @@ registryFlags(program
   .option('--ready-http <url>', 'ready = first 2xx from URL')
   .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
   .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
+  .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
   .option('--json', 'print the measurements as JSON'))
   .action(lazy(() => import('./commands/run.js'), 'runCommand'));
 

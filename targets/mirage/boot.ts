@@ -1,4 +1,5 @@
 import type { BootSpec, ExitMap } from '../../machine/boot-spec.js';
+import { tscFwCfg } from '../../machine/host-tsc.js';
 import { usageError } from '../../lib/errors.js';
 import type { Devices } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
@@ -42,6 +43,8 @@ export function mirageBoot(input: BootInput, devices: Devices, args: string[]): 
       machine: { type: needsPci ? 'pc' : 'microvm', debugExit: { iobase: 0x501, iosize: 2 } },
       devices,
       disks: [],
+      // Read by a Solo5 built with toolchains/mirage/patches (an unpatched one ignores it and calibrates).
+      fwCfg: tscFwCfg(input.hostTscKhz),
       exit: VIRTIO_EXIT,
     };
   }

@@ -13,7 +13,7 @@ import type { Devices } from '../../manifest/devices.js';
 import { packageDirs, solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
 import { solo5Manifest } from './drivers.js';
 import { mirageSources, renderMirage } from './render.js';
-import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, toolchainVersions, type MirageToolchain } from '../../toolchains/mirage/find.js';
+import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevisions, toolchainVersions, type MirageToolchain } from '../../toolchains/mirage/find.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
@@ -50,7 +50,7 @@ export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToo
   const target = join(app, 'duniverse');
   const seed = seededDuniverse(l, dirs);
   if (!seed.missing.length) {
-    const revisions = Object.fromEntries(await Promise.all(dirs.map(async (d) => [d, await seedRevision(seed.present[d]!)] as const)));
+    const revisions = await seedRevisions(l, seed.present);
     const stamp = await readFile(join(target, SEED_STAMP), 'utf8').catch(() => null);
     if (stamp === JSON.stringify(revisions)) return;
     await rm(target, { recursive: true, force: true });

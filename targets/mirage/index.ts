@@ -5,7 +5,7 @@ import { mirageBoot } from './boot.js';
 import { buildMirage, duniverseFor } from './build.js';
 import { mirageDefaultPlatform, mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
-import { findMirageToolchain, seededDuniverse, seedRevision, toolchainVersions } from '../../toolchains/mirage/find.js';
+import { findMirageToolchain, seededDuniverse, seedRevisions, toolchainVersions } from '../../toolchains/mirage/find.js';
 
 export const mirage: Target = {
   name: 'mirage',
@@ -24,7 +24,7 @@ export const mirage: Target = {
   async fingerprint(devices, platform, manifest) {
     const l = layout();
     const seed = seededDuniverse(l, duniverseFor(devices, manifest.packages));
-    const revisions = await Promise.all(Object.entries(seed.present).map(async ([d, p]) => [`duniverse/${d}`, await seedRevision(p)] as const));
-    return { ...(await toolchainVersions(findMirageToolchain(l), platform)), ...Object.fromEntries(revisions) };
+    const [versions, revisions] = await Promise.all([toolchainVersions(findMirageToolchain(l), platform), seedRevisions(l, seed.present)]);
+    return { ...versions, ...Object.fromEntries(Object.entries(revisions).map(([d, r]) => [`duniverse/${d}`, r])) };
   },
 };

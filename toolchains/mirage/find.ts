@@ -1,10 +1,11 @@
-import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
+import { query } from '../../lib/steps.js';
+import { memoWhileUnchanged } from '../../lib/tree-memo.js';
 import type { Platform } from '../../manifest/manifest.js';
 import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
 
@@ -92,16 +93,60 @@ export function requireMirageToolchain(l: Layout, platform: Platform | 'unix'): 
   return tc;
 }
 
-/** Version strings of the pieces that shape the image: they go into the cache key and the image record. */
-export async function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+/**
+ * The Solo5 bindings object a platform's images link (solo5_<platform>.o next to the tenders): its content is what
+ * a patch (toolchains/mirage/patches) changes while the version string stays v0.12.1.
+ */
+export function solo5Bindings(tc: MirageToolchain, platform: Platform | 'unix'): string | null {
+  const elftool = tc.tools['solo5-elftool'];
+  if (!elftool || platform === 'unix') return null;
+  const o = join(dirname(elftool), '..', 'lib', 'x86_64-solo5-none-static', `solo5_${platform}.o`);
+  return existsSync(o) ? o : null;
+}
+
+/** Pure-ish: what the versions depend on: each tool's path, size and mtime (a reinstall changes them). */
+const toolStamp = (tc: MirageToolchain, platform: Platform | 'unix'): string =>
+  JSON.stringify([platform, tc.env, ...[...Object.values(tc.tools), tc.solo5Findlib, solo5Bindings(tc, platform)].map((f) => {
+    const st = f ? statSync(f, { throwIfNoEntry: false }) : undefined;
+    return st ? `${f}:${st.size}:${st.mtimeMs}` : `${f}:missing`;
+  })]);
+
+const versionMemo = new Map<string, Promise<Record<string, string>>>();
+
+/**
+ * Version strings of the pieces that shape the image, and a digest of the Solo5 bindings they link: they go into
+ * the cache key and the image record. Each asks a tool (5 processes), so the answer is remembered per tool stamp.
+ */
+export function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+  const stamp = toolStamp(tc, platform);
+  let p = versionMemo.get(stamp);
+  if (!p) {
+    p = askVersions(tc, platform);
+    versionMemo.set(stamp, p);
+  }
+  return p;
+}
+
+async function askVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
   // Only the version itself: solo5-elftool, for one, prints its usage before it.
-  const ask = async (file: string | null, args: string[]) =>
-    file ? (/v?\d+\.\d+[\w.+~-]*/.exec((await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all ?? '')?.[0] ?? 'unknown') : 'missing';
+  const ask = async (file: string | null, args: string[]) => {
+    if (!file) return 'missing';
+    const res = await query(file, args, { env: tc.env });
+    return /v?\d+\.\d+[\w.+~-]*/.exec(`${res.stdout}\n${res.stderr}`)?.[0] ?? 'unknown';
+  };
+  const bindings = solo5Bindings(tc, platform);
+  const [mirage, dune, ocaml, solo5] = await Promise.all([
+    ask(tc.tools.mirage, ['--version']),
+    ask(tc.tools.dune, ['--version']),
+    ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
+    platform === 'unix' ? null : ask(tc.tools['solo5-elftool'], ['--version']),
+  ]);
   return {
-    mirage: await ask(tc.tools.mirage, ['--version']),
-    dune: await ask(tc.tools.dune, ['--version']),
-    ocaml: await ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
-    ...(platform === 'unix' ? {} : { solo5: await ask(tc.tools['solo5-elftool'], ['--version']) }),
+    mirage: mirage!,
+    dune: dune!,
+    ocaml: ocaml!,
+    ...(solo5 ? { solo5 } : {}),
+    ...(bindings ? { 'solo5-bindings': createHash('sha256').update(readFileSync(bindings)).digest('hex').slice(0, 16) } : {}),
   };
 }
 
@@ -129,16 +174,45 @@ export function seedInstructions(l: Layout, missing: readonly DuniverseDir[]): s
 
 /**
  * A seeded library's exact state: commit plus local changes (seeds carry dune overlays as uncommitted files),
- * so an edited seed changes the cache key instead of being mistaken for the pinned one.
+ * so an edited seed changes the cache key instead of being mistaken for the pinned one. One git process; it takes
+ * no optional locks, so asking never rewrites the seed's index.
  */
 export async function seedRevision(dir: string): Promise<string> {
-  const git = (args: string[]) => execa('git', ['-C', dir, ...args], { stdin: 'ignore', reject: false });
-  const head = (await git(['rev-parse', 'HEAD'])).stdout.trim() || 'not-a-git-checkout';
-  const status = (await git(['status', '--porcelain', '--untracked-files=all'])).stdout;
-  if (!status.trim()) return head;
-  const h = createHash('sha256').update(status);
-  for (const line of status.split('\n').filter(Boolean)) {
-    h.update(await readFile(join(dir, line.slice(3))).catch(() => Buffer.alloc(0)));
-  }
+  const res = await query('git', ['-C', dir, 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '-z'], { env: { GIT_OPTIONAL_LOCKS: '0' } });
+  const { head, changed } = statusV2z(res.stdout);
+  if (res.code !== 0 || !head) return 'not-a-git-checkout';
+  if (!changed.length) return head;
+  const h = createHash('sha256');
+  for (const path of changed) h.update(`${path}\0`).update(await readFile(join(dir, path)).catch(() => Buffer.alloc(0)));
   return `${head}+${h.digest('hex').slice(0, 16)}`;
+}
+
+/** Pure: the commit and the changed or untracked paths out of `git status --porcelain=v2 --branch -z` output. */
+export function statusV2z(out: string): { head: string | null; changed: string[] } {
+  const records = out.split('\0');
+  let head: string | null = null;
+  const changed: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const oid = /^# branch\.oid ([0-9a-f]{40})$/.exec(r);
+    if (oid) head = oid[1]!;
+    // Ordinary (1), renamed (2, its old path is the next record), unmerged (u), untracked (?) and ignored (!) entries.
+    const fields = r.split(' ');
+    if (r.startsWith('1 ')) changed.push(fields.slice(8).join(' '));
+    else if (r.startsWith('2 ')) changed.push(fields.slice(9).join(' '), records[++i]!);
+    else if (r.startsWith('u ')) changed.push(fields.slice(10).join(' '));
+    else if (r.startsWith('? ') || r.startsWith('! ')) changed.push(r.slice(2));
+  }
+  return { head, changed: changed.sort() };
+}
+
+/**
+ * seedRevision of each seeded library, remembered (probes/seed-revisions.json) while nothing in those
+ * directories changed: a MirageOS cache hit reads metadata instead of starting a git process per library.
+ */
+export function seedRevisions(l: Layout, present: Record<string, string>): Promise<Record<string, string>> {
+  const dirs = Object.entries(present).sort(([a], [b]) => a.localeCompare(b));
+  return memoWhileUnchanged(join(l.probes, 'seed-revisions.json'), JSON.stringify(dirs), dirs.map(([, p]) => p), async () =>
+    Object.fromEntries(await Promise.all(dirs.map(async ([d, p]) => [d, await seedRevision(p)] as const))),
+  );
 }

@@ -6,7 +6,7 @@ import type { Devices } from '../../../manifest/devices.js';
 import { netmask, OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '/img/loader-stripped.elf', files: { disk: '/img/usr.img' }, memoryMiB: 256, bootSettings: { fs: 'rofs' } };
+const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '/img/loader-stripped.elf', files: { disk: '/img/usr.img' }, memoryMiB: 256, bootSettings: { fs: 'rofs' }, hostTscKhz: null };
 
 describe('osvAppend', () => {
   it('verbose (for the exit status), the root fs, the app at /<name>, each argument quoted', () => {

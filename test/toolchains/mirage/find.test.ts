@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../../lib/home.js';
-import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision } from '../../../toolchains/mirage/find.js';
+import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, seedRevisions, statusV2z } from '../../../toolchains/mirage/find.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
 const exe = (dir: string, name: string) => {
@@ -81,5 +81,33 @@ describe('duniverse seed', () => {
     expect(overlaid).toMatch(new RegExp(`^${head}\\+[0-9a-f]{16}$`));
     writeFileSync(join(dir, 'dune'), '(library (name a) (wrapped false))\n');
     expect(await seedRevision(dir)).not.toBe(overlaid);
+  });
+
+  it('a remembered revision still sees an edit, a new file and a commit at once', async () => {
+    const l = layout(tmpTree());
+    const dir = tmpTree({ 'a.ml': 'let x = 1\n' });
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' }).toString().trim();
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'x');
+    const present = { a: dir };
+    const clean = await seedRevisions(l, present);
+    expect(clean).toEqual({ a: git('rev-parse', 'HEAD') });
+    expect(await seedRevisions(l, present)).toEqual(clean);
+    writeFileSync(join(dir, 'a.ml'), 'let x = 2\n');
+    const edited = (await seedRevisions(l, present)).a!;
+    expect(edited).toMatch(/\+[0-9a-f]{16}$/);
+    writeFileSync(join(dir, 'b.ml'), 'let y = 1\n');
+    const added = (await seedRevisions(l, present)).a!;
+    expect(added).not.toBe(edited);
+    git('add', '-A');
+    git('commit', '-qm', 'y');
+    expect(await seedRevisions(l, present)).toEqual({ a: git('rev-parse', 'HEAD') });
+  });
+
+  it('parses git status --porcelain=v2 -z: commit, changed, renamed and untracked paths', () => {
+    const oid = 'e453b74a2e78a0de98563d75d8e0a97e668088e6';
+    const out = [`# branch.oid ${oid}`, '# branch.head main', '1 .M N... 100644 100644 100644 a b src/x y.ml', '2 R. N... 100644 100644 100644 a b R100 new.ml', 'old.ml', '? dune', ''].join('\0');
+    expect(statusV2z(out)).toEqual({ head: oid, changed: ['dune', 'new.ml', 'old.ml', 'src/x y.ml'] });
   });
 });
