@@ -26,7 +26,7 @@ const UNIKERNEL_TIMEOUT_MS = 30_000;
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
-  const { image, manifest } = await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const { image, manifest } = await buildImage({ dir: opts.dir, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
   const target = await targetFor(manifest.target);
   const id = randomBytes(4).toString('hex');
   // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.

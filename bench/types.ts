@@ -1,5 +1,6 @@
 import type { ProgressSink } from '../lib/progress.js';
 import type { Summary } from '../lib/stats.js';
+import type { Platform } from '../manifest/manifest.js';
 
 export type { Summary };
 
@@ -87,6 +88,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   dir: string;
+  /** --platform: overrides the manifest's (validated by the build, like unik build --platform). */
+  platform: Platform | null;
   runs: number;
   warmup: number;
   /** The runtimes the user named, in order; null = every one found. */

@@ -5,6 +5,7 @@ import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from './record.js';
+import { codeUnitOrder } from '../lib/order.js';
 
 const RECORD = 'record.json';
 
@@ -20,7 +21,7 @@ export function listImages(l: Layout): ImageRecord[] {
       continue;
     }
   }
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return out.sort((a, b) => codeUnitOrder(b.createdAt, a.createdAt));
 }
 
 /** Resolve an image by id, unique id prefix (4+ chars) or name (newest of that name). */
