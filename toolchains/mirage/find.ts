@@ -8,6 +8,7 @@ import { query } from '../../lib/steps.js';
 import { memoWhileUnchanged } from '../../lib/tree-memo.js';
 import type { Platform } from '../../manifest/manifest.js';
 import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
+import { codeUnitOrder } from '../../lib/order.js';
 
 /** What unik needs from a MirageOS toolchain, and where it found each piece (null: missing). */
 export interface MirageToolchain {
@@ -211,7 +212,7 @@ export function statusV2z(out: string): { head: string | null; changed: string[]
  * directories changed: a MirageOS cache hit reads metadata instead of starting a git process per library.
  */
 export function seedRevisions(l: Layout, present: Record<string, string>): Promise<Record<string, string>> {
-  const dirs = Object.entries(present).sort(([a], [b]) => a.localeCompare(b));
+  const dirs = Object.entries(present).sort(([a], [b]) => codeUnitOrder(a, b));
   return memoWhileUnchanged(join(l.probes, 'seed-revisions.json'), JSON.stringify(dirs), dirs.map(([, p]) => p), async () =>
     Object.fromEntries(await Promise.all(dirs.map(async ([d, p]) => [d, await seedRevision(p)] as const))),
   );
