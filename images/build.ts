@@ -76,6 +76,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   for (const abs of manifest.sources) {
     sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await readFile(abs)).digest('hex');
   }
+  const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({
     unikVersion: unikVersion(),
     target: target.name,
@@ -84,7 +85,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sourceHashes,
     sources: revisions,
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
-    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform, manifest) } : {}),
+    ...(toolchain ? { toolchain } : {}),
   });
 
   if (key && !opts.noCache) {
@@ -124,6 +125,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     cacheKey: key ?? '',
     run,
     bootSettings: built.bootSettings ?? {},
+    ...(toolchain ? { toolchain } : {}),
   });
   return { image, manifest, cached: false, logPath: runner.logPath };
 }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
-import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type SourceName } from './known-sources.js';
+import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
+import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
 
 export type { SourceName } from './known-sources.js';
 
@@ -51,22 +52,28 @@ const git = (args: string[], cwd?: string) => execa('git', args, { cwd, stdin: '
 
 /** Refs become git arguments: refuse anything that could read as an option or a revision expression. */
 function checkRef(ref: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/.test(ref) || ref.includes('..')) {
-    throw usageError(`--ref: expected a tag, branch or commit of letters, digits and ._/-, found ${JSON.stringify(ref)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/+-]{0,99}$/.test(ref) || ref.includes('..')) {
+    throw usageError(`--ref: expected a tag, branch or commit of letters, digits and ._/+-, found ${JSON.stringify(ref)}`);
   }
   return ref;
 }
 
 /**
- * Clone `location` (git URL or local checkout; default: the upstream URL) into the sources cache at `ref`
- * (default: the pinned ref), record the resolved commit, and build any archives the source provides.
+ * Clone `location` (git URL or local checkout; default: the upstream URL, or its clone in `mirrors`) into the
+ * sources cache at `ref` (default: the pinned ref), record the resolved commit, and build any archives the
+ * source provides. Submodules come from the checkout's own copies, else from `mirrors`, else their URLs.
  */
-export async function addSource(l: Layout, name: string, location?: string, ref?: string): Promise<SourceEntry> {
+export async function addSource(l: Layout, name: string, location?: string, ref?: string, mirrors?: string): Promise<SourceEntry> {
   if (!isSourceName(name)) {
     throw usageError(`source: expected one of ${Object.keys(KNOWN_SOURCES).join(', ')}, found ${JSON.stringify(name)}`);
   }
-  const known = KNOWN_SOURCES[name];
+  const known: KnownSource = KNOWN_SOURCES[name];
   const wantRef = checkRef(ref ?? known.ref);
+  if (mirrors && !existsSync(mirrors)) throw usageError(`--mirrors: expected an existing directory, found ${JSON.stringify(mirrors)}`);
+  if (!location && mirrors) {
+    location = findMirror(mirrors, known.url, name) ?? undefined;
+    if (!location) throw usageError(`--mirrors: expected a clone of ${name} in ${mirrors} (${mirrorCandidates(mirrors, known.url, name).join(' or ')}), found none`);
+  }
   const origin = location ? (/^[a-z+]+:\/\//.test(location) || location.includes('@') ? location : resolve(location)) : known.url;
   if (origin.startsWith('-')) throw usageError(`location: expected a git URL or directory, found ${JSON.stringify(location)}`);
   if (!/^[a-z+]+:\/\//.test(origin) && !origin.includes('@') && !existsSync(origin)) {
@@ -82,9 +89,7 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
       // A branch that only exists as remote-tracking ref in the clone.
       await git(['checkout', '--quiet', '--detach', `origin/${wantRef}`], tmp);
     });
-    for (const sub of ('submodules' in known ? known.submodules : []) as readonly string[]) {
-      await addSubmodule(tmp, origin, sub);
-    }
+    for (const sub of known.submodules ?? []) await addSubmodule(tmp, origin, sub, known.url, mirrors);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     const msg = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(e);
@@ -97,7 +102,7 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
   const entry: SourceEntry = { name, origin, ref: wantRef, commit, path: dest, addedAt: new Date().toISOString() };
   const lock = readLock(l);
   lock.sources[name] = entry;
-  for (const spec of ('archives' in known ? known.archives : []) as readonly ArchiveSpec[]) {
+  for (const spec of known.archives ?? []) {
     if (spec.fromGit) lock.archives[spec.url] = await archiveFromGit(l, name, dest, commit, spec);
   }
   await writeJsonAtomic(l.sourcesLock, lock);
@@ -105,21 +110,33 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
 }
 
 /**
- * Check out one submodule at the commit the superproject pins: cloned from the local checkout's own copy
- * when `origin` is a directory that has it (offline), else by git from the URL in .gitmodules.
+ * Check out one submodule at the commit the superproject pins, cloned from (offline first): the local
+ * checkout's own copy when `origin` is a directory that has it; a clone in `mirrors` named after the URL in
+ * .gitmodules (resolved against the superproject's upstream `superUrl`) that has the commit; else by git from
+ * that URL.
  */
-async function addSubmodule(repo: string, origin: string, path: string): Promise<void> {
+async function addSubmodule(repo: string, origin: string, path: string, superUrl: string, mirrors?: string): Promise<void> {
   const pinned = /^160000 commit ([0-9a-f]{40})\t/.exec((await git(['ls-tree', 'HEAD', '--', path], repo)).stdout)?.[1];
   if (!pinned) throw new Error(`${path} is not a submodule of this commit`);
-  const local = join(origin, path);
-  if (existsSync(join(local, '.git'))) {
-    const dest = join(repo, path);
+  const dest = join(repo, path);
+  const local = existsSync(join(origin, path, '.git')) ? [join(origin, path)] : [];
+  const url = mirrors ? await submoduleUrl(repo, path) : null;
+  for (const from of [...local, ...(url ? mirrorCandidates(mirrors!, resolveSubmoduleUrl(superUrl, url)).filter((p) => existsSync(p)) : [])]) {
     await rm(dest, { recursive: true, force: true });
-    await git(['clone', '--quiet', '--no-checkout', '--', local, dest]);
-    await git(['checkout', '--quiet', '--detach', pinned], dest);
-  } else {
-    await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
+    await git(['clone', '--quiet', '--no-checkout', '--', from, dest]);
+    // A clone of another fork of the same name may lack the commit: then the next candidate.
+    if ((await execa('git', ['checkout', '--quiet', '--detach', pinned], { cwd: dest, stdin: 'ignore', reject: false })).exitCode === 0) return;
   }
+  await rm(dest, { recursive: true, force: true });
+  await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
+}
+
+/** The URL .gitmodules gives the submodule at `path` (its name may differ from its path). */
+async function submoduleUrl(repo: string, path: string): Promise<string | null> {
+  const cfg = (args: string[]) => execa('git', ['config', '-f', '.gitmodules', ...args], { cwd: repo, stdin: 'ignore', reject: false });
+  const names = (await cfg(['--get-regexp', '^submodule\\..*\\.path$'])).stdout.split('\n');
+  const key = names.find((line) => line.endsWith(` ${path}`))?.split(' ')[0]?.replace(/\.path$/, '');
+  return key ? (await cfg(['--get', `${key}.url`])).stdout.trim() || null : null;
 }
 
 async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit: string, spec: ArchiveSpec): Promise<ArchiveEntry> {
