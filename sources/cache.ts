@@ -1,38 +1,17 @@
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
+import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
 import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
 
 export type { SourceName } from './known-sources.js';
-
-export interface SourceEntry {
-  name: SourceName;
-  /** Where it was cloned from (upstream URL or a local checkout). */
-  origin: string;
-  ref: string;
-  commit: string;
-  path: string;
-  addedAt: string;
-}
-
-export interface ArchiveEntry {
-  url: string;
-  file: string;
-  path: string;
-  sha256: string;
-  /** For archives made with git archive: which source and commit they came from. */
-  from?: { source: SourceName; commit: string };
-}
-
-export interface SourcesLock {
-  sources: Partial<Record<SourceName, SourceEntry>>;
-  archives: Record<string, ArchiveEntry>;
-}
+// sources.json alone lives in lock.ts, so readers that need no git (toolchain install's no-op) stay light.
+export { readLock, type ArchiveEntry, type SourceEntry, type SourcesLock } from './lock.js';
 
 /** A source as a build sees it: the checkout's live state, not only what was recorded. */
 export interface ResolvedSource {
@@ -41,11 +20,6 @@ export interface ResolvedSource {
   ref: string;
   commit: string;
   dirty: boolean;
-}
-
-export function readLock(l: Layout): SourcesLock {
-  if (!existsSync(l.sourcesLock)) return { sources: {}, archives: {} };
-  return JSON.parse(readFileSync(l.sourcesLock, 'utf8')) as SourcesLock;
 }
 
 const git = (args: string[], cwd?: string) => execa('git', args, { cwd, stdin: 'ignore' });

@@ -13,6 +13,7 @@ const host: HostFacts = {
   packages: { 'ocaml-nox': '4.13.1-4', 'ocaml-source': '4.13.1-4', 'libfmt-ocaml-dev': '0.9.0-1', git: '1:2.39.5-0' },
   ocamlSource: '/usr/src/ocaml-source-4.13.1.tar',
   findlibConf: '/etc/ocamlfind.conf',
+  signature: 'sig',
 };
 const sources = Object.fromEntries(TOOLCHAIN_SOURCES.map((n, i) => [n, { ref: 'v1', commit: String(i).padStart(40, '0'), path: `/s/${n}` }])) as Record<SourceName, PinnedSource>;
 const fixups = Object.fromEntries(fixupFiles().map((f) => [f, 'aa'.repeat(32)]));

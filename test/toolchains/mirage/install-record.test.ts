@@ -19,7 +19,7 @@ function sampleRecord(l: ReturnType<typeof layout>, id = 'a1b2c3d4e5f60718'): In
     id,
     installedAt: '2026-12-01T22:00:00.000Z',
     unikVersion: '0.1.0',
-    host: { ocaml: '4.13.1', dune: '2.9.3', packages: { 'ocaml-nox': '4.13.1-4' } },
+    host: { ocaml: '4.13.1', dune: '2.9.3', packages: { 'ocaml-nox': '4.13.1-4' }, ocamlSource: '/usr/src/ocaml-source-4.13.1.tar', findlibConf: '/etc/ocamlfind.conf', signature: 's' },
     steps: {
       solo5: step('solo5', '1111', { solo5: { ref: 'v0.12.1', commit: c(1) } }),
       'ocaml-solo5': step('ocaml-solo5', '2222', { 'ocaml-solo5': { ref: '4.14', commit: c(2) } }),

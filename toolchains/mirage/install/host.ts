@@ -1,6 +1,5 @@
-import { execa } from 'execa';
-import { existsSync } from 'node:fs';
-import { failure } from '../../../lib/errors.js';
+import { statSync } from 'node:fs';
+import { which } from '../../../lib/which.js';
 
 /**
  * The Debian packages the MirageOS toolchain build and the unikernel builds after it need. scripts/setup.sh
@@ -32,6 +31,8 @@ export interface HostFacts {
   ocamlSource: string;
   /** The findlib configuration in use (`ocamlfind printconf conf`), copied next to ocaml-solo5's. */
   findlibConf: string;
+  /** hostSignature() when these facts were probed: while it holds, they hold. */
+  signature: string;
 }
 
 /** Pure: the one line that installs what is missing. */
@@ -57,32 +58,19 @@ export function ocamlVersionProblem(version: string): string | null {
 /** Pure: where Debian's ocaml-source package keeps the source of this OCaml version. */
 export const ocamlSourceTar = (version: string): string => `/usr/src/ocaml-source-${version}.tar`;
 
-const ask = async (file: string, args: string[]) => {
-  const res = await execa(file, args, { reject: false, stdin: 'ignore' });
-  return res.exitCode === 0 ? res.stdout.trim() : null;
-};
-
 /**
- * Everything the build needs from the host, checked before any step runs: each problem is one line saying what
- * to do (a missing package names the exact apt-get line).
+ * Stat-based, no process started: it changes when dpkg installs or removes anything, or when PATH (or
+ * OCAMLFIND_CONF) points at other OCaml tools. A no-op install reuses the recorded facts while it holds.
  */
-export async function probeHost(): Promise<HostFacts> {
-  const dpkg = await execa('dpkg-query', ['-W', '-f', '${Package}\t${Status}\t${Version}\n', ...DEBIAN_PACKAGES], { reject: false, stdin: 'ignore' });
-  if (dpkg.failed && dpkg.exitCode === undefined) {
-    throw failure('unik toolchain install mirage needs a Debian or Ubuntu host (dpkg-query not found): it builds against Debian\'s OCaml packages');
-  }
-  const { installed, missing } = parseDpkgQuery(dpkg.stdout, DEBIAN_PACKAGES);
-  if (missing.length) throw failure(`missing Debian packages for the MirageOS toolchain: run ${aptLine(missing)}`);
-  const ocaml = await ask('ocamlopt', ['-version']);
-  if (!ocaml) throw failure('ocamlopt -version failed: the host OCaml compiler is broken (package ocaml-nox)');
-  const problem = ocamlVersionProblem(ocaml);
-  if (problem) throw failure(problem);
-  const ocamlSource = ocamlSourceTar(ocaml);
-  if (!existsSync(ocamlSource)) {
-    throw failure(`no source for the host OCaml ${ocaml} at ${ocamlSource}: the ocamlopt on PATH is not Debian's ${installed['ocaml-nox']} (package ocaml-source)`);
-  }
-  const dune = await ask('dune', ['--version']);
-  const findlibConf = await ask('ocamlfind', ['printconf', 'conf']);
-  if (!dune || !findlibConf) throw failure(`${dune ? 'ocamlfind printconf conf' : 'dune --version'} failed: the host OCaml tools are broken (packages ocaml-dune, ocaml-findlib)`);
-  return { ocaml, dune, packages: installed, ocamlSource, findlibConf };
+export function hostSignature(env: NodeJS.ProcessEnv = process.env): string {
+  const files = ['/var/lib/dpkg/status', ...['ocamlopt', 'ocamlfind', 'dune'].map((b) => which(b, env) ?? `(no ${b})`)];
+  const stat = (f: string) => {
+    try {
+      const s = statSync(f);
+      return `${f}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return `${f}:-`;
+    }
+  };
+  return [...files.map(stat), `OCAMLFIND_CONF=${env.OCAMLFIND_CONF ?? ''}`].join('|');
 }

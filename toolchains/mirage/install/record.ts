@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Layout } from '../../../lib/home.js';
 import type { HostFacts } from './host.js';
-import type { StepName } from './plan.js';
+import type { InstallPlan, StepName } from './plan.js';
 
 /**
  * What `unik toolchain install mirage` built, written last (atomically) when every step is done and in place:
@@ -14,7 +14,8 @@ export interface InstallRecord {
   id: string;
   installedAt: string;
   unikVersion: string;
-  host: Pick<HostFacts, 'ocaml' | 'dune' | 'packages'>;
+  /** The host facts it was built for, with their stat signature (reused by a no-op while it holds). */
+  host: HostFacts;
   steps: Record<StepName, RecordedStep>;
 }
 
@@ -68,6 +69,9 @@ export function installedRecord(l: Layout): InstallRecord | null {
   const ok = LINKED_STEPS.every((n) => r.steps[n] && linkTarget(l, n)?.split('/').at(-1) === basename(r.steps[n].dir) && existsSync(join(l.toolchains, n, STAMP)));
   return ok ? r : null;
 }
+
+/** The plan is what is installed: nothing to do. */
+export const planInPlace = (l: Layout, plan: InstallPlan): boolean => installedRecord(l)?.id === plan.id;
 
 const short = (c: string) => c.slice(0, 8);
 
