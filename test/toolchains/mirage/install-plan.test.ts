@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceName } from '../../../sources/known-sources.js';
 import { FIXUPS, fixupActions, fixupFiles, fixupsDir } from '../../../toolchains/mirage/install/fixups.js';
-import { aptLine, DEBIAN_PACKAGES, ocamlVersionProblem, parseDpkgQuery, type HostFacts } from '../../../toolchains/mirage/install/host.js';
+import { aptLine, DEBIAN_PACKAGES, hostSignature, ocamlVersionProblem, parseDpkgQuery, type HostFacts } from '../../../toolchains/mirage/install/host.js';
 import { planInstall, sourceProblems, TOOLCHAIN_SOURCES, type PinnedSource } from '../../../toolchains/mirage/install/plan.js';
 import { ROOT } from '../../helpers/cli.js';
+import { tmpTree } from '../../helpers/tmp.js';
 
 const host: HostFacts = {
   ocaml: '4.13.1',
@@ -113,6 +114,18 @@ describe('host checks', () => {
     );
     expect(ocamlVersionProblem('4.12.0')).toMatch(/not supported/);
     expect(ocamlVersionProblem('4.14.1+flambda')).toMatch(/not supported/);
+  });
+
+  it('the host signature, stats only, changes when PATH finds another compiler or the one there changes', () => {
+    const a = tmpTree({ ocamlopt: '#!/bin/sh\necho 4.13.1\n' });
+    const b = tmpTree({ ocamlopt: '#!/bin/sh\necho 4.14.1\n' });
+    for (const d of [a, b]) chmodSync(join(d, 'ocamlopt'), 0o755);
+    const sig = hostSignature({ PATH: a });
+    expect(hostSignature({ PATH: a })).toBe(sig);
+    expect(hostSignature({ PATH: b })).not.toBe(sig);
+    writeFileSync(join(a, 'ocamlopt'), '#!/bin/sh\necho 4.14.10\n');
+    expect(hostSignature({ PATH: a })).not.toBe(sig);
+    expect(hostSignature({ PATH: a, OCAMLFIND_CONF: '/x' })).not.toBe(hostSignature({ PATH: a }));
   });
 
   it('scripts/setup.sh installs every package the toolchain install checks for', () => {
