@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failure, UnikError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
 import { targetFor } from '../targets/registry.js';
 import { buildImage } from '../images/build.js';
+import type { ImageRecord } from '../images/record.js';
+import { loadManifest } from '../manifest/load.js';
+import type { Manifest } from '../manifest/manifest.js';
 import { totalBytes } from '../images/store.js';
 import { failureReason } from './containers/diagnose.js';
 import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
@@ -12,7 +16,8 @@ import { CONTAINER_RUNTIMES } from './containers/runtimes.js';
 import { containerContenders } from './container-contenders.js';
 import { schedule } from './schedule.js';
 import { medianRatio, summarize } from './stats.js';
-import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Sample, Skipped } from './types.js';
+import type { Sample } from './containers/timed-run.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped } from './types.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
@@ -23,8 +28,10 @@ const UNIKERNEL_TIMEOUT_MS = 30_000;
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
-  const { image, manifest } = await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const target = await targetFor(manifest.target);
+  const built = opts.image ? null : await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const image = built?.runnable ?? opts.image!;
+  const manifest = built ? built.manifest : appManifest(image);
+  const target = await targetFor(image.target);
   const id = randomBytes(4).toString('hex');
   // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.
   const tag = `unik-bench-${id}`;
@@ -40,7 +47,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const contenders: Contender[] = [];
     if (wanted.includes('unikernel')) contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
-    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started });
+    const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
+    if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
+    const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started }) : null;
     const samples = await measure(contenders, opts, skipped);
     result = summarizeBench(image.name, opts, contenders, samples, skipped, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
@@ -60,6 +69,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
   result!.cleanupErrors = cleanupErrors;
   return result!;
+}
+
+/** The app a stored image was built from, when its directory is here and still describes that app; else null. */
+function appManifest(image: ImageRecord): Manifest | null {
+  if (!existsSync(join(image.appDir, 'unik.yaml'))) return null;
+  try {
+    const m = loadManifest(image.appDir);
+    return m.name === image.name && m.target === image.target ? m : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the interleaved schedule. A container runtime that fails is dropped (and listed as skipped); the unikernel failing ends the bench. */

@@ -1,18 +1,11 @@
+import type { ImageRecord } from '../images/record.js';
 import type { ProgressSink } from '../lib/progress.js';
+import type { Sample } from './containers/timed-run.js';
 
 /* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 
 export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
-
-/** One run, timed from just before the runtime process was spawned. */
-export interface Sample {
-  /** First byte the app (for the unikernel: the console) printed. */
-  firstOutputMs: number;
-  /** The runtime process exited. */
-  exitMs: number;
-  output: string;
-}
 
 /** A runtime ready to be timed: the unikernel under QEMU or the twin under one container runtime. */
 export interface Contender {
@@ -69,6 +62,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   dir: string;
+  /** A stored image (or pulled REF) to bench instead of building `dir`; its twin needs its app directory here. */
+  image?: ImageRecord;
   runs: number;
   warmup: number;
   /** The runtimes the user named, in order; null = every one found. */

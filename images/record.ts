@@ -28,6 +28,8 @@ export interface ImageRecord {
   sha256: string;
   /** Other files the image boots with (role → path), e.g. OSv's usr.img. */
   files: Record<string, string>;
+  /** sha256 of each of `files` (role → hex), checked like the kernel's before every use. */
+  filesSha256: Record<string, string>;
   drivers: string[];
   libraries: string[];
   buildSeconds: number;

@@ -3,7 +3,7 @@ import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit } from './exit.js';
 import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
-import { which } from '../lib/which.js';
+import { tiedProcess } from '../lib/tied.js';
 
 export interface Measured {
   /** ms from just before spawn to the first console byte. */
@@ -40,17 +40,15 @@ export interface VmOptions {
   onReady?: (ms: number) => void;
 }
 
-/** setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
-const hasSetpriv = which('setpriv') !== null;
-
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
 export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
   return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
 }
 
+/** The VMM tied to us: if unik dies, even by SIGKILL, the kernel kills QEMU or the tender. */
 export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
   const [file, ...argv] = vmArgv(spec, accel);
-  return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
+  return tiedProcess(file, argv);
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */

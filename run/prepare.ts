@@ -6,6 +6,8 @@ import { probeKvm } from '../machine/kvm-probe.js';
 import { targetFor } from '../targets/registry.js';
 import type { BootInput } from '../targets/target.js';
 import type { ImageRecord } from '../images/record.js';
+import { verifyImage } from '../images/store.js';
+import { checkReadyUrl } from './ready-url.js';
 import { devicesForRun, type RunOverrides } from './run-devices.js';
 
 export interface BootRequest {
@@ -15,6 +17,8 @@ export interface BootRequest {
   overrides?: RunOverrides;
   /** App arguments; default: the manifest's cmdline. */
   args?: string[] | undefined;
+  /** --ready-http: polled from the host, so it must be a published port on loopback. */
+  readyHttp?: string | null | undefined;
 }
 
 export interface PreparedBoot {
@@ -24,6 +28,8 @@ export interface PreparedBoot {
   shownAccel: Accel | 'none';
   /** Why auto did not pick KVM, for the user (null when nothing to say). */
   note: string | null;
+  /** The checked --ready-http URL, or null. */
+  readyHttp: string | null;
 }
 
 /** Pure: the image as its target sees it at boot. */
@@ -39,9 +45,12 @@ export const bootInputOf = (image: ImageRecord, memoryMiB: number): BootInput =>
 /**
  * Decide everything about one boot, without starting it: devices, memory, the target's boot spec, the
  * accelerator. Foreground runs, detached runs and --dry-run all come through here, so they cannot differ.
+ * The image's files are checked against their stored sha256 first: a damaged kernel is named, never booted.
  */
 export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<PreparedBoot> {
   const devices = devicesForRun(image, o.overrides ?? {});
+  const readyHttp = o.readyHttp ? checkReadyUrl(o.readyHttp, (devices.net?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.host)) : null;
+  await verifyImage(image);
   const target = await targetFor(image.target);
   const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB), devices, o.args ?? image.run.cmdline);
   if (spec.kind === 'tender') {
@@ -50,8 +59,8 @@ export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<P
       const kvm = await probeKvm(layout());
       if (!kvm.usable) throw failure(`${spec.machine} needs usable KVM, and it is not usable here: ${kvm.reason}; rebuild or run with another --platform`);
     }
-    return { spec, accel: 'tcg', shownAccel: 'none', note: null };
+    return { spec, accel: 'tcg', shownAccel: 'none', note: null, readyHttp };
   }
   const { accel, note } = await resolveAccel(layout(), o.accel ?? 'auto');
-  return { spec, accel, shownAccel: accel, note };
+  return { spec, accel, shownAccel: accel, note, readyHttp };
 }

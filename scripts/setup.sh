@@ -21,6 +21,8 @@ MIRAGE_PACKAGES=(build-essential git pkg-config libseccomp-dev ocaml-nox ocaml-f
   librresult-ocaml-dev liburi-ocaml-dev liblogs-ocaml-dev libangstrom-ocaml-dev libbase64-ocaml-dev
   libbigstringaf-ocaml-dev libuutf-ocaml-dev cppo libdune-ocaml-dev)
 CONTAINER_PACKAGES=(runc crun podman docker.io)
+# unik push/pull (skopeo); the registry tests (docker-registry, umoci, htpasswd)
+OCI_PACKAGES=(skopeo docker-registry umoci apache2-utils)
 
 step() { printf '\n==> %s\n' "$*"; }
 failed=()
@@ -28,7 +30,8 @@ failed=()
 step "system packages"
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 missing=()
-for p in "${COMMON_PACKAGES[@]}" "${UNIKRAFT_PACKAGES[@]}" "${OSV_PACKAGES[@]}" "${MIRAGE_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}"; do
+for p in "${COMMON_PACKAGES[@]}" "${UNIKRAFT_PACKAGES[@]}" "${OSV_PACKAGES[@]}" "${MIRAGE_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}" \
+  "${OCI_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

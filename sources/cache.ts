@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
+import { archiveProblem } from './archive-check.js';
 import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
 import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
 import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
@@ -57,19 +58,23 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
   const dest = join(l.sources, name);
   const tmp = tempSibling(dest);
   await mkdir(l.sources, { recursive: true });
+  let commit: string | null = null;
   try {
     await git(['clone', '--quiet', '--no-checkout', '--', origin, tmp]);
-    await git(['checkout', '--quiet', '--detach', wantRef], tmp).catch(async () => {
-      // A branch that only exists as remote-tracking ref in the clone.
-      await git(['checkout', '--quiet', '--detach', `origin/${wantRef}`], tmp);
-    });
-    for (const sub of known.submodules ?? []) await addSubmodule(tmp, origin, sub, known.url, mirrors);
+    commit = await commitOf(tmp, wantRef);
+    if (commit) {
+      await git(['checkout', '--quiet', '--detach', commit], tmp);
+      for (const sub of known.submodules ?? []) await addSubmodule(tmp, origin, sub, known.url, mirrors);
+    }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     const msg = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(e);
     throw failure(`sources add ${name}: could not clone ${origin} at ${wantRef}: ${msg}`);
   }
-  const commit = (await git(['rev-parse', 'HEAD'], tmp)).stdout.trim();
+  if (!commit) {
+    await rm(tmp, { recursive: true, force: true });
+    throw usageError(`${ref ? '--ref' : `the pinned ref of ${name}`}: expected a tag, branch or commit of ${origin}, found ${JSON.stringify(wantRef)}, which it does not have`);
+  }
   await rm(dest, { recursive: true, force: true });
   await rename(tmp, dest);
 
@@ -81,6 +86,15 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
   }
   await writeJsonAtomic(l.sourcesLock, lock);
   return entry;
+}
+
+/** The commit `ref` names in a fresh clone (a tag, a commit, or a branch, which a clone has as origin/<ref>), or null. */
+async function commitOf(repo: string, ref: string): Promise<string | null> {
+  for (const candidate of [ref, `origin/${ref}`]) {
+    const res = await execa('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`], { cwd: repo, reject: false, stdin: 'ignore' });
+    if (res.exitCode === 0) return res.stdout.trim();
+  }
+  return null;
 }
 
 /**
@@ -122,8 +136,17 @@ async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit:
   return { url: spec.url, file: spec.file, path: out, sha256: await sha256File(out), from: { source: name, commit } };
 }
 
-/** Put an archive the user obtained into the cache; with `expectSha256` it is refused unless it matches. */
-export async function addArchive(l: Layout, url: string, file: string, expectSha256?: string): Promise<ArchiveEntry> {
+/** What `sources add-archive` did: the entry, and the checksum it replaced (null: new, or the same bytes). */
+export interface AddedArchive {
+  entry: ArchiveEntry;
+  replacedSha256: string | null;
+}
+
+/**
+ * Put an archive the user obtained into the cache; with `expectSha256` it is refused unless it matches. A URL
+ * whose checksum is already pinned in sources.json keeps it: a different file is refused unless `force`.
+ */
+export async function addArchive(l: Layout, url: string, file: string, expectSha256?: string, force = false): Promise<AddedArchive> {
   if (!/^https?:\/\/[^\s]+\/[^/\s]+$/.test(url)) throw usageError(`url: expected the http(s) URL the build downloads, found ${JSON.stringify(url)}`);
   const st = await stat(file).catch(() => null);
   if (!st?.isFile()) throw usageError(`file: expected an existing archive file, found ${JSON.stringify(file)}`);
@@ -133,6 +156,10 @@ export async function addArchive(l: Layout, url: string, file: string, expectSha
   }
   const name = url.slice(url.lastIndexOf('/') + 1);
   if (!/^[A-Za-z0-9._+-]+$/.test(name)) throw usageError(`url: expected a file name of letters, digits and ._+- at its end, found ${JSON.stringify(name)}`);
+  const pinned = readLock(l).archives[url]?.sha256 ?? null;
+  if (pinned && pinned !== sha256 && !force) {
+    throw usageError(`file: expected the archive pinned for ${url} (sha256 ${pinned}), found sha256 ${sha256} in ${file}; pass --force to replace the pinned checksum`);
+  }
   const out = join(l.archives, name);
   const tmp = tempSibling(out);
   await mkdir(l.archives, { recursive: true });
@@ -142,7 +169,29 @@ export async function addArchive(l: Layout, url: string, file: string, expectSha
   const lock = readLock(l);
   lock.archives[url] = entry;
   await writeJsonAtomic(l.sourcesLock, lock);
-  return entry;
+  return { entry, replacedSha256: pinned && pinned !== sha256 ? pinned : null };
+}
+
+/** The known source whose `archives` provide this URL (so the fix can name it). */
+const providerOf = (url: string): SourceName | undefined =>
+  (Object.keys(KNOWN_SOURCES) as SourceName[]).find((n) => ((KNOWN_SOURCES[n] as KnownSource).archives ?? []).some((a) => a.url === url));
+
+/**
+ * Check every archive the builds of these sources download against sources.json, before any tool runs:
+ * a tampered or missing archive is the headline error, not a make failure (and is caught even when an
+ * existing build directory means make would never fetch it again).
+ */
+export async function checkArchives(l: Layout, names: readonly SourceName[]): Promise<void> {
+  const lock = readLock(l);
+  for (const name of names) {
+    for (const url of (KNOWN_SOURCES[name] as KnownSource).buildFetches ?? []) {
+      const fix = `unik sources add ${providerOf(url) ?? name}`;
+      const entry = lock.archives[url];
+      if (!entry) throw failure(`archive ${url} (downloaded by ${name}'s build) is not in unik's archive cache; run "${fix}"`);
+      const bad = await archiveProblem(entry);
+      if (bad) throw failure(`archive ${entry.file} (downloaded by ${name}'s build): ${bad}; refusing to build (restore it: "${fix}")`);
+    }
+  }
 }
 
 /** The live state of the named sources; a missing one is a clear, fixable error. */

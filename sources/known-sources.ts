@@ -20,6 +20,8 @@ export interface KnownSource {
   ref: string;
   description: string;
   archives?: ArchiveSpec[];
+  /** URLs of archives this source's build downloads (another source's `archives`): checked before make starts. */
+  buildFetches?: readonly string[];
   /**
    * Git submodules the build needs (paths in the superproject), checked out at the commits the superproject
    * pins. `sources add` clones each from the same place as the superproject: a local checkout's own
@@ -57,6 +59,8 @@ export const KNOWN_SOURCES = {
     url: 'https://github.com/unikraft/lib-lwip.git',
     ref: 'RELEASE-0.16.2',
     description: 'lwIP network stack glue for Unikraft',
+    // Its Makefile.uk fetches the lwIP sources (CONFIG_LWIP_UNIKRAFT21X, the default).
+    buildFetches: ['https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip'],
   },
   'fork-lwip': {
     framework: 'unikraft',

@@ -1,7 +1,15 @@
 import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
-import type { Sample } from '../types.js';
 import { outputTail } from '../../lib/steps.js';
+
+/** One run (the unikernel's or a container's), timed from just before the runtime process was spawned. */
+export interface Sample {
+  /** First byte the app (for the unikernel: the console) printed. */
+  firstOutputMs: number;
+  /** The runtime process exited. */
+  exitMs: number;
+  output: string;
+}
 
 export interface TimedRunOptions {
   timeoutMs: number;

@@ -39,3 +39,23 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
   if (existsSync(l.toolchains)) symlinkSync(l.toolchains, join(home, 'toolchains'));
   return home;
 }
+
+/**
+ * A fresh UNIK_HOME that builds OSv where the product does: from the product's OSv checkout (its out
+ * directories keep OSv's make incremental, under the checkout's own build lock) into the product's kernel
+ * cache, linked like the MirageOS toolchain above. A kernel is built once (minutes) and every later run, of
+ * the suite or of the product, reuses it. App build dirs and images stay in the temp home.
+ */
+export async function osvHome(tmpHome: () => string): Promise<string> {
+  const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const l = layout(unikHome());
+  const home = tmpHome();
+  mkdirSync(join(home, 'sources'), { recursive: true });
+  writeFileSync(join(home, 'sources', 'sources.json'), JSON.stringify({ sources: { osv: readLock(l).sources.osv }, archives: {} }));
+  const kernels = join(l.builds, 'osv-kernels');
+  mkdirSync(kernels, { recursive: true });
+  mkdirSync(join(home, 'builds'), { recursive: true });
+  symlinkSync(kernels, join(home, 'builds', 'osv-kernels'));
+  return home;
+}

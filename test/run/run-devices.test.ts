@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../images/record.js';
@@ -8,6 +8,10 @@ import { tmpTree } from '../helpers/tmp.js';
 
 const dir = tmpTree({ 'other.img': 'x' });
 mkdirSync(join(dir, 'share'));
+mkdirSync(join(dir, 'more'));
+// A flag the user types is the user's choice: a link to anywhere is allowed for -v and --disk.
+const elsewhere = tmpTree({ 'host.img': 'h' });
+symlinkSync(elsewhere, join(dir, 'linked'));
 const img = (devices: Devices) => ({ name: 'app', run: { devices } }) as unknown as ImageRecord;
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const full: Devices = {
@@ -39,6 +43,30 @@ describe('devicesForRun', () => {
     ['--disk on an image without a block device', { disk: 'other.img' }, /--disk: expected an image built with a block device/],
   ])('refuses %s (exit 2)', (_l, o, msg) => {
     expect(() => devicesForRun(img(consoleOnly), o, dir)).toThrow(msg);
+  });
+
+  it('-v and --disk may name symlinks (the user typed them); destinations are normalised', () => {
+    const d = devicesForRun(img(full), { volumes: ['linked:/data/./'], disk: 'linked/host.img' }, dir);
+    expect(d.share).toEqual([{ tag: 'fs0', source: join(dir, 'linked'), dest: '/data' }]);
+    expect(d.block[0]!.file).toBe(join(dir, 'linked', 'host.img'));
+  });
+
+  it.each([
+    ['10,000 characters', { volumes: [`share:/${'a'.repeat(9999)}`] }, /-v: expected an absolute guest directory other than \/ .* after the colon/],
+    ['"/."', { volumes: ['share:/.'] }, /-v: expected an absolute guest directory other than \//],
+    ['"//"', { volumes: ['share://'] }, /-v: expected an absolute guest directory other than \//],
+    ['the same once normalised', { volumes: ['share:/www', 'more://www/.'] }, /-v: expected a guest path used once \(\/www is already a share\) after the colon, found "more:\/\/www\/\."/],
+  ])('rejects a share destination of %s', (_label, o, msg) => {
+    expect(() => devicesForRun(img(full), o, dir)).toThrow(msg);
+  });
+
+  it('a pulled image (disk and share without host paths) needs --disk and -v, and runs with them', () => {
+    const pulled: Devices = { ...full, block: [{ name: 'data', file: '' }], share: [{ tag: 'fs0', source: '', dest: '/www' }] };
+    expect(() => devicesForRun(img(pulled), {}, dir)).toThrow(/^--disk: expected a disk image for data \(app came without its data\)/);
+    expect(() => devicesForRun(img(pulled), { disk: 'other.img' }, dir)).toThrow(/^-v: expected HOST_DIR:\/www/);
+    const d = devicesForRun(img(pulled), { disk: 'other.img', volumes: ['share:/www'] }, dir);
+    expect(d.block[0]!.file).toBe(join(dir, 'other.img'));
+    expect(d.share[0]!.source).toBe(join(dir, 'share'));
   });
 
   it.each([

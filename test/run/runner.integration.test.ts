@@ -29,7 +29,7 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     kernel = await probeGuest(l);
     // A stored image whose kernel never exits ("hang" on its command line): for timeouts, signals and detach.
     hangImage = await putImage(l, kernel, {}, {
-      id: 'f1x7u4e00001', name: 'fixture', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
+      id: 'f1f7a4e00001', name: 'fixture', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
       buildSeconds: 0, sources: [], frameworkVersion: null, createdAt: new Date().toISOString(), appDir: home, cacheKey: '', bootSettings: {},
       run: { devices: { console: true, net: null, block: [], share: [] }, cmdline: ['hang'], memoryMiB: 8, ready: 'unik-probe: up' },
     });

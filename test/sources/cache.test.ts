@@ -1,11 +1,12 @@
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../lib/home.js';
 import { KNOWN_SOURCES } from '../../sources/known-sources.js';
 import { addArchive, addSource, readLock, resolveSources } from '../../sources/cache.js';
-import { CLI } from '../helpers/cli.js';
+import { CLI, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 /** A local git repository standing in for a fetched framework checkout. */
@@ -99,7 +100,52 @@ describe('sources cache', () => {
     const f = join(tmpTree({ 'musl-1.2.3.tar.gz': 'not really musl' }), 'musl-1.2.3.tar.gz');
     await expect(addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f, '00'.repeat(32))).rejects.toMatchObject({ exitCode: 2 });
     const ok = await addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f);
-    expect(ok.file).toBe('musl-1.2.3.tar.gz');
+    expect(ok.entry.file).toBe('musl-1.2.3.tar.gz');
+  });
+});
+
+describe('sources add --ref', () => {
+  it('says which ref was not found, in one line with exit 2, and leaves nothing behind', async () => {
+    const home = tmpTree();
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    const res = await unik(['sources', 'add', 'fork-lwip', repo.dir, '--ref', 'does-not-exist'], { UNIK_HOME: home });
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr.trim()).toBe(`unik: --ref: expected a tag, branch or commit of ${repo.dir}, found "does-not-exist", which it does not have`);
+    expect(existsSync(join(home, 'sources', 'fork-lwip'))).toBe(false);
+    expect(readLock(layout(home)).sources).toEqual({});
+  });
+
+  it('still takes a tag, a commit or a branch', async () => {
+    const l = layout(tmpTree());
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    for (const ref of ['v1', repo.commit, 'UNIKRAFT-2_1_x']) expect((await addSource(l, 'fork-lwip', repo.dir, ref)).commit).toBe(repo.commit);
+  });
+});
+
+describe('sources add-archive over a pinned checksum', () => {
+  const url = 'https://example.org/dl/lib-2.0.tar.gz';
+  const fileWith = (content: string) => join(tmpTree({ 'lib-2.0.tar.gz': content }), 'lib-2.0.tar.gz');
+  const sha = (content: string) => createHash('sha256').update(content).digest('hex');
+
+  it('refuses another file for the same URL unless --force, and says what changed', async () => {
+    const home = tmpTree();
+    const env = { UNIK_HOME: home };
+    expect((await unik(['sources', 'add-archive', url, fileWith('original')], env)).exitCode).toBe(0);
+    const refused = await unik(['sources', 'add-archive', url, fileWith('swapped')], env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`expected the archive pinned for ${url} (sha256 ${sha('original')}), found sha256 ${sha('swapped')}`);
+    expect(refused.stderr).toContain('--force');
+    const l = layout(home);
+    expect(readLock(l).archives[url]!.sha256).toBe(sha('original'));
+    expect(readFileSync(join(l.archives, 'lib-2.0.tar.gz'), 'utf8')).toBe('original');
+
+    const same = await unik(['sources', 'add-archive', url, fileWith('original')], env);
+    expect(same.exitCode).toBe(0);
+    expect(same.stdout).not.toContain('replaced');
+    const forced = await unik(['sources', 'add-archive', url, fileWith('swapped'), '--force'], env);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(`replaced the pinned sha256 ${sha('original')}`);
+    expect(readLock(l).archives[url]!.sha256).toBe(sha('swapped'));
   });
 });
 
