@@ -166,6 +166,7 @@ sources
   .argument('<name>', 'source name (see "unik sources list")')
   .argument('[location]', 'git URL or local checkout')
   .option('--ref <ref>', 'tag, branch or commit')
+  .option('--mirrors <dir>', 'clone it and its submodules from DIR/<name> or DIR/<owner>+<repo>/repo (default: $UNIK_SOURCES_FROM)')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/sources.js'), 'sourcesAddCommand'));
 sources
@@ -177,6 +178,25 @@ sources
   .option('--force', 'replace the checksum already pinned for this URL')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/sources.js'), 'sourcesAddArchiveCommand'));
+
+const toolchain = program.command('toolchain').description('toolchains unik builds itself (MirageOS: Solo5, ocaml-solo5, mirage, the duniverse seed)');
+toolchain
+  .command('install')
+  .description('build a toolchain from the pinned sources in the cache (offline; a second run does nothing)')
+  .argument('<name>', 'mirage')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainInstallCommand'));
+toolchain
+  .command('list', { isDefault: true })
+  .description('installed toolchains and what they were built from')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainListCommand'));
+toolchain
+  .command('remove')
+  .description('remove a toolchain unik installed')
+  .argument('<name>', 'mirage')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainRemoveCommand'));
 
 program
   .command('bench')

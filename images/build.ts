@@ -88,6 +88,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   for (const abs of manifest.sources) {
     sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await readFile(abs)).digest('hex');
   }
+  const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({
     unikVersion: unikVersion(),
     target: target.name,
@@ -97,7 +98,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sources: revisions,
     patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
-    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform, manifest) } : {}),
+    ...(toolchain ? { toolchain } : {}),
   });
 
   const result = (image: ImageRecord, logPath: string | null): BuildResult =>
@@ -141,6 +142,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       cacheKey: key ?? '',
       run,
       bootSettings: built.bootSettings ?? {},
+      ...(toolchain ? { toolchain } : {}),
     });
     return result(image, runner.logPath);
   }, waiting);

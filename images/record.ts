@@ -50,4 +50,6 @@ export interface ImageRecord {
   run: RunConfig;
   /** Build choices the boot follows (Target BuiltKernel.bootSettings), e.g. OSv's root filesystem. */
   bootSettings: Record<string, string>;
+  /** What shaped it from outside the sources cache (Target.fingerprint: MirageOS's toolchain install record). */
+  toolchain?: Record<string, string>;
 }

@@ -39,7 +39,7 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
   return [
     ...MACHINE[m.type],
     '-accel', accel,
-    '-cpu', accel === 'kvm' ? 'host' : 'max',
+    '-cpu', `${accel === 'kvm' ? 'host' : 'max'}${m.noApic ? ',-apic' : ''}`,
     '-m', `${spec.memoryMiB}M`,
     '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
     ...(m.debugExit ? ['-device', `isa-debug-exit,iobase=0x${m.debugExit.iobase.toString(16)},iosize=0x${m.debugExit.iosize.toString(16)}`] : []),

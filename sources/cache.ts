@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
@@ -7,32 +7,12 @@ import type { Layout } from '../lib/home.js';
 import { query } from '../lib/steps.js';
 import { archiveProblem } from './archive-check.js';
 import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
+import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
+import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
 
 export type { SourceName } from './known-sources.js';
-
-export interface SourceEntry {
-  name: SourceName;
-  /** Where it was cloned from (upstream URL or a local checkout). */
-  origin: string;
-  ref: string;
-  commit: string;
-  path: string;
-  addedAt: string;
-}
-
-export interface ArchiveEntry {
-  url: string;
-  file: string;
-  path: string;
-  sha256: string;
-  /** For archives made with git archive: which source and commit they came from. */
-  from?: { source: SourceName; commit: string };
-}
-
-export interface SourcesLock {
-  sources: Partial<Record<SourceName, SourceEntry>>;
-  archives: Record<string, ArchiveEntry>;
-}
+// sources.json alone lives in lock.ts, so readers that need no git (toolchain install's no-op) stay light.
+export { readLock, type ArchiveEntry, type SourceEntry, type SourcesLock } from './lock.js';
 
 /** A source as a build sees it: the checkout's live state, not only what was recorded. */
 export interface ResolvedSource {
@@ -43,32 +23,33 @@ export interface ResolvedSource {
   dirty: boolean;
 }
 
-export function readLock(l: Layout): SourcesLock {
-  if (!existsSync(l.sourcesLock)) return { sources: {}, archives: {} };
-  return JSON.parse(readFileSync(l.sourcesLock, 'utf8')) as SourcesLock;
-}
-
 /** git for the cache's own work (clone, checkout, archive); execa loads only then, never on a cached build. */
 const git = async (args: string[], cwd?: string) => (await import('execa')).execa('git', args, { cwd, stdin: 'ignore' });
 
 /** Refs become git arguments: refuse anything that could read as an option or a revision expression. */
 function checkRef(ref: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/.test(ref) || ref.includes('..')) {
-    throw usageError(`--ref: expected a tag, branch or commit of letters, digits and ._/-, found ${JSON.stringify(ref)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/+-]{0,99}$/.test(ref) || ref.includes('..')) {
+    throw usageError(`--ref: expected a tag, branch or commit of letters, digits and ._/+-, found ${JSON.stringify(ref)}`);
   }
   return ref;
 }
 
 /**
- * Clone `location` (git URL or local checkout; default: the upstream URL) into the sources cache at `ref`
- * (default: the pinned ref), record the resolved commit, and build any archives the source provides.
+ * Clone `location` (git URL or local checkout; default: the upstream URL, or its clone in `mirrors`) into the
+ * sources cache at `ref` (default: the pinned ref), record the resolved commit, and build any archives the
+ * source provides. Submodules come from the checkout's own copies, else from `mirrors`, else their URLs.
  */
-export async function addSource(l: Layout, name: string, location?: string, ref?: string): Promise<SourceEntry> {
+export async function addSource(l: Layout, name: string, location?: string, ref?: string, mirrors?: string): Promise<SourceEntry> {
   if (!isSourceName(name)) {
     throw usageError(`source: expected one of ${Object.keys(KNOWN_SOURCES).join(', ')}, found ${JSON.stringify(name)}`);
   }
-  const known = KNOWN_SOURCES[name];
+  const known: KnownSource = KNOWN_SOURCES[name];
   const wantRef = checkRef(ref ?? known.ref);
+  if (mirrors && !existsSync(mirrors)) throw usageError(`--mirrors: expected an existing directory, found ${JSON.stringify(mirrors)}`);
+  if (!location && mirrors) {
+    location = findMirror(mirrors, known.url, name) ?? undefined;
+    if (!location) throw usageError(`--mirrors: expected a clone of ${name} in ${mirrors} (${mirrorCandidates(mirrors, known.url, name).join(' or ')}), found none`);
+  }
   const origin = location ? (/^[a-z+]+:\/\//.test(location) || location.includes('@') ? location : resolve(location)) : known.url;
   if (origin.startsWith('-')) throw usageError(`location: expected a git URL or directory, found ${JSON.stringify(location)}`);
   if (!/^[a-z+]+:\/\//.test(origin) && !origin.includes('@') && !existsSync(origin)) {
@@ -84,9 +65,7 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
     commit = await commitOf(tmp, wantRef);
     if (commit) {
       await git(['checkout', '--quiet', '--detach', commit], tmp);
-      for (const sub of ('submodules' in known ? known.submodules : []) as readonly string[]) {
-        await addSubmodule(tmp, origin, sub);
-      }
+      for (const sub of known.submodules ?? []) await addSubmodule(tmp, origin, sub, known.url, mirrors);
     }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
@@ -103,7 +82,7 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
   const entry: SourceEntry = { name, origin, ref: wantRef, commit, path: dest, addedAt: new Date().toISOString() };
   const lock = readLock(l);
   lock.sources[name] = entry;
-  for (const spec of ('archives' in known ? known.archives : []) as readonly ArchiveSpec[]) {
+  for (const spec of known.archives ?? []) {
     if (spec.fromGit) lock.archives[spec.url] = await archiveFromGit(l, name, dest, commit, spec);
   }
   await writeJsonAtomic(l.sourcesLock, lock);
@@ -120,21 +99,33 @@ async function commitOf(repo: string, ref: string): Promise<string | null> {
 }
 
 /**
- * Check out one submodule at the commit the superproject pins: cloned from the local checkout's own copy
- * when `origin` is a directory that has it (offline), else by git from the URL in .gitmodules.
+ * Check out one submodule at the commit the superproject pins, cloned from (offline first): the local
+ * checkout's own copy when `origin` is a directory that has it; a clone in `mirrors` named after the URL in
+ * .gitmodules (resolved against the superproject's upstream `superUrl`) that has the commit; else by git from
+ * that URL.
  */
-async function addSubmodule(repo: string, origin: string, path: string): Promise<void> {
+async function addSubmodule(repo: string, origin: string, path: string, superUrl: string, mirrors?: string): Promise<void> {
   const pinned = /^160000 commit ([0-9a-f]{40})\t/.exec((await git(['ls-tree', 'HEAD', '--', path], repo)).stdout)?.[1];
   if (!pinned) throw new Error(`${path} is not a submodule of this commit`);
-  const local = join(origin, path);
-  if (existsSync(join(local, '.git'))) {
-    const dest = join(repo, path);
+  const dest = join(repo, path);
+  const local = existsSync(join(origin, path, '.git')) ? [join(origin, path)] : [];
+  const url = mirrors ? await submoduleUrl(repo, path) : null;
+  for (const from of [...local, ...(url ? mirrorCandidates(mirrors!, resolveSubmoduleUrl(superUrl, url)).filter((p) => existsSync(p)) : [])]) {
     await rm(dest, { recursive: true, force: true });
-    await git(['clone', '--quiet', '--no-checkout', '--', local, dest]);
-    await git(['checkout', '--quiet', '--detach', pinned], dest);
-  } else {
-    await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
+    await git(['clone', '--quiet', '--no-checkout', '--', from, dest]);
+    // A clone of another fork of the same name may lack the commit: then the next candidate.
+    if ((await query('git', ['checkout', '--quiet', '--detach', pinned], { cwd: dest })).code === 0) return;
   }
+  await rm(dest, { recursive: true, force: true });
+  await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
+}
+
+/** The URL .gitmodules gives the submodule at `path` (its name may differ from its path). */
+async function submoduleUrl(repo: string, path: string): Promise<string | null> {
+  const cfg = (args: string[]) => query('git', ['config', '-f', '.gitmodules', ...args], { cwd: repo });
+  const names = (await cfg(['--get-regexp', '^submodule\\..*\\.path$'])).stdout.split('\n');
+  const key = names.find((line) => line.endsWith(` ${path}`))?.split(' ')[0]?.replace(/\.path$/, '');
+  return key ? (await cfg(['--get', `${key}.url`])).stdout.trim() || null : null;
 }
 
 async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit: string, spec: ArchiveSpec): Promise<ArchiveEntry> {

@@ -49,8 +49,8 @@ export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
   }
 }
 
-export async function sourcesAddCommand(name: string, location: string | undefined, flags: OutputOptions & { ref?: string }): Promise<void> {
-  const entry = await addSource(layout(), name, location, flags.ref);
+export async function sourcesAddCommand(name: string, location: string | undefined, flags: OutputOptions & { ref?: string; mirrors?: string }): Promise<void> {
+  const entry = await addSource(layout(), name, location, flags.ref, flags.mirrors ?? (process.env.UNIK_SOURCES_FROM || undefined));
   if (flags.json) return printJson(entry);
   process.stdout.write(`added ${entry.name} ${entry.ref} (${entry.commit.slice(0, 12)}) from ${entry.origin}\n`);
 }

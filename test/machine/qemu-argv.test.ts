@@ -37,8 +37,10 @@ describe('qemuArgv', () => {
     expect(argv).not.toContain('-netdev');
   });
 
-  it('KVM uses the host CPU model', () => {
+  it('KVM uses the host CPU model; a guest that needs its PIC interrupts direct gets a CPU without local APIC', () => {
     expect(pairs(qemuArgv(spec(), 'kvm'), '-cpu')).toEqual(['host']);
+    const noApic = spec({ machine: { type: 'microvm', debugExit: null, noApic: true } });
+    expect([pairs(qemuArgv(noApic, 'tcg'), '-cpu'), pairs(qemuArgv(noApic, 'kvm'), '-cpu')]).toEqual([['max,-apic'], ['host,-apic']]);
   });
 
   it('several ports ride ONE NIC, each forwarded from 127.0.0.1 only', () => {

@@ -78,6 +78,33 @@ describe('sources cache', () => {
     expect((await resolveSources(l, ['osv'])).osv).toMatchObject({ commit: head, dirty: false });
   });
 
+  it('offline, finds the submodules in a directory of bare <owner>+<repo>/repo mirrors by their .gitmodules URLs', async () => {
+    const l = layout(tmpTree());
+    const paths = KNOWN_SOURCES.osv.submodules;
+    const upstream = ['../../cloudius-systems/acpica', 'https://github.com/osvunikernel/musl', 'https://github.com/cloudius-systems/musl', 'https://github.com/osvunikernel/kbuild-standalone.git'];
+    const mirrorNames = ['cloudius-systems+acpica', 'osvunikernel+musl', 'cloudius-systems+musl', 'osvunikernel+kbuild-standalone'];
+    const subs = await Promise.all(paths.map(() => fixtureRepo('master')));
+    const sup = await fixtureRepo('master');
+    const git = (...a: string[]) => execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a], { cwd: sup.dir });
+    const mirrors = tmpTree();
+    for (const [i, p] of paths.entries()) {
+      await git('submodule', 'add', '-q', subs[i]!.dir, p);
+      await git('config', '-f', '.gitmodules', `submodule.${p}.url`, upstream[i]!);
+      await execa('git', ['clone', '-q', '--bare', subs[i]!.dir, join(mirrors, mirrorNames[i]!, 'repo')]);
+    }
+    await git('add', '.gitmodules');
+    await git('commit', '-qm', 'submodules at upstream URLs');
+    const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+    // The superproject itself as a bare mirror too: no submodule checkouts to clone from.
+    await execa('git', ['clone', '-q', '--bare', sup.dir, join(mirrors, 'cloudius-systems+osv', 'repo')]);
+    const entry = await addSource(l, 'osv', undefined, head, mirrors);
+    expect(entry.origin).toBe(join(mirrors, 'cloudius-systems+osv', 'repo'));
+    for (const [i, p] of paths.entries()) {
+      expect((await execa('git', ['rev-parse', 'HEAD'], { cwd: join(l.sources, 'osv', p) })).stdout.trim()).toBe(subs[i]!.commit);
+    }
+    await expect(addSource(l, 'solo5', undefined, undefined, mirrors)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('Solo5+solo5/repo') });
+  });
+
   it('rejects unknown names, unsafe refs and missing locations with exit code 2', async () => {
     const l = layout(tmpTree());
     await expect(addSource(l, 'linux', '/tmp')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('source: expected one of') });

@@ -18,6 +18,12 @@ describe('sourceChecks', () => {
 
   it("lists only the framework's own sources", async () => {
     expect((await sourceChecks(l, 'osv', [])).map((c) => c.name)).toEqual(['source osv']);
-    expect((await sourceChecks(l, 'mirage', [])).map((c) => c.name)).toEqual(['source solo5', 'source ocaml-solo5', 'source mirage']);
+    expect((await sourceChecks(l, 'mirage', [])).map((c) => c.name)).toEqual(['source solo5', 'source ocaml-solo5', 'source mirage', 'mirage library sources']);
+  });
+
+  it('sums up the OCaml library sources in one line, naming the missing ones', async () => {
+    const lib = (await sourceChecks(l, 'mirage', [])).at(-1)!;
+    expect(lib).toMatchObject({ status: 'warn', fix: expect.stringContaining('unik sources add emile') });
+    expect(lib.detail).toMatch(/^0\/37 at their pinned refs; missing emile, pecu, mirage-solo5, lwt, /);
   });
 });
