@@ -1,18 +1,22 @@
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempSibling } from './atomic.js';
-import { identify, isAlive, stillRunning, type ProcessIdentity } from './pid.js';
+import { isAlive, startedAtMs } from './pid.js';
 
-/** The live holder's pid, or null when the lock is stale. A bare pid is a lock left by an older unik. */
-function liveHolder(text: string): number | null {
-  let holder: ProcessIdentity | number | null = null;
-  try {
-    holder = JSON.parse(text) as ProcessIdentity | number;
-  } catch {
-    return null;
-  }
-  if (typeof holder === 'number') return isAlive(holder) ? holder : null;
-  return stillRunning(holder) ? holder.pid : null;
+/** Start times are known to about a second (lib/pid.ts). */
+const START_SLACK_MS = 2000;
+
+/**
+ * The pid holding the lock, or null when the lock is stale: its process is gone, or the pid now belongs to a
+ * process that started after the lock was written (the holder died and the pid was reused). The file holds
+ * the bare pid, as every unik version wrote it, so older and newer ones respect each other's locks.
+ */
+async function liveHolder(path: string, text: string): Promise<number | null> {
+  const pid = /^\d+$/.test(text.trim()) ? Number(text) : null;
+  if (!pid || !isAlive(pid)) return null;
+  const written = (await stat(path).catch(() => null))?.mtimeMs;
+  const started = startedAtMs(pid);
+  return written !== undefined && started !== null && started > written + START_SLACK_MS ? null : pid;
 }
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
@@ -49,17 +53,16 @@ async function removeStale(path: string, judged: string): Promise<void> {
 }
 
 /**
- * Run `fn` holding an exclusive lock file (it holds our process identity). A lock left by a process that is
- * gone (killed, or its pid now someone else's) is taken over; a live holder is waited for, with `onWait`
- * told once.
+ * Run `fn` holding an exclusive lock file (it holds our pid). A lock left by a process that is gone (killed,
+ * or its pid now someone else's) is taken over; a live holder is waited for, with `onWait` told once.
  */
 export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (holder: number) => void): Promise<T> {
   await mkdir(dirname(path), { recursive: true });
-  const me = JSON.stringify(identify(process.pid) ?? { pid: process.pid });
+  const me = String(process.pid);
   let told = false;
   while (!(await createWith(path, me))) {
     const text = await readFile(path, 'utf8').catch(() => '');
-    const holder = liveHolder(text);
+    const holder = await liveHolder(path, text);
     if (holder === null) {
       await removeStale(path, text);
       continue;

@@ -41,6 +41,17 @@ export function startTimeOf(stat: string): string | null {
   return /^\d+$/.test(fields[19] ?? '') ? fields[19]! : null;
 }
 
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux architecture unik runs on). */
+const USER_HZ = 100;
+
+/** When a process started (ms since the epoch, to about a second: the boot time has whole seconds), or null. */
+export function startedAtMs(pid: number): number | null {
+  const stat = readOr(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const ticks = stat ? startTimeOf(stat) : null;
+  const btime = /^btime (\d+)$/m.exec(readOr(() => readFileSync('/proc/stat', 'utf8')) ?? '')?.[1];
+  return ticks && btime ? Number(btime) * 1000 + (Number(ticks) * 1000) / USER_HZ : null;
+}
+
 /** The executable a process runs now, resolved the way the kernel shows it. */
 export const exeOf = (pid: number): string | null => readOr(() => readlinkSync(`/proc/${pid}/exe`));
 

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../lib/lock.js';
-import { identify } from '../../lib/pid.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 describe('withLock', () => {
@@ -28,14 +27,15 @@ describe('withLock', () => {
     const other = spawn('sleep', ['30'], { stdio: 'ignore' });
     await new Promise((r) => other.once('spawn', r));
     try {
-      const live = identify(other.pid!)!;
-      // The holder died and the kernel gave its pid to this sleep: same pid, another start time.
-      writeFileSync(join(dir, 'stale.lock'), JSON.stringify({ ...live, start: String(Number(live.start) - 1) }));
+      // The holder died and the kernel gave its pid to this sleep, which started after the lock was written.
+      writeFileSync(join(dir, 'stale.lock'), String(other.pid));
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(join(dir, 'stale.lock'), anHourAgo, anHourAgo);
       const told: number[] = [];
       expect(await withLock(join(dir, 'stale.lock'), async () => 'mine', (p) => told.push(p))).toBe('mine');
       expect(told).toEqual([]);
 
-      writeFileSync(join(dir, 'held.lock'), JSON.stringify(live));
+      writeFileSync(join(dir, 'held.lock'), String(other.pid));
       const got = withLock(join(dir, 'held.lock'), async () => 'after', (p) => told.push(p));
       await new Promise((r) => setTimeout(r, 600));
       expect(told).toEqual([other.pid]);
@@ -46,7 +46,7 @@ describe('withLock', () => {
     }
   });
 
-  it('respects a lock an older unik wrote (a bare pid) while that process lives', async () => {
+  it('a holder that has held the lock for long is still the holder (it started before the lock was written)', async () => {
     const dir = tmpTree();
     writeFileSync(join(dir, 'old.lock'), String(process.pid));
     const told: number[] = [];

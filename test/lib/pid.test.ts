@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { identify, startTimeOf, stillRunning } from '../../lib/pid.js';
+import { identify, startedAtMs, startTimeOf, stillRunning } from '../../lib/pid.js';
 
 describe('process identity', () => {
   it('reads field 22 of /proc/PID/stat even when the command name holds spaces and parentheses', () => {
@@ -14,6 +14,8 @@ describe('process identity', () => {
     await new Promise((r) => child.once('spawn', r));
     try {
       const id = identify(child.pid!)!;
+      expect(Math.abs(startedAtMs(child.pid!)! - Date.now())).toBeLessThan(3000);
+      expect(startedAtMs(1)!).toBeLessThan(Date.now() - 1000);
       expect(id).toMatchObject({ pid: child.pid, exe: expect.stringMatching(/sleep$/) });
       expect(stillRunning(id)).toBe(true);
       // What a record looks like after the pid was reused by another process.
