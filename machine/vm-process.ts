@@ -45,7 +45,7 @@ export interface VmOptions {
 }
 
 /** Without the reaper, setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
-const hasSetpriv = which('setpriv') !== null;
+let hasSetpriv: boolean | null = null;
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
 export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
@@ -56,6 +56,7 @@ export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
 export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null): { file: string; args: string[] } {
   const [file, ...argv] = vmArgv(spec, accel);
   if (reaper) return { file: reaper, args: [file, ...argv] };
+  hasSetpriv ??= which('setpriv') !== null;
   return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
 }
 
