@@ -17,9 +17,14 @@ export function qemuVersion(): Promise<string> {
   return version;
 }
 
+let stamp: string | null = null;
+
 /** The QEMU binary's path, size and mtime: what a cached measurement is keyed by (stat is cheap, --version is not). */
 export function qemuBinaryStamp(): string {
-  const path = which(QEMU);
-  const st = path ? statSync(path) : null;
-  return `${path}:${st?.size}:${st?.mtimeMs}`;
+  if (stamp === null) {
+    const path = which(QEMU);
+    const st = path ? statSync(path) : null;
+    stamp = `${path}:${st?.size}:${st?.mtimeMs}`;
+  }
+  return stamp;
 }

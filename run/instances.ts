@@ -23,7 +23,7 @@ export interface Instance {
   name: string;
   image: { id: string; name: string; target: string };
   state: InstanceState;
-  /** The VMM's pid. */
+  /** The VMM's process: unik's reaper around it (a SIGKILL to it takes QEMU along), or QEMU itself under setpriv. */
   pid: number | null;
   supervisorPid: number | null;
   /** Who the supervisor and the VMM are (lib/pid.ts): only a process that still matches is ever signalled. */

@@ -10,6 +10,7 @@ export async function unikraftChecks(l: Layout): Promise<Check[]> {
     ['flex', 'Unikraft Kconfig', 'flex'],
     ['bison', 'Unikraft Kconfig', 'bison'],
     ['unzip', 'unpacks library archives (lwIP)', 'unzip'],
+    ['patch', "applies unik's patches to its build copy of Unikraft", 'patch'],
   ];
   return [...tools.map(([bin, why, pkg]) => toolCheck(bin, why, pkg, which(bin))), ...(await sourceChecks(l, 'unikraft', ['unikraft']))];
 }

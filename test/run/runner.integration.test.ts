@@ -55,6 +55,22 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     expect(m.exitCode).toBe(0);
   });
 
+  it('reports the VMM\'s peak memory and the VMM floor for the same argv shape, measured once and cached', async () => {
+    // The fixture image never exits (it boots with Unikraft's exit port): stopped after 1 s, it still has both figures.
+    const run = (...extra: string[]) => unik(['run', hangImage.id, '--accel', 'tcg', '--timeout', '1s', '--json', ...extra], env);
+    const res = await run();
+    expect(res.exitCode).toBe(1);
+    const j = JSON.parse(res.stdout);
+    // QEMU itself holds tens of MiB whatever the guest does.
+    expect(j.peakRssKiB).toBeGreaterThan(8 * 1024);
+    expect(j.floor).toMatchObject({ machine: 'microvm', accel: 'tcg', memoryMiB: 8, runs: 5 });
+    expect(j.floor.exitMs).toBeGreaterThan(0);
+    expect(j.vsFloor).toBeCloseTo(j.exitMs / j.floor.exitMs, 1);
+    expect(res.stderr).toMatch(/peak RSS [\d.]+ MiB · VMM floor \d+ ms \(QEMU -M microvm -accel tcg/);
+    expect((JSON.parse((await run()).stdout)).floor.measuredAt).toBe(j.floor.measuredAt);
+    expect((JSON.parse((await run('--remeasure-floor')).stdout)).floor.measuredAt).not.toBe(j.floor.measuredAt);
+  }, 60_000);
+
   it('--timeout kills QEMU and exits 1, leaving no process', async () => {
     const res = await unik(['run', hangImage.id, '--accel', 'tcg', '--timeout', '1s', '--json'], env);
     expect(res.exitCode).toBe(1);

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { qemuArgv } from '../../machine/qemu-argv.js';
+import { floorKey, floorSpec } from '../../machine/vmm-floor.js';
+
+describe('the VMM floor', () => {
+  const pairs = (argv: string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]!] : []));
+  it('boots the probe guest with the image\'s machine type, accelerator and memory', () => {
+    const argv = qemuArgv(floorSpec('/p/probe-guest', { machine: 'pc', accel: 'tcg', memoryMiB: 256 }), 'tcg');
+    expect(argv.slice(0, 2)).toEqual(['-M', 'pc']);
+    expect(pairs(argv, '-m')).toEqual(['256M']);
+    expect(pairs(argv, '-kernel')).toEqual(['/p/probe-guest']);
+    expect(pairs(argv, '-append')).toEqual(['exit=0']);
+    // The probe guest reports its exit code through isa-debug-exit at 0xf4.
+    expect(pairs(argv, '-device')).toEqual(['isa-debug-exit,iobase=0xf4,iosize=0x4']);
+  });
+  it('is cached per machine type, accelerator and memory', () => {
+    expect(floorKey({ machine: 'microvm', accel: 'tcg', memoryMiB: 8 })).toBe('microvm/tcg/8M');
+    expect(floorKey({ machine: 'microvm', accel: 'kvm', memoryMiB: 8 })).not.toBe(floorKey({ machine: 'microvm', accel: 'tcg', memoryMiB: 8 }));
+  });
+});
