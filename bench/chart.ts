@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { vmmWords } from './report.js';
 import type { BenchResult } from './types.js';
 
 const METRICS = [
@@ -6,47 +7,79 @@ const METRICS = [
   { key: 'exitMs', label: 'exit' },
 ] as const;
 
+const FLOOR_COLOR = '#d62728';
+const WIDTH = 640;
+
+type Row = { runtime: string; median: number; min: number; max: number; metric?: string };
+
+/** Bars at the median (`bar`: mark and encoding extras), a min–max whisker over each, the median written above it. */
+function bars(values: Row[], x: object, bar: { mark: object; encoding: object }, format: string) {
+  return [
+    { data: { values }, mark: { type: 'bar', ...bar.mark }, encoding: { ...x, ...bar.encoding } },
+    { data: { values }, mark: { type: 'rule', color: 'black' }, encoding: { ...x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+    { data: { values }, mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { ...x, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format } } },
+  ];
+}
+
+/** A dashed horizontal reference line with its label (at the right end), at `value` on the y axis. */
+const referenceLine = (value: number, label: string) => [
+  { data: { values: [{ value }] }, mark: { type: 'rule', color: FLOOR_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'value', type: 'quantitative' } } },
+  {
+    data: { values: [{ value, label }] },
+    mark: { type: 'text', color: FLOOR_COLOR, align: 'right', dx: -4, dy: -6, fontSize: 10 },
+    encoding: { x: { value: WIDTH }, y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
+  },
+];
+
 /**
- * Pure: a Vega-Lite spec: per runtime, one bar per metric at the median, a min–max whisker over it.
- * Declarative, so the layout, axes and legend are the library's job, not string concatenation.
+ * Pure: a Vega-Lite spec in two panels. Times: per runtime, one bar per metric at the median with a min–max
+ * whisker, and the VMM floor (QEMU booting a guest that exits at once) as a dashed reference line. Memory: the
+ * median peak per runtime with the floor's RSS as the same kind of line. The subtitle names the accelerator.
  */
 export function chartSpec(r: BenchResult): TopLevelSpec {
-  const values = r.results.flatMap((x) =>
-    METRICS.map((m) => ({ runtime: x.runtime, metric: m.label, median: x[m.key].median, min: x[m.key].min, max: x[m.key].max })),
+  const shown = r.results.filter((x) => x.kind !== 'floor');
+  const floor = r.results.find((x) => x.kind === 'floor');
+  const axis = (order: string[]) => ({ field: 'runtime', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } });
+  const times: Row[] = shown.flatMap((b) => METRICS.map((m) => ({ runtime: b.runtime, metric: m.label, median: b[m.key].median, min: b[m.key].min, max: b[m.key].max })));
+  const memory: Row[] = shown.flatMap((b) =>
+    b.peakMemoryKiB ? [{ runtime: b.runtime, median: b.peakMemoryKiB.median / 1024, min: b.peakMemoryKiB.min / 1024, max: b.peakMemoryKiB.max / 1024 }] : [],
   );
-  const x = { field: 'runtime', type: 'nominal', sort: r.results.map((x) => x.runtime), title: null, axis: { labelAngle: 0 } } as const;
-  const xOffset = { field: 'metric', sort: METRICS.map((m) => m.label) } as const;
+  const metricX = { x: axis(shown.map((b) => b.runtime)), xOffset: { field: 'metric', sort: METRICS.map((m) => m.label) } };
+  const timePanel = {
+    width: WIDTH,
+    height: 300,
+    layer: [
+      ...bars(times, metricX, {
+        mark: { width: { band: 0.9 } },
+        encoding: {
+          y: { field: 'median', type: 'quantitative', title: 'milliseconds' },
+          color: { field: 'metric', type: 'nominal', sort: METRICS.map((m) => m.label), title: null, legend: { orient: 'top' } },
+        },
+      }, '.0f'),
+      ...(floor ? referenceLine(floor.exitMs.median, `VMM floor: QEMU exits in ${floor.exitMs.median.toFixed(0)} ms`) : []),
+    ],
+  };
+  const memoryPanel = {
+    width: WIDTH,
+    height: 160,
+    layer: [
+      ...bars(memory, { x: axis(memory.map((m) => m.runtime)) }, { mark: { color: '#7f7f7f', width: { band: 0.45 } }, encoding: { y: { field: 'median', type: 'quantitative', title: 'peak memory, MiB' } } }, '.1f'),
+      ...(floor?.peakMemoryKiB ? referenceLine(floor.peakMemoryKiB.median / 1024, `VMM floor: ${(floor.peakMemoryKiB.median / 1024).toFixed(1)} MiB`) : []),
+    ],
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${r.app}: unikernel vs container twin`,
-      subtitle: `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
+      subtitle: [
+        `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
+        `unikernel: ${vmmWords(r.vmm)}`,
+        "memory: the VMM process's peak RSS; the container's memory cgroup peak",
+      ],
     },
-    width: 640,
-    height: 320,
     background: 'white',
-    data: { values },
-    layer: [
-      {
-        mark: { type: 'bar', width: { band: 0.9 } },
-        encoding: {
-          x,
-          xOffset,
-          y: { field: 'median', type: 'quantitative', title: 'milliseconds' },
-          color: { field: 'metric', type: 'nominal', sort: METRICS.map((m) => m.label), title: null, legend: { orient: 'top' } },
-          tooltip: [{ field: 'runtime' }, { field: 'metric' }, { field: 'median', format: '.1f' }],
-        },
-      },
-      {
-        mark: { type: 'rule', color: 'black' },
-        encoding: { x, xOffset, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
-      },
-      {
-        mark: { type: 'text', dy: -8, fontSize: 10 },
-        encoding: { x, xOffset, y: { field: 'max', type: 'quantitative' }, text: { field: 'median', format: '.0f' } },
-      },
-    ],
-  };
+    vconcat: memory.length ? [timePanel, memoryPanel] : [timePanel],
+  } as TopLevelSpec;
 }
 
 /** Render the chart to SVG headless: vega's 'none' renderer needs no canvas or DOM. Loaded only for --chart. */

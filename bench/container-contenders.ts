@@ -4,6 +4,8 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { Target } from '../targets/target.js';
 import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
+import { memoryPeak } from '../lib/memory-cgroup.js';
+import { cgroupDirs, watchResidue } from './containers/residue.js';
 import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
 import { containerRuntime } from './containers/runtimes.js';
 import { buildTwin, noTwinReason, type Twin } from './containers/twin.js';
@@ -20,15 +22,25 @@ export interface SetUp {
   image: ImageRecord;
   manifest: Manifest;
   target: Target;
-  /** Filled in: the runtimes ready to run, the ones that cannot, the ones that need cleaning up. */
+  /** Filled in: the runtimes ready to run, the ones that cannot, and what needs cleaning up (runtimes, the memory cgroup). */
   contenders: Contender[];
   skipped: Skipped[];
-  started: Runtime[];
+  started: Cleanup[];
+}
+
+/** Something the bench removes when it ends, whatever happens; named in the report if it cannot. */
+export interface Cleanup {
+  name: string;
+  cleanup(): Promise<void>;
 }
 
 /** Probe the container runtimes, build the twin if any can run it, and install it in each; the twin, if built. */
 export async function containerContenders(names: ContainerRuntimeName[], s: SetUp): Promise<Twin | null> {
   const host = await hostFacts();
+  // Runtimes create the parent in every hierarchy they use (podman adds conmon's below it): all of it goes at the end.
+  const residue = watchResidue(cgroupDirs(host.cgroupMounts, [`${s.tag}/conmon`, s.tag]));
+  s.started.push({ name: 'memory cgroup', cleanup: () => residue.sweep() });
+  const memory = await memoryPeak(host.memoryV1, s.tag);
   const runtimes: Runtime[] = [];
   for (const name of names) {
     s.opts.progress?.(`checking ${name}`);
@@ -38,6 +50,7 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
       host,
       requested: s.opts.runtimes?.includes(name) ?? false,
       timeoutMs: CONTAINER_TIMEOUT_MS,
+      memory,
       ...(s.opts.signal ? { signal: s.opts.signal } : {}),
     });
     const probe = await rt.probe();
@@ -55,10 +68,15 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
     return null;
   }
   s.opts.progress?.('building the container twin');
-  const twin = await buildTwin({ gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'), ...(targetTwin ? { targetTwin } : {}) });
+  const twin = await buildTwin({
+    gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'),
+    cgroupsPath: memory ? `${memory.parent}/twin` : null,
+    ...(targetTwin ? { targetTwin } : {}),
+  });
   for (const rt of runtimes) {
     s.opts.progress?.(`preparing ${rt.name}`);
-    s.started.push(rt);
+    // Runtimes clean up before the memory cgroup they ran in.
+    s.started.unshift(rt);
     try {
       const imageBytes = await rt.prepare(twin);
       s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce() });

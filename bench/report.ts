@@ -1,28 +1,31 @@
 import { humanBytes, table } from '../lib/format.js';
 import { sameAppOutput } from './output-match.js';
-import type { BenchResult, RuntimeResult, Summary } from './types.js';
+import { FLOOR_ROW, type BenchResult, type RuntimeResult, type Summary } from './types.js';
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
-const roundSummary = (s: Summary): Summary => ({
-  median: round(s.median, 2),
-  p95: round(s.p95, 2),
-  min: round(s.min, 2),
-  max: round(s.max, 2),
+const roundSummary = (s: Summary, digits = 2): Summary => ({
+  median: round(s.median, digits),
+  p95: round(s.p95, digits),
+  min: round(s.min, digits),
+  max: round(s.max, digits),
 });
 
-/** Pure: the --json document (milliseconds to 0.01, ratios to 0.001). */
+/** Pure: the --json document (milliseconds to 0.01, ratios to 0.001, memory in whole KiB). */
 export function benchJson(r: BenchResult) {
   return {
     app: r.app,
     runs: r.runs,
     warmup: r.warmup,
+    vmm: r.vmm,
     results: r.results.map((x) => ({
       kind: x.kind,
       runtime: x.runtime,
       firstOutputMs: roundSummary(x.firstOutputMs),
       exitMs: roundSummary(x.exitMs),
+      peakMemoryKiB: x.peakMemoryKiB && roundSummary(x.peakMemoryKiB, 0),
       imageBytes: x.imageBytes,
       vsUnikernel: x.vsUnikernel && { firstOutput: round(x.vsUnikernel.firstOutput, 3), exit: round(x.vsUnikernel.exit, 3) },
+      vsFloor: x.vsFloor && { exit: round(x.vsFloor.exit, 3) },
       output: x.output,
     })),
     skipped: r.skipped,
@@ -46,12 +49,17 @@ const CSV_HEADER = [
   'exit_max_ms',
   'first_output_vs_unikernel',
   'exit_vs_unikernel',
+  'exit_vs_vmm_floor',
+  'peak_memory_median_kib',
+  'peak_memory_p95_kib',
+  'peak_memory_min_kib',
+  'peak_memory_max_kib',
   'image_bytes',
 ];
 
 const summaryCells = (s: Summary): number[] => [s.median, s.p95, s.min, s.max];
 
-/** Pure: one row per runtime that ran; the cells are names and numbers only, so nothing needs quoting. */
+/** Pure: one row per runtime that ran (the VMM floor's too, kind "floor"); names and numbers only, so nothing needs quoting. */
 export function benchCsv(r: BenchResult): string {
   const j = benchJson(r);
   const rows = j.results.map((x) => [
@@ -62,6 +70,8 @@ export function benchCsv(r: BenchResult): string {
     ...summaryCells(x.exitMs),
     x.vsUnikernel?.firstOutput ?? '',
     x.vsUnikernel?.exit ?? '',
+    x.vsFloor?.exit ?? '',
+    ...(x.peakMemoryKiB ? summaryCells(x.peakMemoryKiB) : ['', '', '', '']),
     x.imageBytes,
   ]);
   return [CSV_HEADER, ...rows].map((cells) => cells.join(',')).join('\n') + '\n';
@@ -70,11 +80,19 @@ export function benchCsv(r: BenchResult): string {
 const ms = (n: number): string => n.toFixed(1);
 const ratio = (n: number): string => `${n.toFixed(2)}×`;
 
+/** Pure: the accelerator in words a reader cannot mistake: TCG figures are not KVM figures. */
+export function vmmWords(vmm: BenchResult['vmm']): string {
+  if (!vmm) return 'no unikernel';
+  if (vmm.accel === 'none') return `Solo5 ${vmm.machine} tender (no VMM)`;
+  return `QEMU -M ${vmm.machine} under ${vmm.accel === 'tcg' ? 'TCG (software emulation, not KVM)' : 'KVM (hardware virtualisation)'}`;
+}
+
 /** Pure: the human report: the table, then footprint, skipped runtimes, output mismatches and notes. */
 export function benchText(r: BenchResult): string {
   const head =
-    `${r.app}: the unikernel and its container twin, ${r.runs} run${r.runs === 1 ? '' : 's'} each after ` +
-    `${r.warmup} warm-up${r.warmup === 1 ? '' : 's'}, interleaved; times in ms from spawning the runtime\n\n`;
+    `${r.app}: the unikernel (${vmmWords(r.vmm)}) and its container twin, ${r.runs} run${r.runs === 1 ? '' : 's'} each after ` +
+    `${r.warmup} warm-up${r.warmup === 1 ? '' : 's'}, interleaved; times in ms from spawning the runtime; ` +
+    `${FLOOR_ROW} = QEMU with the unikernel's argv shape booting a guest that exits at once\n\n`;
   const rows = r.results.map((x: RuntimeResult) => [
     x.runtime,
     ms(x.firstOutputMs.median),
@@ -84,16 +102,25 @@ export function benchText(r: BenchResult): string {
     ms(x.exitMs.p95),
     `${ms(x.exitMs.min)}–${ms(x.exitMs.max)}`,
     x.vsUnikernel ? `${ratio(x.vsUnikernel.firstOutput)} / ${ratio(x.vsUnikernel.exit)}` : '-',
+    x.vsFloor ? ratio(x.vsFloor.exit) : '-',
+    x.peakMemoryKiB ? humanBytes(Math.round(x.peakMemoryKiB.median * 1024)) : '-',
     humanBytes(x.imageBytes),
   ]);
   const body = table(
-    ['RUNTIME', 'FIRST OUTPUT median', 'p95', 'min–max', 'EXIT median', 'p95', 'min–max', 'VS UNIKERNEL first / exit', 'IMAGE'],
+    ['RUNTIME', 'FIRST OUTPUT median', 'p95', 'min–max', 'EXIT median', 'p95', 'min–max', 'VS UNIKERNEL first / exit', 'VS FLOOR exit', 'PEAK MEMORY', 'IMAGE'],
     rows,
   );
   const lines: string[] = ['', footprintLine(r)];
+  if (r.results.some((x) => x.peakMemoryKiB)) {
+    lines.push(
+      'peak memory: for the unikernel and the floor, the VMM (or tender) process\'s peak RSS (wait4); for a container, ' +
+        'the peak of its memory cgroup (cgroup v1 max_usage_in_bytes): what was charged while it ran, the runtime\'s own ' +
+        'init after it joined the cgroup included (podman\'s conmon too), pages cached by earlier runs not',
+    );
+  }
   const unikernel = r.results.find((x) => x.kind === 'unikernel');
   for (const x of r.results) {
-    if (unikernel && x !== unikernel && !sameAppOutput(unikernel.output, x.output)) {
+    if (unikernel && x.kind === 'container' && !sameAppOutput(unikernel.output, x.output)) {
       lines.push(`warning: under ${x.runtime} the twin printed ${JSON.stringify(x.output.trim())}, which the unikernel did not print`);
     }
   }

@@ -11,13 +11,15 @@ import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { totalBytes } from '../images/store.js';
 import { failureReason } from './containers/diagnose.js';
-import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
+import type { ContainerRuntimeName } from './containers/runtime.js';
 import { CONTAINER_RUNTIMES } from './containers/runtimes.js';
-import { containerContenders } from './container-contenders.js';
+import { containerContenders, type Cleanup } from './container-contenders.js';
 import { schedule } from './schedule.js';
-import { medianRatio, summarize } from './stats.js';
+import { medianRatio, summarize } from '../lib/stats.js';
+import { prepareBoot } from '../run/prepare.js';
 import type { Sample } from './containers/timed-run.js';
-import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped } from './types.js';
+import { floorContender } from './floor.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
@@ -39,19 +41,25 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   await mkdir(dir, { recursive: true });
 
   const skipped: Skipped[] = [];
-  const started: Runtime[] = [];
+  const started: Cleanup[] = [];
   let result: BenchResult | undefined;
   let error: unknown = null;
   let cleanupErrors: string[] = [];
   try {
     const contenders: Contender[] = [];
-    if (wanted.includes('unikernel')) contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
+    let vmm: VmmShape | null = null;
+    if (wanted.includes('unikernel')) {
+      contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
+      const floor = await vmmFloorFor(image);
+      vmm = floor.vmm;
+      if (floor.contender) contenders.push(floor.contender);
+    }
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
     const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
     if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
     const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started }) : null;
     const samples = await measure(contenders, opts, skipped);
-    result = summarizeBench(image.name, opts, contenders, samples, skipped, {
+    result = summarizeBench(image.name, opts, vmm, contenders, samples, skipped, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
       container: twin ? { rootfsBytes: twin.rootfs.bytes, files: twin.rootfs.files, executables: twin.rootfs.executables } : null,
     });
@@ -82,6 +90,14 @@ function appManifest(image: ImageRecord): Manifest | null {
   }
 }
 
+/** How the unikernel boots (as `unik run` would) and, for QEMU, the floor contender with that argv shape. */
+async function vmmFloorFor(image: ImageRecord): Promise<{ vmm: VmmShape; contender: Contender | null }> {
+  const { spec, accel, shownAccel } = await prepareBoot(image, { accel: 'auto' });
+  if (spec.kind === 'tender') return { vmm: { machine: spec.machine, accel: shownAccel, memoryMiB: spec.memoryMiB }, contender: null };
+  const shape = { machine: spec.machine.type, accel, memoryMiB: spec.memoryMiB };
+  return { vmm: shape, contender: await floorContender(layout(), shape) };
+}
+
 /** Runs the interleaved schedule. A container runtime that fails is dropped (and listed as skipped); the unikernel failing ends the bench. */
 async function measure(contenders: Contender[], opts: BenchOptions, skipped: Skipped[]): Promise<Map<Contender, Sample[]>> {
   const samples = new Map(contenders.map((c) => [c, [] as Sample[]]));
@@ -97,7 +113,7 @@ async function measure(contenders: Contender[], opts: BenchOptions, skipped: Ski
       if (!slot.warmup) samples.get(c)!.push(s);
     } catch (e) {
       if (opts.signal?.aborted) throw failure('bench interrupted; everything it created has been removed');
-      if (c.kind === 'unikernel') throw e;
+      if (c.kind !== 'container') throw e;
       dropped.add(c);
       skipped.push({ runtime: c.name, reason: `failed in ${what}: ${failureReason(e)}` });
     }
@@ -106,10 +122,11 @@ async function measure(contenders: Contender[], opts: BenchOptions, skipped: Ski
   return samples;
 }
 
-/** Pure: per-runtime statistics and ratios to the unikernel. */
+/** Pure: per-runtime statistics and ratios to the unikernel and to the VMM floor. */
 export function summarizeBench(
   app: string,
   opts: Pick<BenchOptions, 'runs' | 'warmup'>,
+  vmm: VmmShape | null,
   contenders: Contender[],
   samples: Map<Contender, Sample[]>,
   skipped: Skipped[],
@@ -119,24 +136,30 @@ export function summarizeBench(
   for (const c of contenders) {
     const s = samples.get(c);
     if (!s?.length) continue;
+    const memory = s.flatMap((x) => (x.peakMemoryKiB === null ? [] : [x.peakMemoryKiB]));
     results.push({
       kind: c.kind,
       runtime: c.name,
       firstOutputMs: summarize(s.map((x) => x.firstOutputMs)),
       exitMs: summarize(s.map((x) => x.exitMs)),
+      peakMemoryKiB: memory.length ? summarize(memory) : null,
       imageBytes: c.imageBytes,
       vsUnikernel: null,
+      vsFloor: null,
       output: s[0]!.output,
     });
   }
   const base = results.find((r) => r.kind === 'unikernel');
+  const floor = results.find((r) => r.kind === 'floor');
   for (const r of results) {
     if (base) r.vsUnikernel = { firstOutput: medianRatio(r.firstOutputMs, base.firstOutputMs), exit: medianRatio(r.exitMs, base.exitMs) };
+    if (floor) r.vsFloor = { exit: medianRatio(r.exitMs, floor.exitMs) };
   }
   return {
     app,
     runs: opts.runs,
     warmup: opts.warmup,
+    vmm,
     results,
     skipped,
     footprint,
@@ -145,10 +168,10 @@ export function summarizeBench(
   };
 }
 
-/** Every runtime's cleanup runs, whatever the others do; what failed is returned, not thrown. */
-async function cleanupAll(runtimes: Runtime[]): Promise<string[]> {
+/** Every cleanup runs, whatever the others do; what failed is returned, not thrown. */
+async function cleanupAll(cleanups: Cleanup[]): Promise<string[]> {
   const errors: string[] = [];
-  for (const rt of runtimes) {
+  for (const rt of cleanups) {
     try {
       await rt.cleanup();
     } catch (e) {

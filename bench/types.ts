@@ -1,16 +1,23 @@
 import type { ImageRecord } from '../images/record.js';
 import type { ProgressSink } from '../lib/progress.js';
 import type { Sample } from './containers/timed-run.js';
+import type { Summary } from '../lib/stats.js';
+
+export type { Summary };
 
 /* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 
 export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
 
-/** A runtime ready to be timed: the unikernel under QEMU or the twin under one container runtime. */
+/** The VMM floor's row: QEMU with the unikernel's argv shape booting a guest that exits at once. */
+export const FLOOR_ROW = 'vmm-floor';
+export type ContenderName = RuntimeName | typeof FLOOR_ROW;
+
+/** A runtime ready to be timed: the unikernel under QEMU, the twin under one container runtime, or the VMM floor. */
 export interface Contender {
-  name: RuntimeName;
-  kind: 'unikernel' | 'container';
+  name: ContenderName;
+  kind: 'unikernel' | 'container' | 'floor';
   /** Bytes of what this runtime boots: kernel image, rootfs or imported container image. */
   imageBytes: number;
   /** What this runtime needed on this host, in plain words (workarounds, private daemons, accelerator). */
@@ -18,27 +25,25 @@ export interface Contender {
   runOnce(): Promise<Sample>;
 }
 
-export interface Summary {
-  median: number;
-  p95: number;
-  min: number;
-  max: number;
-}
 
 export interface RuntimeResult {
   kind: Contender['kind'];
-  runtime: RuntimeName;
+  runtime: ContenderName;
   firstOutputMs: Summary;
   exitMs: Summary;
+  /** Null when no run could measure it (no reaper, no memory cgroup). */
+  peakMemoryKiB: Summary | null;
   imageBytes: number;
   /** Median of this runtime over the unikernel's median; null when the unikernel was not benched. */
   vsUnikernel: { firstOutput: number; exit: number } | null;
+  /** Exit median over the VMM floor's; null without a floor (a tender, or no unikernel). */
+  vsFloor: { exit: number } | null;
   /** What the first measured run printed (the unikernel's whole console). */
   output: string;
 }
 
 export interface Skipped {
-  runtime: RuntimeName;
+  runtime: ContenderName;
   reason: string;
 }
 
@@ -48,10 +53,21 @@ export interface Footprint {
   container: { rootfsBytes: number; files: number; executables: number } | null;
 }
 
+/** How the unikernel ran: the chart and table name it, so nobody reads a TCG figure as a KVM one. */
+export interface VmmShape {
+  /** QEMU machine type, or the Solo5 tender (spt, hvt). */
+  machine: string;
+  /** kvm | tcg; none for a tender. */
+  accel: string;
+  memoryMiB: number;
+}
+
 export interface BenchResult {
   app: string;
   runs: number;
   warmup: number;
+  /** The unikernel's VMM; null when it was not benched. */
+  vmm: VmmShape | null;
   results: RuntimeResult[];
   skipped: Skipped[];
   footprint: Footprint;

@@ -16,13 +16,20 @@ export function unikernelContender(image: ImageRecord, timeoutMs: number): Conte
     async runOnce() {
       const r = await runImage(image, { accel: 'auto', timeoutMs, onAccelNote: (n) => (accelNote = n) });
       if (!notes.length) {
-        notes.push([r.accel === 'none' ? `unikernel: ${r.machine} tender (no VMM)` : `unikernel: QEMU -M ${r.machine} -accel ${r.accel}`, accelNote, 'first output = first console byte'].filter(Boolean).join('; '));
+        notes.push(
+          [
+            r.accel === 'none' ? `unikernel: ${r.machine} tender (no VMM)` : `unikernel: QEMU -M ${r.machine} -accel ${r.accel}`,
+            accelNote,
+            'first output = first console byte',
+            `peak memory = the ${r.accel === 'none' ? 'tender' : 'QEMU'} process's peak RSS (wait4)`,
+          ].filter(Boolean).join('; '),
+        );
       }
       if (r.exitCode !== 0 || r.timedOut || r.interrupted) {
         throw failure(`the unikernel ${r.how}`, [r.output.trimEnd().split('\n').slice(-10).join('\n'), r.stderrTail].filter(Boolean).join('\n') || undefined);
       }
       if (r.bootMs === null) throw failure('the unikernel printed nothing on its console', r.stderrTail || undefined);
-      return { firstOutputMs: r.bootMs, exitMs: r.exitMs, output: r.output };
+      return { firstOutputMs: r.bootMs, exitMs: r.exitMs, output: r.output, peakMemoryKiB: r.peakRssKiB };
     },
   };
 }

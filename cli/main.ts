@@ -22,10 +22,12 @@ const lazy =
 
 program
   .command('init')
-  .description('create unik.yaml and a starter app in DIR')
+  .description('create unik.yaml and a starter app in DIR, or translate a project made for kraft, OSv or mirage (--from)')
   .argument('[dir]', 'app directory', '.')
   .option('--name <name>', 'image name (default: the directory name)')
-  .option('--target <target>', 'unikraft | mirage | osv', 'unikraft')
+  .option('--target <target>', 'unikraft | mirage | osv (default unikraft)')
+  .option('--from <project>', 'translate a Kraftfile, OSv module or MirageOS config.ml project into unik.yaml beside it')
+  .option('--force', 'with --from: replace an existing unik.yaml')
   .option('--json', 'print the result as JSON')
   .action(lazy(() => import('./commands/init.js'), 'initCommand'));
 
@@ -118,6 +120,7 @@ registryFlags(program
   .option('--ready-http <url>', 'ready = first 2xx from URL')
   .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
   .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
+  .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
   .option('--json', 'print the measurements as JSON'))
   .action(lazy(() => import('./commands/run.js'), 'runCommand'));
 

@@ -82,6 +82,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const needed = [...target.baseSources, ...drivers.requires];
   const sources = await resolveSources(l, needed);
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
+  const patches = target.patches?.() ?? [];
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
@@ -95,6 +96,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     name: manifest.name,
     sourceHashes,
     sources: revisions,
+    patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
     ...(toolchain ? { toolchain } : {}),
   });
@@ -116,7 +118,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const t0 = performance.now();
     let built: BuiltKernel;
     try {
-      built = await repairableWork(workDir, () => target.build({ manifest, devices, platform, drivers, sources, workDir, run: runner }), {
+      built = await repairableWork(workDir, () => target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner }), {
         clean: !!opts.noCache,
         killed: runner.killed,
         onRepair: () => opts.onNote?.(`the last build of ${manifest.name} was interrupted; building it again from a clean directory`),
@@ -133,6 +135,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       libraries: built.libraries,
       buildSeconds: Math.round((performance.now() - t0) / 10) / 100,
       sources: revisions,
+      patches: (built.patches ?? []).map(({ source, file, sha256 }) => ({ source, file, sha256 })),
       frameworkVersion: built.version ?? null,
       createdAt: new Date().toISOString(),
       appDir: manifest.appDir,

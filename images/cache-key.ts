@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SourceRevision } from './record.js';
+import type { AppliedPatch, SourceRevision } from './record.js';
 
 export interface CacheInputs {
   unikVersion: string;
@@ -9,6 +9,8 @@ export interface CacheInputs {
   /** Relative source path → sha256 of its content. */
   sourceHashes: Record<string, string>;
   sources: SourceRevision[];
+  /** Patches applied to the build's copy of the sources (Target.patches), by content. */
+  patches: AppliedPatch[];
   /** Generated build files (path → content): they carry the driver settings and the templates' shape. */
   generated: Record<string, string>;
   /** Toolchain versions and seeded libraries outside the sources cache (Target.fingerprint), where a target has them. */

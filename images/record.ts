@@ -8,6 +8,13 @@ export interface SourceRevision {
   dirty: boolean;
 }
 
+/** A patch unik applied to its build copy of a source (the file lives in unik's repo under the target). */
+export interface AppliedPatch {
+  source: string;
+  file: string;
+  sha256: string;
+}
+
 /** What a run needs besides the kernel: decided at build time so build and run cannot disagree. */
 export interface RunConfig {
   devices: Devices;
@@ -34,6 +41,8 @@ export interface ImageRecord {
   libraries: string[];
   buildSeconds: number;
   sources: SourceRevision[];
+  /** unik's patches in the kernel (e.g. Unikraft's TSC frequency from the host); empty for a modified checkout. */
+  patches: AppliedPatch[];
   frameworkVersion: string | null;
   createdAt: string;
   appDir: string;

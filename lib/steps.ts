@@ -1,4 +1,5 @@
-import { execa, type ResultPromise } from 'execa';
+import { execFile } from 'node:child_process';
+import type { ResultPromise } from 'execa';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -86,6 +87,7 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
       const label = `[${n}] ${title}`;
       progress?.(label);
       log.write(`\n$ ${[file, ...args].join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}\n`);
+      const { execa } = await import('execa');
       const tied = tiedGroup(file, args);
       const child = execa(tied.file, tied.args, {
         cwd: opts.cwd,
@@ -128,6 +130,7 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
 
 /** One quick command whose output is wanted, not logged (setup and cleanup of container runtimes): its stdout. */
 export async function runStep(title: string, file: string, args: string[], opts: StepOptions = {}): Promise<string> {
+  const { execa } = await import('execa');
   const res = await execa(file, args, {
     stdin: 'ignore',
     all: true,
@@ -140,4 +143,18 @@ export async function runStep(title: string, file: string, args: string[], opts:
   });
   if (res.failed) throw failure(`${title} failed (${why(res)})`, outputTail(res.all ?? '', 15));
   return res.stdout;
+}
+
+/**
+ * A read-only query on the paths every cached build takes (git status, a tool's --version): node's own
+ * execFile, so those paths do not load execa. Never throws: exit code, stdout and stderr (null code: it could
+ * not start or was killed).
+ */
+export function query(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : process.env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
 }

@@ -3,26 +3,24 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from './package-root.js';
+import { precompiledTemplates } from './precompiled-templates.js';
+
+/** How every template is compiled: build files, not HTML (every value was validated against a strict alphabet). */
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
 
 const cache = new Map<string, HandlebarsNs.TemplateDelegate>();
-/** Loaded on first use: commands that render nothing (run, ps, …) never pay for it. */
-let handlebars: typeof HandlebarsNs | null = null;
 
 /**
- * Render templates/<framework>/<file>.hbs. No HTML escaping: these are build files, and every value that
- * reaches them was validated against a strict alphabet before.
+ * Render templates/<framework>/<file>.hbs. The bundled CLI finds each one precompiled (scripts/bundle.mjs: only
+ * Handlebars' small runtime loads); run from source (tests), the template is read and compiled on first use.
  */
 export function renderTemplate(framework: string, file: string, data: object): string {
   const key = `${framework}/${file}`;
-  let t = cache.get(key);
+  let t = cache.get(key) ?? precompiledTemplates[key];
   if (!t) {
-    handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsNs;
-    t = handlebars.compile(readFileSync(join(packageRoot(), 'templates', framework, `${file}.hbs`), 'utf8'), {
-      noEscape: true,
-      strict: true,
-    });
-    cache.set(key, t);
+    const handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsNs;
+    t = handlebars.compile(readFileSync(join(packageRoot(), 'templates', framework, `${file}.hbs`), 'utf8'), TEMPLATE_OPTIONS);
   }
+  cache.set(key, t);
   return t(data);
 }
-

@@ -55,6 +55,8 @@ export interface QemuBootSpec {
   disks: { id: string; file: string; readOnly: boolean }[];
   /** Regex (multiline) over the console marking the end of the kernel's own boot, measured apart from first output. */
   bootedMarker?: string;
+  /** QEMU fw_cfg files (name → string content), e.g. the host's TSC frequency for a patched kernel. */
+  fwCfg?: Record<string, string>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { constants, existsSync, readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,7 @@ import type { Layout } from '../lib/home.js';
 import type * as Guest from './probe-guest.js';
 import { probeSpec } from './probe-spec.js';
 import { qemuArgv } from './qemu-argv.js';
-import { QEMU } from './qemu-binary.js';
-import { which } from '../lib/which.js';
+import { QEMU, qemuBinaryStamp } from './qemu-binary.js';
 
 export interface KvmVerdict {
   usable: boolean;
@@ -28,9 +27,7 @@ const PROBE_TIMEOUT_MS = 3000;
  * The verdict is cached per QEMU version and host kernel release.
  */
 export async function probeKvm(l: Layout, opts: { fresh?: boolean } = {}): Promise<KvmVerdict> {
-  const path = which(QEMU);
-  const st = path ? statSync(path) : null;
-  const qemuBinary = `${path}:${st?.size}:${st?.mtimeMs}`;
+  const qemuBinary = qemuBinaryStamp();
   const kernelRelease = release();
   const cachePath = join(l.probes, 'kvm.json');
   if (!opts.fresh && existsSync(cachePath)) {

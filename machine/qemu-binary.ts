@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { failure } from '../lib/errors.js';
+import { which } from '../lib/which.js';
 
 /** The system QEMU; UNIK_QEMU points elsewhere (e.g. a newer build). */
 export const QEMU = process.env.UNIK_QEMU ?? 'qemu-system-x86_64';
@@ -13,4 +15,11 @@ export function qemuVersion(): Promise<string> {
     },
   );
   return version;
+}
+
+/** The QEMU binary's path, size and mtime: what a cached measurement is keyed by (stat is cheap, --version is not). */
+export function qemuBinaryStamp(): string {
+  const path = which(QEMU);
+  const st = path ? statSync(path) : null;
+  return `${path}:${st?.size}:${st?.mtimeMs}`;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit } from './exit.js';
 import { qemuArgv } from './qemu-argv.js';
@@ -14,6 +15,8 @@ export interface Measured {
   kernelBootedMs?: number | null;
   /** ms to the VMM's exit. */
   exitMs: number;
+  /** Peak resident memory of the VMM or tender process in KiB (the kernel's high-water mark); null without the reaper. */
+  peakRssKiB: number | null;
   exitCode: number;
   how: string;
   timedOut: boolean;
@@ -25,6 +28,8 @@ export interface Measured {
 
 export interface VmOptions {
   accel: Accel;
+  /** unik's reaper (machine/host/reap.c, see hostHelper): spawns the VMM and reports its peak memory. Null: setpriv. */
+  reaper: string | null;
   /** Every console chunk, as it arrives. */
   onOutput: (chunk: Buffer) => void;
   timeoutMs?: number;
@@ -45,15 +50,16 @@ export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
   return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
 }
 
-/** The VMM tied to us: if unik dies, even by SIGKILL, the kernel kills QEMU or the tender. */
-export function vmCommand(spec: BootSpec, accel: Accel): { file: string; args: string[] } {
+/** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or the VMM tied to us. */
+export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null): { file: string; args: string[] } {
   const [file, ...argv] = vmArgv(spec, accel);
+  if (reaper) return { file: reaper, args: [file, ...argv] };
   return tiedProcess(file, argv);
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
 export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
-  const { file, args } = vmCommand(spec, opts.accel);
+  const { file, args } = vmCommand(spec, opts.accel, opts.reaper);
   return new Promise((resolve, reject) => {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
@@ -64,7 +70,10 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let interrupted: string | null = null;
     let stoppedReady = false;
     const t0 = performance.now();
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // fd 3: the reaper's report (peak RSS), written once the VMM has been reaped.
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore'] });
+    let report = '';
+    (child.stdio[3] as Readable | null)?.on('data', (c: Buffer) => (report += c.toString('utf8')));
     const since = () => Math.round((performance.now() - t0) * 10) / 10;
 
     const markReady = () => {
@@ -79,7 +88,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
     let kernelBootedMs: number | null = null;
     const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleCode;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (bootMs === null) {
         bootMs = since();
         opts.onBoot?.(bootMs);
@@ -91,7 +100,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since();
       if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-8 * 1024);
     });
 
@@ -135,6 +144,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         readyMs,
         ...(booted ? { kernelBootedMs } : {}),
         exitMs,
+        peakRssKiB: /^\d+\n$/.test(report) ? Number(report) : null,
         exitCode: stoppedReady ? 0 : timedOut || interrupted ? 1 : meaning.code,
         how: stoppedReady
           ? 'stopped once ready'

@@ -1,20 +1,16 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
 import { MEMORY_EXPECTED, memoryMiB } from '../lib/units.js';
-import schema from './manifest.schema.json' with { type: 'json' };
 import { PLATFORMS, type Manifest, type PortMapping, type RawManifest } from './manifest.js';
 import { displayPath as display, manifestError } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
+import { validateSchema } from './schema-validator.js';
 import { checkShareDests } from './share-dest.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
-
-const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
-ajv.addKeyword('x-expected');
-const validateSchema = ajv.compile<RawManifest>(schema);
 
 /** Read and validate `dir/unik.yaml`. Every problem becomes ONE line naming the field; exit code 2. */
 export function loadManifest(dir: string): Manifest {

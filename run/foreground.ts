@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
+import { layout } from '../lib/home.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
+import { vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 
 export interface RunOptions extends BootRequest {
@@ -12,6 +14,8 @@ export interface RunOptions extends BootRequest {
   onAccelNote?: (note: string) => void;
   onStart?: (pid: number) => void;
   onReady?: (ms: number) => void;
+  /** Report the VMM floor for this image's argv shape: the cached one, or measured again. Absent: none. */
+  floor?: 'cached' | 'fresh';
 }
 
 export interface RunResult extends Measured {
@@ -20,6 +24,10 @@ export interface RunResult extends Measured {
   /** The console output (bounded to the last 1 MiB). */
   output: string;
   image: ImageRecord;
+  /** QEMU booting a guest that exits at once with this argv shape; null for tenders, unless asked, or if it failed. */
+  floor: VmmFloor | null;
+  /** exitMs over the floor's exitMs. */
+  vsFloor: number | null;
 }
 
 /** The exact command `runImage` would start, without starting it. */
@@ -31,11 +39,12 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
-  const { spec, accel, shownAccel, note, readyHttp } = await prepareBoot(image, opts);
+  const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const measured = await runVm(spec, {
     accel,
+    reaper,
     onOutput: (c) => {
       output = (output + c.toString('utf8')).slice(-1024 * 1024);
       opts.console?.write(c);
@@ -47,5 +56,11 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
   });
-  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image };
+  // Measured after the guest ran, so a first run shows its console before the floor's few boots.
+  const floor =
+    opts.floor && spec.kind === 'qemu'
+      ? await vmmFloor(layout(), { machine: spec.machine.type, accel, memoryMiB: spec.memoryMiB }, { fresh: opts.floor === 'fresh' }).catch(() => null)
+      : null;
+  const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
+  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };
 }

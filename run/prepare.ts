@@ -2,6 +2,8 @@ import { failure } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
 import { resolveAccel, type AccelChoice } from '../machine/accel.js';
 import type { Accel, BootSpec } from '../machine/boot-spec.js';
+import { hostHelper } from '../machine/host-helper.js';
+import { hostTscKhz } from '../machine/host-tsc.js';
 import { probeKvm } from '../machine/kvm-probe.js';
 import { targetFor } from '../targets/registry.js';
 import type { BootInput } from '../targets/target.js';
@@ -30,16 +32,19 @@ export interface PreparedBoot {
   note: string | null;
   /** The checked --ready-http URL, or null. */
   readyHttp: string | null;
+  /** The reaper that spawns the VMM and reports its peak memory (VmOptions.reaper); null without gcc. */
+  reaper: string | null;
 }
 
 /** Pure: the image as its target sees it at boot. */
-export const bootInputOf = (image: ImageRecord, memoryMiB: number): BootInput => ({
+export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: number | null): BootInput => ({
   name: image.name,
   platform: image.platform,
   kernel: image.path,
   files: image.files,
   memoryMiB,
   bootSettings: image.bootSettings ?? {},
+  hostTscKhz,
 });
 
 /**
@@ -48,19 +53,20 @@ export const bootInputOf = (image: ImageRecord, memoryMiB: number): BootInput =>
  * The image's files are checked against their stored sha256 first: a damaged kernel is named, never booted.
  */
 export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<PreparedBoot> {
+  const l = layout();
   const devices = devicesForRun(image, o.overrides ?? {});
   const readyHttp = o.readyHttp ? checkReadyUrl(o.readyHttp, (devices.net?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.host)) : null;
   await verifyImage(image);
-  const target = await targetFor(image.target);
-  const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB), devices, o.args ?? image.run.cmdline);
+  const [target, tscKhz, reaper] = await Promise.all([targetFor(image.target), hostTscKhz(l), hostHelper(l, 'reap')]);
+  const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB, tscKhz), devices, o.args ?? image.run.cmdline);
   if (spec.kind === 'tender') {
     // A tender runs the image itself: under KVM (hvt), refused up front where KVM does not work, or as a process (spt).
     if (spec.needsKvm) {
-      const kvm = await probeKvm(layout());
+      const kvm = await probeKvm(l);
       if (!kvm.usable) throw failure(`${spec.machine} needs usable KVM, and it is not usable here: ${kvm.reason}; rebuild or run with another --platform`);
     }
-    return { spec, accel: 'tcg', shownAccel: 'none', note: null, readyHttp };
+    return { spec, accel: 'tcg', shownAccel: 'none', note: null, readyHttp, reaper };
   }
-  const { accel, note } = await resolveAccel(layout(), o.accel ?? 'auto');
-  return { spec, accel, shownAccel: accel, note, readyHttp };
+  const { accel, note } = await resolveAccel(l, o.accel ?? 'auto');
+  return { spec, accel, shownAccel: accel, note, readyHttp, reaper };
 }

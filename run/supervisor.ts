@@ -7,6 +7,8 @@
 import { createWriteStream } from 'node:fs';
 import { identify, resolvedExe } from '../lib/pid.js';
 import { which } from '../lib/which.js';
+import { layout } from '../lib/home.js';
+import { hostHelper } from '../machine/host-helper.js';
 import { readInstance, writeInstance } from './instances.js';
 import { runVm, vmArgv } from '../machine/vm-process.js';
 
@@ -35,6 +37,7 @@ log.on('error', (e) => {
 try {
   const m = await runVm(inst.spec, {
     accel,
+    reaper: await hostHelper(layout(), 'reap'),
     onOutput: (c) => log.write(c),
     onBoot: (ms) => void update({ bootMs: ms }),
     ready: inst.ready ? new RegExp(inst.ready) : null,

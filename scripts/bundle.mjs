@@ -1,31 +1,75 @@
 #!/usr/bin/env node
 // Bundles unik into dist/ with esbuild: one ESM graph split per command, so `unik run` and `unik --help` load a
-// handful of files instead of dozens of modules (measured: ~150 ms less before QEMU starts on this machine).
-// tsc only type-checks (npm run build runs it first).
+// handful of files instead of hundreds of modules. tsc only type-checks (npm run build runs it first).
+// Two things are compiled here, once, instead of on every run: the manifest's schema validator (ajv's standalone
+// code: the CLI never loads or compiles ajv) and the templates (Handlebars.precompile: only its runtime loads).
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const entryPoints = [
   'cli/main.ts', // the CLI
   'run/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
   'targets/unikraft/fetch-shim.ts', // Unikraft's $(WGET) stand-in
 ];
+const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
+// CommonJS dependencies (commander, handlebars' loader, ajv's runtime helpers) require() node builtins; ESM
+// output needs a real require for that.
+const banner = { js: "import { createRequire as __unikRequire } from 'node:module'; const require = __unikRequire(import.meta.url);" };
 
+// Scratch space inside the package, so modules built into it find their dependencies in node_modules.
+await mkdir(join('node_modules', '.cache'), { recursive: true });
+const scratch = await mkdtemp(join('node_modules', '.cache', 'unik-bundle-'));
+/** One of unik's own modules built alone (its npm dependencies left external), to be imported here. */
+async function builtModule(entry, external) {
+  const out = join(scratch, `${entry.replace(/[/.]/g, '_')}.mjs`);
+  await build({ ...common, banner, entryPoints: [entry], outfile: out, external });
+  return out;
+}
+
+/** The validator as standalone ESM source, from manifest/schema-validator.ts's own Ajv setup. */
+async function standaloneValidator() {
+  const { schemaAjv, schema } = await import(pathToFileURL(resolve(await builtModule('manifest/schema-validator.ts', ['ajv']))).href);
+  const ajv = schemaAjv({ code: { source: true, esm: true } });
+  const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+  return `${standaloneCode(ajv, ajv.compile(schema))}\nexport const validateSchema = validate;\n`;
+}
+
+/** Every template (templates/.../*.hbs) as a module over Handlebars' runtime, keyed "<framework>/<file>" as renderTemplate asks. */
+async function precompiledTemplates() {
+  const handlebars = createRequire(import.meta.url)('handlebars');
+  const { TEMPLATE_OPTIONS } = await import(pathToFileURL(resolve(await builtModule('lib/templates.ts', ['handlebars']))).href);
+  const entries = [];
+  for (const f of (await readdir('templates', { recursive: true })).filter((f) => f.endsWith('.hbs')).sort()) {
+    const key = relative('templates', join('templates', f)).slice(0, -'.hbs'.length);
+    entries.push(`  ${JSON.stringify(key)}: Handlebars.template(${handlebars.precompile(await readFile(join('templates', f), 'utf8'), TEMPLATE_OPTIONS)}),`);
+  }
+  return `import Handlebars from 'handlebars/runtime.js';\nexport const precompiledTemplates = {\n${entries.join('\n')}\n};\n`;
+}
+
+const [validatorSource, templatesSource] = [await standaloneValidator(), await precompiledTemplates()];
+const precompiled = {
+  name: 'precompiled',
+  setup(b) {
+    const as = (contents) => () => ({ contents, loader: 'js', resolveDir: resolve('.') });
+    b.onLoad({ filter: /[\\/]manifest[\\/]schema-validator\.ts$/ }, as(validatorSource));
+    b.onLoad({ filter: /[\\/]lib[\\/]precompiled-templates\.ts$/ }, as(templatesSource));
+  },
+};
+
+await rm(scratch, { recursive: true, force: true });
 await rm('dist', { recursive: true, force: true });
 await build({
+  ...common,
+  banner,
   entryPoints,
   outbase: '.',
   outdir: 'dist',
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // npm packages load from node_modules, except commander, which every command needs: inlined, it saves
-  // resolving and reading its seven CommonJS files on each start.
-  external: ['ajv', 'execa', 'handlebars', 'yaml', 'vega', 'vega-lite'],
+  // Everything is bundled except the chart renderer, which only --chart loads.
+  external: ['vega', 'vega-lite'],
   chunkNames: 'chunks/[name]-[hash]',
-  // commander is CommonJS and require()s node builtins; ESM output needs a real require for that.
-  banner: { js: "import { createRequire as __unikRequire } from 'node:module'; const require = __unikRequire(import.meta.url);" },
-  logLevel: 'warning',
+  plugins: [precompiled],
 });

@@ -1,10 +1,10 @@
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
+import { query } from '../lib/steps.js';
 import { archiveProblem } from './archive-check.js';
 import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
 import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
@@ -23,7 +23,8 @@ export interface ResolvedSource {
   dirty: boolean;
 }
 
-const git = (args: string[], cwd?: string) => execa('git', args, { cwd, stdin: 'ignore' });
+/** git for the cache's own work (clone, checkout, archive); execa loads only then, never on a cached build. */
+const git = async (args: string[], cwd?: string) => (await import('execa')).execa('git', args, { cwd, stdin: 'ignore' });
 
 /** Refs become git arguments: refuse anything that could read as an option or a revision expression. */
 function checkRef(ref: string): string {
@@ -91,8 +92,8 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
 /** The commit `ref` names in a fresh clone (a tag, a commit, or a branch, which a clone has as origin/<ref>), or null. */
 async function commitOf(repo: string, ref: string): Promise<string | null> {
   for (const candidate of [ref, `origin/${ref}`]) {
-    const res = await execa('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`], { cwd: repo, reject: false, stdin: 'ignore' });
-    if (res.exitCode === 0) return res.stdout.trim();
+    const res = await query('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`], { cwd: repo });
+    if (res.code === 0) return res.stdout.trim();
   }
   return null;
 }
@@ -113,7 +114,7 @@ async function addSubmodule(repo: string, origin: string, path: string, superUrl
     await rm(dest, { recursive: true, force: true });
     await git(['clone', '--quiet', '--no-checkout', '--', from, dest]);
     // A clone of another fork of the same name may lack the commit: then the next candidate.
-    if ((await execa('git', ['checkout', '--quiet', '--detach', pinned], { cwd: dest, stdin: 'ignore', reject: false })).exitCode === 0) return;
+    if ((await query('git', ['checkout', '--quiet', '--detach', pinned], { cwd: dest })).code === 0) return;
   }
   await rm(dest, { recursive: true, force: true });
   await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
@@ -121,7 +122,7 @@ async function addSubmodule(repo: string, origin: string, path: string, superUrl
 
 /** The URL .gitmodules gives the submodule at `path` (its name may differ from its path). */
 async function submoduleUrl(repo: string, path: string): Promise<string | null> {
-  const cfg = (args: string[]) => execa('git', ['config', '-f', '.gitmodules', ...args], { cwd: repo, stdin: 'ignore', reject: false });
+  const cfg = (args: string[]) => query('git', ['config', '-f', '.gitmodules', ...args], { cwd: repo });
   const names = (await cfg(['--get-regexp', '^submodule\\..*\\.path$'])).stdout.split('\n');
   const key = names.find((line) => line.endsWith(` ${path}`))?.split(' ')[0]?.replace(/\.path$/, '');
   return key ? (await cfg(['--get', `${key}.url`])).stdout.trim() || null : null;
@@ -211,10 +212,17 @@ export async function resolveSources(l: Layout, names: readonly SourceName[]): P
   return out;
 }
 
+/** Pure: the commit and whether tracked files differ from it, out of `git status --porcelain=v2 --branch` output. */
+export function parseStatusV2(out: string): { commit: string | null; changes: string[] } {
+  const lines = out.split('\n').filter(Boolean);
+  const oid = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length) ?? null;
+  return { commit: oid && /^[0-9a-f]{40}$/.test(oid) ? oid : null, changes: lines.filter((l) => !l.startsWith('#')) };
+}
+
+/** One git process for both answers: every cached build asks this. */
 export async function inspectCheckout(name: SourceName, path: string, ref: string): Promise<ResolvedSource> {
-  const [head, status] = await Promise.all([
-    git(['rev-parse', 'HEAD'], path),
-    git(['status', '--porcelain', '--untracked-files=no'], path),
-  ]);
-  return { name, path, ref, commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
+  const res = await query('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], { cwd: path });
+  const { commit, changes } = parseStatusV2(res.stdout);
+  if (res.code !== 0 || !commit) throw failure(`source ${name} at ${path} is not a readable git checkout: ${res.stderr.trim().split('\n').at(-1) ?? `git status exit ${res.code}`}`);
+  return { name, path, ref, commit, dirty: changes.length > 0 };
 }

@@ -17,6 +17,15 @@ export interface DriverSet {
   requires: SourceName[];
 }
 
+/** A reviewed patch file (kept in the repo) that a target applies to its build copy of a source, never to the cache. */
+export interface SourcePatch {
+  source: SourceName;
+  /** File name, e.g. 0001-tsc-frequency-from-fw-cfg.patch. */
+  file: string;
+  path: string;
+  sha256: string;
+}
+
 /** A file the adapter generates into the build's work directory. */
 export interface GeneratedFile {
   path: string;
@@ -32,6 +41,8 @@ export interface BuildContext {
   sources: Record<string, ResolvedSource>;
   /** Persistent per-app directory: incremental rebuilds reuse its objects. */
   workDir: string;
+  /** Target.patches(): what the build applies to its copy of the sources (and what the cache key already holds). */
+  patches: SourcePatch[];
   run: StepRunner;
 }
 
@@ -48,6 +59,8 @@ export interface BuiltKernel {
   version?: string;
   /** Build choices the boot must follow (OSv's root filesystem): stored with the image, handed back in BootInput. */
   bootSettings?: Record<string, string>;
+  /** The patches really applied (none for a modified checkout, which is built as it is). */
+  patches?: SourcePatch[];
 }
 
 /**
@@ -63,6 +76,8 @@ export interface BootInput {
   /** The memory of this run: the image's default or the run's --memory, decided before boot() is called. */
   memoryMiB: number;
   bootSettings: Record<string, string>;
+  /** The host's TSC frequency (machine/host-tsc.ts), for kernels that read it instead of calibrating; null if unknown. */
+  hostTscKhz: number | null;
 }
 
 /** One framework behind one small interface. Pure where it can be; build() is the only effectful step. */
@@ -84,6 +99,8 @@ export interface Target {
    * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
    */
   fingerprint?(devices: Devices, platform: Platform, manifest: Manifest): Promise<Record<string, string>>;
+  /** Patches the build applies to its copy of the sources: hashed into the cache key, listed in the image record. */
+  patches?(): SourcePatch[];
   /** Pure: what the runner must start for this image with these devices and app arguments. */
   boot(input: BootInput, devices: Devices, args: string[]): BootSpec;
   /** `unik doctor`'s lines for this target: its tools, sources and toolchain. */

@@ -5,6 +5,7 @@ import { which } from '../../lib/which.js';
 import { startPrivateDockerd, type PrivateDockerd } from './docker-daemon.js';
 import { runStep } from '../../lib/steps.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
 
 /**
@@ -82,8 +83,9 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
     },
     runOnce() {
       n += 1;
-      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv), {
+      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, cgroupParentArgv(ctx.memory)), {
         timeoutMs: ctx.timeoutMs,
+        memory: ctx.memory,
         env: env!,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { memoryV1Mount } from '../../lib/memory-cgroup.js';
 
 /** Facts about this host that decide how the container runtimes must be started. */
 export interface HostFacts {
@@ -11,6 +12,8 @@ export interface HostFacts {
   isRoot: boolean;
   /** Where each cgroup hierarchy (v1 controller or cgroup2) is mounted. */
   cgroupMounts: string[];
+  /** Where the cgroup v1 memory controller is mounted (containers' peak memory is read there); null if not. */
+  memoryV1: string | null;
 }
 
 /** Pure: the mount points of cgroup and cgroup2 filesystems in /proc/self/mounts text. */
@@ -46,5 +49,6 @@ export async function hostFacts(): Promise<HostFacts> {
     pidMax: pidMax && /^\d+/.test(pidMax) ? parseInt(pidMax, 10) : null,
     isRoot: process.getuid?.() === 0,
     cgroupMounts: cgroupMountPoints(mounts ?? ''),
+    memoryV1: memoryV1Mount(mounts ?? ''),
   };
 }

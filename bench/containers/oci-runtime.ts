@@ -59,7 +59,7 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
     runOnce() {
       n += 1;
       const [file, args] = invoke(ociRunArgv(root, bundle, `${ctx.tag}-${n}`));
-      return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
     notes() {
       return workaround

@@ -2,8 +2,9 @@
  * Pure: the OCI runtime config for the twin's bundle. It follows `runc spec`'s defaults (the container
  * most users get) with three changes: no terminal, the twin's argv, and a read-only root. The network
  * namespace is a fresh one, so the container has no network, like `--network none` for podman/docker.
+ * `cgroupsPath` puts it below the bench's memory cgroup, whose peak is read after each run.
  */
-export function ociSpec(args: readonly string[]): Record<string, unknown> {
+export function ociSpec(args: readonly string[], cgroupsPath: string | null = null): Record<string, unknown> {
   const caps = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
   return {
     ociVersion: '1.0.2-dev',
@@ -34,6 +35,7 @@ export function ociSpec(args: readonly string[]): Record<string, unknown> {
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
     ],
     linux: {
+      ...(cgroupsPath ? { cgroupsPath } : {}),
       resources: { devices: [{ allow: false, access: 'rwm' }] },
       namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
       maskedPaths: [

@@ -8,6 +8,7 @@ import type { HostFacts } from './host.js';
 import { cgroupDirs, watchResidue, type Residue } from './residue.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { dockerRunArgv } from './docker.js';
+import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
 
 /** podman's default RLIMIT_NOFILE and RLIMIT_NPROC for a container. */
@@ -77,9 +78,9 @@ export function podmanGlobalArgv(dirs: PodmanDirs, runtime: 'runc' | null): stri
   ];
 }
 
-/** Pure: one run of the twin: docker's shape with podman's ulimits. */
-export const podmanRunArgv = (name: string, ulimits: string[], image: string, argv: string[]): string[] =>
-  dockerRunArgv(name, image, argv, ulimits);
+/** Pure: one run of the twin: docker's shape with podman's ulimits (and any other flags before the image). */
+export const podmanRunArgv = (name: string, extra: string[], image: string, argv: string[]): string[] =>
+  dockerRunArgv(name, image, argv, extra);
 
 export function podmanRuntime(ctx: RuntimeContext): Runtime {
   const dir = join(ctx.dir, 'podman');
@@ -119,8 +120,8 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
     },
     runOnce() {
       n += 1;
-      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, ulimits, image, argv)];
-      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv)];
+      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
     notes() {
       const needed = ['private storage in the bench directory (--root, --runroot, --tmpdir)', '--cgroup-manager cgroupfs'];

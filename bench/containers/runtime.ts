@@ -1,5 +1,6 @@
 import type { Sample } from './timed-run.js';
 import type { HostFacts } from './host.js';
+import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 import type { Twin } from './twin.js';
 
 export type ContainerRuntimeName = 'runc' | 'crun' | 'podman' | 'docker';
@@ -17,6 +18,8 @@ export interface RuntimeContext {
   /** Per run. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The parent memory cgroup every container runs below, read for its peak; null where there is none. */
+  memory: MemoryPeak | null;
 }
 
 /** One container runtime, driven through its CLI. Created per bench; holds that bench's state. */

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
 import { outputTail } from '../../lib/steps.js';
+import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 
 /** One run (the unikernel's or a container's), timed from just before the runtime process was spawned. */
 export interface Sample {
@@ -9,12 +10,16 @@ export interface Sample {
   /** The runtime process exited. */
   exitMs: number;
   output: string;
+  /** Peak memory in KiB: the VMM/tender process's peak RSS, or the container's memory cgroup peak; null if unknown. */
+  peakMemoryKiB: number | null;
 }
 
 export interface TimedRunOptions {
   timeoutMs: number;
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /** The container's parent memory cgroup: reset before the run (untimed), its peak read after it. */
+  memory: MemoryPeak | null;
 }
 
 /**
@@ -27,6 +32,7 @@ export async function timedRun(label: string, file: string, args: string[], opts
   const err: Buffer[] = [];
   let firstOutputMs: number | null = null;
   let exitMs: number | null = null;
+  await opts.memory?.reset();
   const t0 = performance.now();
   const child = execa(file, args, {
     stdin: 'ignore',
@@ -60,5 +66,6 @@ export async function timedRun(label: string, file: string, args: string[], opts
   if (firstOutputMs === null) throw failure(`${label} printed nothing on stdout`, outputTail(stderr));
   // The output was written before the exit, but node may dispatch the 'exit' event before the last pipe read.
   const exited = Math.max(exitMs ?? performance.now() - t0, firstOutputMs);
-  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8') };
+  const peakMemoryKiB = opts.memory ? await opts.memory.readKiB() : null;
+  return { firstOutputMs, exitMs: exited, output: Buffer.concat(out).toString('utf8'), peakMemoryKiB };
 }

@@ -56,7 +56,7 @@ export const gccArgv = (sources: string[], appDir: string, out: string): string[
 ];
 
 /** Build the twin under `dir` (which the bench removes afterwards); `targetTwin` builds it the target's own way. */
-export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string; targetTwin?: () => Promise<string> }): Promise<Twin> {
+export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string; cgroupsPath: string | null; targetTwin?: () => Promise<string> }): Promise<Twin> {
   const bundle = join(opts.dir, 'bundle');
   const rootfs = join(bundle, 'rootfs');
   await mkdir(rootfs, { recursive: true });
@@ -69,7 +69,7 @@ export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; 
     await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, exe));
   }
   const argv = [TWIN_EXECUTABLE, ...opts.cmdline];
-  await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv));
+  await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv, opts.cgroupsPath));
   const tarball = join(opts.dir, 'rootfs.tar');
   await runStep('packing the twin rootfs (tar)', 'tar', ['-C', rootfs, '-cf', tarball, '.']);
   return { bundle, tarball, argv, rootfs: await rootfsStats(rootfs) };

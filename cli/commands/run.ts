@@ -21,6 +21,7 @@ export interface RunFlags extends RegistryFlags {
   readyHttp?: string;
   stopWhenReady?: boolean;
   dryRun?: boolean;
+  remeasureFloor?: boolean;
   json?: boolean;
 }
 
@@ -29,12 +30,19 @@ export function checkAccel(s: string): AccelChoice {
   return s;
 }
 
-/** One stderr line a person reads; the same numbers go to --json. */
-export function summaryLine(r: Pick<RunResult, 'bootMs' | 'kernelBootedMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how'>): string {
+type Summarised = Pick<RunResult, 'bootMs' | 'kernelBootedMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how' | 'peakRssKiB' | 'floor' | 'vsFloor'>;
+
+/** Stderr lines a person reads: the times, then memory and the VMM floor; the same numbers go to --json. */
+export function summaryLine(r: Summarised): string {
   const ms = (n: number | null) => (n === null ? '–' : `${Math.round(n)} ms`);
   // Only targets whose kernel announces the end of its boot (OSv) have this figure.
   const kernel = r.kernelBootedMs !== undefined ? ` · kernel booted in ${ms(r.kernelBootedMs)}` : '';
-  return `booted in ${ms(r.bootMs)}${kernel} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
+  const times = `booted in ${ms(r.bootMs)}${kernel} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
+  const extra = [
+    ...(r.peakRssKiB !== null ? [`peak RSS ${(r.peakRssKiB / 1024).toFixed(1)} MiB`] : []),
+    ...(r.floor ? [`VMM floor ${ms(r.floor.exitMs)} (QEMU -M ${r.floor.machine} -accel ${r.floor.accel}, a guest that exits at once): exit = ${r.vsFloor}× the floor`] : []),
+  ];
+  return extra.length ? `${times}\n${extra.join(' · ')}` : times;
 }
 
 export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {
@@ -82,12 +90,17 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     overrides,
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: note,
+    floor: flags.remeasureFloor ? 'fresh' : 'cached',
   });
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);
   process.stderr.write(`${summaryLine(res)}\n`);
   if (flags.json) {
-    const { output: _output, stderrTail: _tail, ...rest } = res;
-    printJson({ ...rest, image: { id: image.id, name: image.name, target: image.target, platform: image.platform, path: image.path } });
+    const { output: _output, stderrTail: _tail, floor, ...rest } = res;
+    printJson({
+      ...rest,
+      floor: floor && { machine: floor.machine, accel: floor.accel, memoryMiB: floor.memoryMiB, exitMs: floor.exitMs, firstOutputMs: floor.firstOutputMs, peakRssKiB: floor.peakRssKiB, runs: floor.runs, measuredAt: floor.measuredAt },
+      image: { id: image.id, name: image.name, target: image.target, platform: image.platform, path: image.path },
+    });
   }
   process.exitCode = res.exitCode;
 }

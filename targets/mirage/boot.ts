@@ -1,4 +1,5 @@
 import type { BootSpec, ExitMap, QemuMachine } from '../../machine/boot-spec.js';
+import { tscFwCfg } from '../../machine/host-tsc.js';
 import { usageError } from '../../lib/errors.js';
 import type { Devices } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
@@ -53,6 +54,9 @@ export function mirageBoot(input: BootInput, devices: Devices, args: string[]): 
       machine: virtioMachine(devices),
       devices,
       disks: [],
+      // Read by a Solo5 built with toolchains/mirage/fixups/0001-solo5-tsc-frequency-from-fw-cfg.patch (an unpatched one
+      // ignores it and calibrates).
+      fwCfg: tscFwCfg(input.hostTscKhz),
       exit: VIRTIO_EXIT,
     };
   }

@@ -1,4 +1,5 @@
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
+import { tscFwCfg } from '../../machine/host-tsc.js';
 import type { Devices } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
 
@@ -36,6 +37,8 @@ export function unikraftBoot(input: BootInput, devices: Devices, args: string[])
     machine: { type: needsPci ? 'pc' : 'microvm', debugExit: DEBUG_EXIT },
     devices,
     disks: [],
+    // Read by the patched tscclock (patches/0001-…): the host's TSC frequency instead of a 100 ms calibration.
+    fwCfg: tscFwCfg(input.hostTscKhz),
     exit: {
       statuses: {
         '0': { code: 0, how: 'powered off' },

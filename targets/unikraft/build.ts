@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { failure } from '../../lib/errors.js';
+import type { Layout } from '../../lib/home.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { syncLinks, writeIfChanged } from '../../lib/workdir.js';
+import { patchedTree } from './patched-tree.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { driversFromConfig } from './drivers.js';
 import { relativeSources, renderUnikraft } from './render.js';
@@ -14,7 +16,7 @@ export const kernelFileName = (name: string) => `${name}_qemu-x86_64`;
 
 /** The directories of one app's persistent build; objects survive between builds so make stays incremental. */
 export function unikraftDirs(workDir: string) {
-  return { app: join(workDir, 'app'), out: join(workDir, 'build'), config: join(workDir, 'config') };
+  return { app: join(workDir, 'app'), out: join(workDir, 'build'), config: join(workDir, 'config'), tree: join(workDir, 'unikraft-tree') };
 }
 
 /**
@@ -31,9 +33,15 @@ export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; 
   };
 }
 
-export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Promise<BuiltKernel> {
+export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesLock' | 'builds'>): Promise<BuiltKernel> {
   const dirs = unikraftDirs(ctx.workDir);
   const files = renderUnikraft(ctx.manifest, ctx.drivers);
+  const tree = await patchedTree(ctx.sources.unikraft!, ctx.patches, l.builds, ctx.run);
+  // Objects made from another tree (unpatched, older patches) must not be taken for up to date: start over.
+  if (await writeIfChanged(dirs.tree, tree.path)) {
+    await rm(dirs.out, { recursive: true, force: true });
+    await rm(dirs.config, { force: true });
+  }
   for (const f of files) await writeIfChanged(join(dirs.app, f.path), f.content);
   // Configure when the final config is missing or older than the defconfig: a configure that was cut short
   // (or failed) leaves it older, so the next build configures again instead of building a half config.
@@ -50,7 +58,7 @@ export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Pro
     throw failure(`unik's own path contains whitespace (${shim}); make cannot run its archive server from there`);
   }
   const argv = makeArgv({
-    unikraft: ctx.sources.unikraft!.path,
+    unikraft: tree.path,
     app: dirs.app,
     libs: ctx.drivers.requires.map((n) => ctx.sources[n]!.path),
     out: dirs.out,
@@ -62,7 +70,7 @@ export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Pro
     await ctx.run.step('configure (make defconfig)', 'make', argv.defconfig);
     await ctx.run.step('resolve configuration (make syncconfig)', 'make', argv.syncconfig);
   }
-  await ctx.run.step('compile and link (make)', 'make', argv.build, { env: { UNIK_SOURCES_LOCK: sourcesLock } });
+  await ctx.run.step('compile and link (make)', 'make', argv.build, { env: { UNIK_SOURCES_LOCK: l.sourcesLock } });
 
   const kernelPath = join(dirs.out, kernelFileName(ctx.manifest.name));
   if (!existsSync(kernelPath)) throw failure(`make finished but produced no ${kernelPath}; log: ${ctx.run.logPath}`);
@@ -74,6 +82,7 @@ export async function buildUnikraft(ctx: BuildContext, sourcesLock: string): Pro
     drivers: driversFromConfig(config),
     libraries: await linkedLibraries(dirs.out),
     ...(version ? { version } : {}),
+    patches: tree.applied,
   };
 }
 

@@ -3,6 +3,7 @@ import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { unikraftBoot } from './boot.js';
 import { unikraftDrivers } from './drivers.js';
+import { unikraftPatches } from './patches.js';
 import { renderUnikraft } from './render.js';
 
 export const unikraft: Target = {
@@ -15,7 +16,8 @@ export const unikraft: Target = {
   drivers: (devices) => unikraftDrivers(devices),
   render: renderUnikraft,
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
-  build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout().sourcesLock),
+  build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout()),
+  patches: () => unikraftPatches(),
   boot: unikraftBoot,
   checks: async (l) => (await import('./checks.js')).unikraftChecks(l),
 };

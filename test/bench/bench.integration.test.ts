@@ -18,7 +18,8 @@ interface Summary {
 interface BenchJson {
   app: string;
   runs: number;
-  results: { kind: string; runtime: string; firstOutputMs: Summary; exitMs: Summary; imageBytes: number; output: string }[];
+  vmm: { machine: string; accel: string; memoryMiB: number };
+  results: { kind: string; runtime: string; firstOutputMs: Summary; exitMs: Summary; peakMemoryKiB: Summary | null; vsFloor: { exit: number }; imageBytes: number; output: string }[];
   skipped: { runtime: string; reason: string }[];
 }
 
@@ -57,6 +58,14 @@ const hostState = async () => ({
   runc: existsSync('/run/runc') ? await hostListing(found.runc, ['list', '-q']) : [],
   podman: existsSync('/var/lib/containers/storage') ? await hostListing(found.podman, ['ps', '--all', '--quiet']) : [],
   residue: RESIDUE.filter((d) => existsSync(d)),
+  // The bench's own parent cgroup (memory peaks) in every hierarchy: named unik-bench-<id>.
+  benchCgroups: readdirSync('/sys/fs/cgroup').flatMap((h) => {
+    try {
+      return readdirSync(join('/sys/fs/cgroup', h)).filter((d) => d.startsWith('unik-bench-')).map((d) => `${h}/${d}`);
+    } catch {
+      return [];
+    }
+  }),
 });
 
 describe('unik bench: flags', () => {
@@ -93,8 +102,27 @@ describe.skipIf(!unikraftSrc || missing.length > 0)('unik bench examples/hello-u
   it('runs every runtime present, skipping none', () => {
     expect(bench.exitCode, bench.stderr).toBe(0);
     expect(bench.json.skipped).toEqual([]);
-    expect(bench.json.results.map((r) => r.runtime)).toEqual(runtimes);
-    expect(bench.json).toMatchObject({ app: 'hello-unikraft', runs: 3 });
+    expect(bench.json.results.map((r) => r.runtime)).toEqual(['unikernel', 'vmm-floor', ...runtimes.slice(1)]);
+    expect(bench.json).toMatchObject({ app: 'hello-unikraft', runs: 3, vmm: { machine: 'microvm', memoryMiB: 8 } });
+  });
+
+  it('measures the VMM floor in the same rounds, and every exit as a multiple of it', () => {
+    const floor = bench.json.results.find((r) => r.kind === 'floor')!;
+    expect(floor.vsFloor.exit).toBe(1);
+    for (const r of bench.json.results) expect(r.vsFloor.exit, r.runtime).toBeCloseTo(r.exitMs.median / floor.exitMs.median, 2);
+  });
+
+  it('measures peak memory: QEMU\'s RSS for the unikernel and the floor, each container\'s cgroup peak', () => {
+    const [unikernel, floor, ...containers] = bench.json.results;
+    // A QEMU process holds tens of MiB whatever the guest; the unikernel's adds the pages its guest touched.
+    expect(floor!.peakMemoryKiB!.median).toBeGreaterThan(8 * 1024);
+    expect(unikernel!.peakMemoryKiB!.median).toBeGreaterThanOrEqual(floor!.peakMemoryKiB!.min);
+    for (const c of containers) {
+      expect(c.peakMemoryKiB, c.runtime).not.toBeNull();
+      expect(c.peakMemoryKiB!.max, c.runtime).toBeLessThan(256 * 1024);
+    }
+    // runc's Go init joins the container's cgroup before it execs the app: megabytes, never nothing.
+    expect(containers.find((c) => c.runtime === 'runc')!.peakMemoryKiB!.median).toBeGreaterThan(512);
   });
 
   it('measures real, positive, consistent times and sizes', () => {
@@ -112,7 +140,7 @@ describe.skipIf(!unikraftSrc || missing.length > 0)('unik bench examples/hello-u
   });
 
   it('the twin prints what the unikernel prints, under every runtime', () => {
-    const [unikernel, ...containers] = bench.json.results;
+    const [unikernel, , ...containers] = bench.json.results;
     expect(unikernel!.kind).toBe('unikernel');
     expect(unikernel!.output).toContain('Hello, world! (from a unik-built unikernel)');
     for (const c of containers) {
@@ -124,10 +152,12 @@ describe.skipIf(!unikraftSrc || missing.length > 0)('unik bench examples/hello-u
 
   it('writes the CSV and an SVG chart', () => {
     const csv = readFileSync(join(out, 'bench.csv'), 'utf8').trimEnd().split('\n');
-    expect(csv).toHaveLength(runtimes.length + 1);
+    expect(csv).toHaveLength(runtimes.length + 2);
+    expect(csv.some((row) => row.startsWith('floor,vmm-floor,3,'))).toBe(true);
     const svg = readFileSync(join(out, 'bench.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     for (const r of runtimes) expect(svg).toContain(r);
+    for (const label of ['VMM floor', 'TCG', 'peak memory']) expect(svg).toContain(label);
   });
 
   it('leaves nothing behind: no containers, bundles, state dirs, mounts or daemons', async () => {

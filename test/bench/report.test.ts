@@ -13,17 +13,21 @@ const contender = (name: Contender['name'], kind: Contender['kind'], imageBytes:
   notes,
   runOnce: () => Promise.reject(new Error('not run in unit tests')),
 });
-const sample = (firstOutputMs: number, exitMs: number, output = GREETING): Sample => ({ firstOutputMs, exitMs, output });
+const sample = (firstOutputMs: number, exitMs: number, output = GREETING, peakMemoryKiB: number | null = 2048): Sample => ({ firstOutputMs, exitMs, output, peakMemoryKiB });
 
 const unikernel = contender('unikernel', 'unikernel', 153_736, ['unikernel: QEMU pc, accelerator tcg']);
 const runc = contender('runc', 'container', 682_696);
 const podman = contender('podman', 'container', 687_173, ['podman: --runtime runc']);
+const floor = contender('vmm-floor', 'floor', 5_000);
+const vmm = { machine: 'microvm', accel: 'tcg', memoryMiB: 8 };
 const result = summarizeBench(
   'hello',
   { runs: 3, warmup: 1 },
-  [unikernel, runc, podman],
+  vmm,
+  [unikernel, floor, runc, podman],
   new Map([
-    [unikernel, [sample(100, 110, `banner\r\n${GREETING}`), sample(120, 130), sample(140, 150)]],
+    [unikernel, [sample(100, 110, `banner\r\n${GREETING}`, 46_000), sample(120, 130, GREETING, 47_000), sample(140, 150, GREETING, 48_000)]],
+    [floor, [sample(50, 60, '', 43_000), sample(55, 65, '', 44_000), sample(45, 55, '', 42_000)]],
     [runc, [sample(20, 22), sample(30, 33), sample(25, 27.5)]],
     [podman, [sample(200, 300, 'Hello, moon!\n'), sample(210, 310), sample(190, 290)]],
   ]),
@@ -36,7 +40,7 @@ const result = summarizeBench(
 
 describe('summarizeBench', () => {
   it('summarizes each runtime and divides by the unikernel medians', () => {
-    const [u, r, p] = result.results;
+    const [u, , r, p] = result.results;
     expect(u!.firstOutputMs).toEqual({ median: 120, p95: 138, min: 100, max: 140 });
     expect(u!.vsUnikernel).toEqual({ firstOutput: 1, exit: 1 });
     expect(r!.vsUnikernel!.firstOutput).toBeCloseTo(25 / 120);
@@ -45,35 +49,55 @@ describe('summarizeBench', () => {
     expect(result.notes).toEqual(['unikernel: QEMU pc, accelerator tcg', 'podman: --runtime runc']);
   });
   it('leaves runtimes without samples out and has no ratios without a unikernel', () => {
-    const r = summarizeBench('hello', { runs: 1, warmup: 0 }, [runc, podman], new Map([[runc, [sample(1, 2)]]]), [], result.footprint);
+    const r = summarizeBench('hello', { runs: 1, warmup: 0 }, null, [runc, podman], new Map([[runc, [sample(1, 2, GREETING, null)]]]), [], result.footprint);
     expect(r.results.map((x) => x.runtime)).toEqual(['runc']);
     expect(r.results[0]!.vsUnikernel).toBeNull();
+    expect(r.results[0]!.vsFloor).toBeNull();
+    expect(r.results[0]!.peakMemoryKiB).toBeNull();
+  });
+  it('divides every exit by the VMM floor\'s and summarizes peak memory', () => {
+    const [u, f, r] = result.results;
+    expect(f!.kind).toBe('floor');
+    expect(f!.vsFloor).toEqual({ exit: 1 });
+    expect(u!.vsFloor!.exit).toBeCloseTo(130 / 60);
+    expect(r!.vsFloor!.exit).toBeCloseTo(27.5 / 60);
+    expect(u!.peakMemoryKiB).toMatchObject({ median: 47_000, min: 46_000, max: 48_000 });
+    expect(r!.peakMemoryKiB!.median).toBe(2048);
   });
 });
 
 describe('report', () => {
   it('--json follows the CLI contract', () => {
     const j = benchJson(result);
-    expect(Object.keys(j)).toEqual(expect.arrayContaining(['app', 'runs', 'results', 'skipped']));
-    expect(j.results[1]).toMatchObject({
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['app', 'runs', 'vmm', 'results', 'skipped']));
+    expect(j.vmm).toEqual(vmm);
+    expect(j.results[1]).toMatchObject({ kind: 'floor', runtime: 'vmm-floor', exitMs: { median: 60 }, peakMemoryKiB: { median: 43_000 } });
+    expect(j.results[2]).toMatchObject({
       kind: 'container',
       runtime: 'runc',
       firstOutputMs: { median: 25, p95: 29.5, min: 20, max: 30 },
+      peakMemoryKiB: { median: 2048, p95: 2048, min: 2048, max: 2048 },
       imageBytes: 682_696,
       vsUnikernel: { firstOutput: 0.208, exit: 0.212 },
+      vsFloor: { exit: 0.458 },
     });
     expect(j.skipped).toEqual([{ runtime: 'docker', reason: 'the docker daemon is not running' }]);
   });
-  it('--csv has a header and one row per runtime', () => {
+  it('--csv has a header and one row per runtime, the floor\'s included', () => {
     const lines = benchCsv(result).trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0]!.split(',')).toHaveLength(lines[2]!.split(',').length);
-    expect(lines[2]).toBe('container,runc,3,25,29.5,20,30,27.5,32.45,22,33,0.208,0.212,682696');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]!.split(',')).toHaveLength(lines[3]!.split(',').length);
+    expect(lines[0]).toContain('exit_vs_vmm_floor,peak_memory_median_kib');
+    expect(lines[2]).toMatch(/^floor,vmm-floor,3,50,/);
+    expect(lines[3]).toBe('container,runc,3,25,29.5,20,30,27.5,32.45,22,33,0.208,0.212,0.458,2048,2048,2048,2048,682696');
   });
   it('the table shows every runtime, the footprint, skips, mismatched output and notes', () => {
     const text = benchText(result);
+    expect(text).toContain('the unikernel (QEMU -M microvm under TCG (software emulation, not KVM))');
     expect(text).toMatch(/^unikernel\s+120\.0\s+138\.0\s+100\.0–140\.0\s+130\.0/m);
-    expect(text).toMatch(/^runc\s+25\.0 .* 0\.21× \/ 0\.21×\s+666\.7 KiB$/m);
+    expect(text).toMatch(/^vmm-floor\s+50\.0 .* 1\.00×\s+42\.0 MiB\s+4\.9 KiB$/m);
+    expect(text).toMatch(/^runc\s+25\.0 .* 0\.21× \/ 0\.21×\s+0\.46×\s+2\.0 MiB\s+666\.7 KiB$/m);
+    expect(text).not.toContain('warning: under vmm-floor');
     expect(text).toContain('skipped docker: the docker daemon is not running');
     expect(text).toContain('warning: under podman the twin printed "Hello, moon!"');
     expect(text).not.toContain('warning: under runc');
@@ -88,15 +112,26 @@ describe('report', () => {
 });
 
 describe('chart', () => {
-  it('has a bar per runtime and metric with min–max whiskers, in bench order', () => {
-    const spec = chartSpec(result) as unknown as { data: { values: Record<string, unknown>[] }; layer: { mark: { type: string } }[] };
-    expect(spec.data.values).toHaveLength(6);
-    expect(spec.data.values[0]).toEqual({ runtime: 'unikernel', metric: 'first output', median: 120, min: 100, max: 140 });
-    expect(spec.layer.map((l) => l.mark.type)).toEqual(['bar', 'rule', 'text']);
+  type Panel = { layer: { data: { values: Record<string, unknown>[] }; mark: { type: string; strokeDash?: number[] } }[] };
+  it('times: a bar per runtime and metric with min–max whiskers, in bench order, and the floor as a dashed line', () => {
+    const spec = chartSpec(result) as unknown as { vconcat: Panel[]; title: { subtitle: string[] } };
+    const [times] = spec.vconcat;
+    expect(times!.layer[0]!.data.values).toHaveLength(6);
+    expect(times!.layer[0]!.data.values[0]).toEqual({ runtime: 'unikernel', metric: 'first output', median: 120, min: 100, max: 140 });
+    expect(times!.layer.map((l) => l.mark.type)).toEqual(['bar', 'rule', 'text', 'rule', 'text']);
+    expect(times!.layer[3]!.mark.strokeDash).toBeDefined();
+    expect(times!.layer[3]!.data.values[0]).toMatchObject({ value: 60 });
+    expect(spec.title.subtitle).toContain('unikernel: QEMU -M microvm under TCG (software emulation, not KVM)');
+  });
+  it('memory: the median peak per runtime, the floor\'s RSS as a reference line', () => {
+    const [, memory] = (chartSpec(result) as unknown as { vconcat: Panel[] }).vconcat;
+    expect(memory!.layer[0]!.data.values.map((v) => v.runtime)).toEqual(['unikernel', 'runc', 'podman']);
+    expect(memory!.layer[0]!.data.values[1]).toMatchObject({ median: 2 });
+    expect(memory!.layer[3]!.data.values[0]).toMatchObject({ value: 43_000 / 1024 });
   });
   it('renders to SVG without a browser', async () => {
     const svg = await chartSvg(result);
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const label of ['unikernel', 'runc', 'podman', 'first output', 'exit']) expect(svg).toContain(label);
+    for (const label of ['unikernel', 'runc', 'podman', 'first output', 'exit', 'VMM floor', 'TCG', 'peak memory']) expect(svg).toContain(label);
   });
 });

@@ -46,11 +46,10 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
  * cache, linked like the MirageOS toolchain above. A kernel is built once (minutes) and every later run, of
  * the suite or of the product, reuses it. App build dirs and images stay in the temp home.
  */
-export async function osvHome(tmpHome: () => string): Promise<string> {
+export async function osvHome(home: string): Promise<string> {
   const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const l = layout(unikHome());
-  const home = tmpHome();
   mkdirSync(join(home, 'sources'), { recursive: true });
   writeFileSync(join(home, 'sources', 'sources.json'), JSON.stringify({ sources: { osv: readLock(l).sources.osv }, archives: {} }));
   const kernels = join(l.builds, 'osv-kernels');

@@ -6,7 +6,7 @@ import type { Devices } from '../../manifest/devices.js';
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const twoPorts: Devices = {
   ...consoleOnly,
-  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }, { host: 8081, guest: 80, protocol: 'tcp' }, { host: 5353, guest: 53, protocol: 'udp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 },
+  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }, { host: 8081, guest: 80, protocol: 'tcp' }, { host: 5353, guest: 53, protocol: 'udp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' },
 };
 
 const spec = (over: Partial<QemuBootSpec> = {}): QemuBootSpec => ({

@@ -16,7 +16,7 @@ const img = (devices: Devices) => ({ name: 'app', run: { devices } }) as unknown
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const full: Devices = {
   console: true,
-  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 },
+  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' },
   block: [{ name: 'data', file: '/x.img' }],
   share: [{ tag: 'fs0', source: '/s', dest: '/www' }],
 };

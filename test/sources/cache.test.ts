@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../lib/home.js';
 import { KNOWN_SOURCES } from '../../sources/known-sources.js';
-import { addArchive, addSource, readLock, resolveSources } from '../../sources/cache.js';
+import { addArchive, addSource, parseStatusV2, readLock, resolveSources } from '../../sources/cache.js';
 import { CLI, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
@@ -35,6 +35,28 @@ describe('sources cache', () => {
     expect(archive.url).toBe('https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip');
     expect(archive.from).toEqual({ source: 'fork-lwip', commit: repo.commit });
     expect((await resolveSources(l, ['fork-lwip']))['fork-lwip']).toMatchObject({ commit: repo.commit, dirty: false });
+  });
+
+  it('sees a modified checkout as dirty, in place or staged, and clean again once restored', async () => {
+    const l = layout(tmpTree());
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    await addSource(l, 'fork-lwip', repo.dir);
+    const file = join(l.sources, 'fork-lwip', 'src', 'core.c');
+    const state = async () => (await resolveSources(l, ['fork-lwip']))['fork-lwip']!;
+    expect(await state()).toMatchObject({ commit: repo.commit, dirty: false });
+    writeFileSync(file, 'int y;\n');
+    expect(await state()).toMatchObject({ commit: repo.commit, dirty: true });
+    await execa('git', ['add', 'src/core.c'], { cwd: join(l.sources, 'fork-lwip') });
+    expect((await state()).dirty).toBe(true);
+    await execa('git', ['checkout', 'HEAD', '--', 'src/core.c'], { cwd: join(l.sources, 'fork-lwip') });
+    expect(await state()).toMatchObject({ commit: repo.commit, dirty: false });
+  });
+
+  it('reads commit and changes from one git status --porcelain=v2 --branch', () => {
+    const oid = 'e453b74a2e78a0de98563d75d8e0a97e668088e6';
+    expect(parseStatusV2(`# branch.oid ${oid}\n# branch.head (detached)\n`)).toEqual({ commit: oid, changes: [] });
+    expect(parseStatusV2(`# branch.oid ${oid}\n# branch.head main\n1 .M N... 100644 100644 100644 a b src/x.c\n`).changes).toHaveLength(1);
+    expect(parseStatusV2('# branch.oid (initial)\n').commit).toBeNull();
   });
 
   it('checks out the submodules a source needs at the pinned commits, cloned from a local checkout\'s own copies', async () => {

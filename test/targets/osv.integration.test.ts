@@ -19,7 +19,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
   let first: Image;
 
   beforeAll(async () => {
-    home = await osvHome(tmpTree);
+    home = await osvHome(tmpTree());
     env = { UNIK_HOME: home };
     cpSync(join(ROOT, 'examples', 'hello-osv'), app, { recursive: true });
     const res = await unik(['build', app, '--json'], env);
@@ -53,7 +53,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
 
   it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
     // ramfs relinks the kernel in the OSv checkout that built it, as every OSv build here does.
-    const ramEnv = { UNIK_HOME: await osvHome(tmpTree) };
+    const ramEnv = { UNIK_HOME: await osvHome(tmpTree()) };
     const ram = join(tmpTree(), 'hello-ramfs');
     cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
     const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');

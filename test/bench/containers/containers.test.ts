@@ -39,6 +39,8 @@ describe('the twin', () => {
     expect(spec.process.terminal).toBe(false);
     expect(spec.root.readonly).toBe(true);
     expect(spec.linux.namespaces.map((n) => n.type)).toContain('network');
+    expect(spec.linux).not.toHaveProperty('cgroupsPath');
+    expect((ociSpec(['/app'], '/unik-bench-1/twin') as { linux: { cgroupsPath: string } }).linux.cgroupsPath).toBe('/unik-bench-1/twin');
   });
 });
 

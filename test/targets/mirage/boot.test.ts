@@ -6,10 +6,10 @@ import type { Devices } from '../../../manifest/devices.js';
 import { mirageBoot, mirageRuntimeArgs, virtioMachine } from '../../../targets/mirage/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const block: Devices = { ...consoleOnly, block: [{ name: 'storage', file: '/data/disk.img' }] };
 const image = (platform: BootInput['platform'], files: Record<string, string> = {}, memoryMiB = 32): BootInput =>
-  ({ name: 'app', platform, kernel: `/img/app.${platform}`, files, memoryMiB, bootSettings: {} });
+  ({ name: 'app', platform, kernel: `/img/app.${platform}`, files, memoryMiB, bootSettings: {}, hostTscKhz: null });
 
 describe('mirageRuntimeArgs', () => {
   it('gives a NIC the static user-network address, IPv4 only (IPv6 DAD costs ~1 s), then the app arguments', () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
+import { qemuArgv } from '../../../machine/qemu-argv.js';
 import { unikraftAppend, unikraftBoot } from '../../../targets/unikraft/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/h/www', dest: '/www' }] };
-const image: BootInput = { name: 'k', platform: 'qemu/x86_64', kernel: '/img/k', files: {}, memoryMiB: 16, bootSettings: {} };
+const image: BootInput = { name: 'k', platform: 'qemu/x86_64', kernel: '/img/k', files: {}, memoryMiB: 16, bootSettings: {}, hostTscKhz: null };
 
 describe('unikraftAppend', () => {
   it('console-only kernels parse no parameters: the line is argv as is, quoted where needed', () => {
@@ -27,6 +28,12 @@ describe('unikraftBoot', () => {
     expect(unikraftBoot(image, consoleOnly, []).machine.type).toBe('microvm');
     expect(unikraftBoot(image, net, []).machine.type).toBe('pc');
     expect(unikraftBoot(image, share, []).machine.type).toBe('pc');
+  });
+
+  it('hands the patched kernel the host TSC frequency as fw_cfg opt/unik/tsc_khz, and nothing when it is unknown', () => {
+    const argv = qemuArgv(unikraftBoot({ ...image, hostTscKhz: 2445399 }, consoleOnly, []), 'tcg');
+    expect(argv.slice(argv.indexOf('-fw_cfg'), argv.indexOf('-fw_cfg') + 2)).toEqual(['-fw_cfg', 'name=opt/unik/tsc_khz,string=2445399']);
+    expect(qemuArgv(unikraftBoot(image, consoleOnly, []), 'tcg')).not.toContain('-fw_cfg');
   });
 
   it('maps Unikraft halt and crash codes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianRatio, percentile, summarize } from '../../bench/stats.js';
+import { medianRatio, percentile, summarize } from '../../lib/stats.js';
 
 describe('percentile', () => {
   it('interpolates between the nearest ranks', () => {

@@ -1,4 +1,10 @@
-import type { Summary } from './types.js';
+/** A sample's median, 95th percentile and range. */
+export interface Summary {
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+}
 
 /**
  * Pure: the p-th percentile (0..100) of sorted values, linearly interpolated between the two nearest ranks
@@ -11,6 +17,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   const hi = Math.ceil(at);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
+
+export const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempSibling } from '../lib/atomic.js';
+import type { Layout } from '../lib/home.js';
+import { quickHash } from '../lib/quick-hash.js';
+
+/**
+ * A program unik compiles from its own sources on the user's machine (the probe guest, the reaper, the TSC
+ * meter): built once per source version into UNIK_HOME/probes/<name>-<hash>, into a temp path renamed into
+ * place, so a half-built file is never found. `compile(out)` writes the result to `out`.
+ */
+export async function compiledOnce(l: Layout, name: string, inputs: string[], compile: (out: string) => Promise<void>): Promise<string> {
+  const out = join(l.probes, `${name}-${quickHash(...inputs.map((f) => readFileSync(f)))}`);
+  if (existsSync(out)) return out;
+  await mkdir(l.probes, { recursive: true });
+  const tmp = tempSibling(out);
+  try {
+    await compile(tmp);
+    await rename(tmp, out);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return out;
+}

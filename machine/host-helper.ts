@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import type { Layout } from '../lib/home.js';
+import { packageRoot } from '../lib/package-root.js';
+import { compiledOnce } from './compiled.js';
+
+/** unik's small host programs, machine/host/<name>.c: the VMM's reaper and the TSC meter. */
+export type HostHelper = 'reap' | 'tsc-khz';
+
+const built = new Map<string, Promise<string | null>>();
+
+/**
+ * One of unik's host programs, compiled with the host gcc once per source version; null where it cannot be
+ * (no gcc): callers then do without what it measures, never without running the guest.
+ */
+export function hostHelper(l: Layout, name: HostHelper): Promise<string | null> {
+  const key = `${l.probes}\0${name}`;
+  let p = built.get(key);
+  if (!p) {
+    const src = join(packageRoot(), 'machine', 'host', `${name}.c`);
+    p = compiledOnce(l, name, [src], async (out) => {
+      // execa loads only when something is compiled: `unik run` finds the program already built.
+      const { execa } = await import('execa');
+      await execa('gcc', ['-O2', '-o', out, src], { stdin: 'ignore' });
+    }).catch(() => null);
+    built.set(key, p);
+  }
+  return p;
+}

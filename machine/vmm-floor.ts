@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../lib/atomic.js';
+import { failure } from '../lib/errors.js';
+import type { Layout } from '../lib/home.js';
+import { median } from '../lib/stats.js';
+import type { Accel, QemuBootSpec, QemuMachine } from './boot-spec.js';
+import { hostHelper } from './host-helper.js';
+import { probeGuest } from './probe-guest.js';
+import { PROBE_EXIT_PORT, probeSpec } from './probe-spec.js';
+import { qemuBinaryStamp } from './qemu-binary.js';
+import { runVm, type Measured } from './vm-process.js';
+
+/** What the floor depends on: the image's machine type, accelerator and memory (the argv shape). */
+export interface FloorShape {
+  machine: QemuMachine['type'];
+  accel: Accel;
+  memoryMiB: number;
+}
+
+/** The VMM floor: QEMU booting a guest that exits at once, with an image's argv shape. Medians over `runs`. */
+export interface VmmFloor extends FloorShape {
+  exitMs: number;
+  firstOutputMs: number;
+  peakRssKiB: number | null;
+  runs: number;
+  qemuBinary: string;
+  measuredAt: string;
+}
+
+export const FLOOR_RUNS = 5;
+const FLOOR_TIMEOUT_MS = 10_000;
+
+/**
+ * Pure: the probe guest (5 KB, prints one line and exits through isa-debug-exit) with the image's machine type,
+ * accelerator and memory, so everything QEMU does before and after the guest's own work is in the figure.
+ */
+export const floorSpec = (guest: string, shape: FloorShape): QemuBootSpec => ({
+  ...probeSpec(guest),
+  memoryMiB: shape.memoryMiB,
+  machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 } },
+});
+
+export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M`;
+
+/** One boot of the floor guest, spawned and timed exactly as an image is (runVm, through the reaper). */
+export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> {
+  const [guest, reaper] = await Promise.all([probeGuest(l), hostHelper(l, 'reap')]);
+  const m = await runVm(floorSpec(guest, shape), { accel: shape.accel, reaper, onOutput: () => {}, timeoutMs: FLOOR_TIMEOUT_MS });
+  if (m.exitCode !== 0 || m.bootMs === null) throw failure(`the VMM floor guest did not run on -M ${shape.machine} -accel ${shape.accel}: ${m.how}`, m.stderrTail || undefined);
+  return m;
+}
+
+/**
+ * The floor for this shape: measured FLOOR_RUNS times and cached in probes/vmm-floor.json per machine type,
+ * accelerator, memory and QEMU binary (like the KVM probe); `fresh` measures again.
+ */
+export async function vmmFloor(l: Layout, shape: FloorShape, opts: { fresh?: boolean } = {}): Promise<VmmFloor> {
+  const cachePath = join(l.probes, 'vmm-floor.json');
+  const qemuBinary = qemuBinaryStamp();
+  const cache: Record<string, VmmFloor> = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
+  const hit = cache[floorKey(shape)];
+  if (!opts.fresh && hit?.qemuBinary === qemuBinary) return hit;
+  const runs: Measured[] = [];
+  for (let i = 0; i < FLOOR_RUNS; i++) runs.push(await floorRun(l, shape));
+  const rss = runs.flatMap((r) => (r.peakRssKiB === null ? [] : [r.peakRssKiB]));
+  const floor: VmmFloor = {
+    ...shape,
+    exitMs: median(runs.map((r) => r.exitMs)),
+    firstOutputMs: median(runs.map((r) => r.bootMs!)),
+    peakRssKiB: rss.length ? median(rss) : null,
+    runs: FLOOR_RUNS,
+    qemuBinary,
+    measuredAt: new Date().toISOString(),
+  };
+  // Re-read: another run may have cached another shape meanwhile.
+  const latest: Record<string, VmmFloor> = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
+  await writeJsonAtomic(cachePath, { ...latest, [floorKey(shape)]: floor });
+  return floor;
+}

@@ -1,0 +1,96 @@
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { layout, unikHome } from '../../lib/home.js';
+import { hostHelper } from '../../machine/host-helper.js';
+import { hostTscKhz } from '../../machine/host-tsc.js';
+import { runVm } from '../../machine/vm-process.js';
+import { unikraftBoot } from '../../targets/unikraft/boot.js';
+import { findMirageToolchain } from '../../toolchains/mirage/find.js';
+import { ROOT, unik } from '../helpers/cli.js';
+import { clockDrift, runClockFixture, tickCollector } from '../helpers/clock.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { mirageHome, productSource } from '../helpers/toolchain.js';
+
+/**
+ * The TSC patches take the kernel's TSC frequency from the host instead of calibrating: prove the clock is still
+ * right. Each fixture prints its own clock every 100 ms for 1 s; the host timestamps the lines, and the guest's
+ * clock must run within 1 % of the host's.
+ */
+const FW_CFG_FILE = 'opt/unik/tsc_khz';
+const CONSOLE = { console: true as const, net: null, block: [], share: [] };
+const unikraftSrc = productSource('unikraft', 'TSC clock integration tests (Unikraft)');
+
+describe.skipIf(!unikraftSrc)('Unikraft with the TSC patch keeps time (integration, real boot under TCG)', () => {
+  const home = tmpTree();
+  const env = { UNIK_HOME: home };
+  const app = join(tmpTree(), 'clock-unikraft');
+  let image: { id: string; path: string; patches: { source: string; file: string; sha256: string }[] };
+
+  beforeAll(async () => {
+    cpSync(join(ROOT, 'test', 'fixtures', 'clock-unikraft'), app, { recursive: true });
+    expect((await unik(['sources', 'add', 'unikraft', unikraftSrc!], env)).exitCode).toBe(0);
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    image = JSON.parse(res.stdout).image;
+  }, 600_000);
+
+  it('builds from a patched copy, lists the patch in the record, and leaves the sources cache untouched', async () => {
+    expect(image.patches).toEqual([{ source: 'unikraft', file: '0001-tsc-frequency-from-fw-cfg.patch', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(readFileSync(image.path).includes(FW_CFG_FILE)).toBe(true);
+    const status = await (await import('execa')).execa('git', ['-C', join(home, 'sources', 'unikraft'), 'status', '--porcelain']);
+    expect(status.stdout).toBe('');
+  });
+
+  it('boots on the host\'s TSC frequency (microvm) and its clock runs within 1 % of the host\'s over 1 s', async () => {
+    expect((await unik(['run', image.id, '--accel', 'tcg', '--dry-run'], env)).stdout).toMatch(new RegExp(`-fw_cfg name=${FW_CFG_FILE},string=\\d+`));
+    const run = await runClockFixture(image.id, env);
+    expect(run.code, run.output).toBe(0);
+    expect(run.ticks).toHaveLength(11);
+    expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
+  }, 60_000);
+
+  it('on pc, where the timer interrupt works, ten 100 ms sleeps take 1 s of the host\'s time, within 1 %', async () => {
+    const l = layout(home);
+    const [tscKhz, reaper] = [await hostTscKhz(l), await hostHelper(l, 'reap')];
+    expect(tscKhz).toBeGreaterThan(0);
+    const spec = unikraftBoot({ name: 'clock-unikraft', platform: 'qemu/x86_64', kernel: image.path, files: {}, memoryMiB: 8, bootSettings: {}, hostTscKhz: tscKhz }, CONSOLE, ['sleep']);
+    const collector = tickCollector();
+    const m = await runVm({ ...spec, machine: { ...spec.machine, type: 'pc' } }, { accel: 'tcg', reaper, onOutput: collector.onChunk, timeoutMs: 30_000 });
+    expect(m.exitCode, m.how).toBe(0);
+    expect(collector.ticks).toHaveLength(11);
+    expect(Math.abs(clockDrift(collector.ticks))).toBeLessThan(0.01);
+  }, 60_000);
+});
+
+const mirage = await mirageHome('TSC clock integration tests (MirageOS virtio)', ['virtio'], () => tmpTree());
+/** The Solo5 virtio bindings the toolchain links: patched when they know the fw_cfg file's name. */
+const bindings = (() => {
+  const elftool = findMirageToolchain(layout(unikHome())).tools['solo5-elftool'];
+  return elftool ? join(dirname(elftool), '..', 'lib', 'x86_64-solo5-none-static', 'solo5_virtio.o') : null;
+})();
+const patched = !!bindings && existsSync(bindings) && readFileSync(bindings).includes(FW_CFG_FILE);
+if (mirage && !patched) {
+  console.warn(`\n*** SKIPPING TSC clock integration test (MirageOS virtio): ${bindings ?? 'Solo5'} is not built with toolchains/mirage/fixups/0001-solo5-tsc-frequency-from-fw-cfg.patch (unik toolchain install mirage) ***\n`);
+}
+
+describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time (integration, MirageOS under TCG)', () => {
+  const env = { UNIK_HOME: mirage! };
+  const app = join(tmpTree(), 'clock-mirage');
+  let id = '';
+
+  beforeAll(async () => {
+    cpSync(join(ROOT, 'test', 'fixtures', 'clock-mirage'), app, { recursive: true });
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    id = JSON.parse(res.stdout).image.id;
+  }, 900_000);
+
+  it('takes the frequency from the host, not a calibration, and its clock runs within 1 % of the host\'s over 1 s', async () => {
+    const run = await runClockFixture(id, env);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Solo5: Clock source: TSC, frequency \d+ Hz \(not calibrated\)/);
+    expect(run.ticks).toHaveLength(11);
+    expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
+  }, 60_000);
+});
