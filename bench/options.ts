@@ -1,9 +1,11 @@
 import { usageError } from '../lib/errors.js';
 import { parseCount } from '../lib/units.js';
+import type { Platform } from '../manifest/manifest.js';
 import { RUNTIME_NAMES, type RuntimeName } from './types.js';
 
 /** The flags as commander hands them over: strings, defaults already filled in. */
 export interface BenchFlags {
+  platform?: Platform;
   runs: string;
   warmup: string;
   runtimes?: string;
@@ -13,6 +15,7 @@ export interface BenchFlags {
 }
 
 export interface BenchChoices {
+  platform: Platform | null;
   runs: number;
   warmup: number;
   /** null = every runtime found. */
@@ -42,6 +45,7 @@ export function parseBenchFlags(flags: BenchFlags): BenchChoices {
   }
   if (flags.csv === '') throw usageError('--csv: expected a file name, found ""');
   return {
+    platform: flags.platform ?? null,
     runs: count('runs', flags.runs),
     warmup: count('warmup', flags.warmup),
     runtimes: flags.runtimes === undefined ? null : runtimes(flags.runtimes),

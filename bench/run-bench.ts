@@ -30,7 +30,7 @@ const UNIKERNEL_TIMEOUT_MS = 30_000;
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
-  const built = opts.image ? null : await buildImage({ dir: opts.dir, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const built = opts.image ? null : await buildImage({ dir: opts.dir, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
   const image = built?.runnable ?? opts.image!;
   const manifest = built ? built.manifest : appManifest(image);
   const target = await targetFor(image.target);

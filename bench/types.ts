@@ -2,6 +2,7 @@ import type { ImageRecord } from '../images/record.js';
 import type { ProgressSink } from '../lib/progress.js';
 import type { Sample } from './containers/timed-run.js';
 import type { Summary } from '../lib/stats.js';
+import type { Platform } from '../manifest/manifest.js';
 
 export type { Summary };
 
@@ -80,6 +81,8 @@ export interface BenchOptions {
   dir: string;
   /** A stored image (or pulled REF) to bench instead of building `dir`; its twin needs its app directory here. */
   image?: ImageRecord;
+  /** --platform: overrides the manifest's (validated by the build, like unik build --platform). */
+  platform: Platform | null;
   runs: number;
   warmup: number;
   /** The runtimes the user named, in order; null = every one found. */

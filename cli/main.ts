@@ -205,6 +205,7 @@ program
   .option('--runs <n>', 'measured runs per runtime', '20')
   .option('--warmup <n>', 'warm-up runs per runtime, not counted', '2')
   .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker (default: every one found)')
+  .option('--platform <platform>', 'build the unikernel for this platform (mirage: spt, virtio, hvt)')
   .option('--json', 'print the results as JSON')
   .option('--csv <file>', 'also write the results as CSV')
   .option('--chart <file.svg>', 'also draw a bar chart (SVG)')

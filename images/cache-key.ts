@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppliedPatch, SourceRevision } from './record.js';
+import { codeUnitOrder } from '../lib/order.js';
 
 export interface CacheInputs {
   unikVersion: string;
@@ -26,7 +27,7 @@ export function cacheKey(inputs: CacheInputs): string | null {
   if (inputs.sources.some((s) => s.dirty)) return null;
   const stable = JSON.stringify(inputs, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => codeUnitOrder(a, b)))
       : v,
   );
   return createHash('sha256').update(stable).digest('hex');

@@ -9,6 +9,7 @@ import { withLock } from '../lib/lock.js';
 import { findByRef } from '../lib/ref.js';
 import type { ImageRecord } from './record.js';
 import { IMAGE_ID, recordProblem } from './record-check.js';
+import { codeUnitOrder } from '../lib/order.js';
 
 const RECORD = 'record.json';
 
@@ -46,7 +47,7 @@ export function scanImages(l: Layout): StoreScan {
     if (why) scan.problems.push({ id, file, why });
     else scan.images.push(raw as ImageRecord);
   }
-  scan.images.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  scan.images.sort((a, b) => codeUnitOrder(b.createdAt, a.createdAt));
   return scan;
 }
 

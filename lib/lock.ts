@@ -1,15 +1,19 @@
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempSibling } from './atomic.js';
-import { identify, stillRunning, type ProcessIdentity } from './pid.js';
+import { identify, isAlive, stillRunning, type ProcessIdentity } from './pid.js';
 
-const holderOf = (text: string): ProcessIdentity | null => {
+/** The live holder's pid, or null when the lock is stale. A bare pid is a lock left by an older unik. */
+function liveHolder(text: string): number | null {
+  let holder: ProcessIdentity | number | null = null;
   try {
-    return JSON.parse(text) as ProcessIdentity;
+    holder = JSON.parse(text) as ProcessIdentity | number;
   } catch {
     return null;
   }
-};
+  if (typeof holder === 'number') return isAlive(holder) ? holder : null;
+  return stillRunning(holder) ? holder.pid : null;
+}
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
@@ -55,12 +59,12 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (
   let told = false;
   while (!(await createWith(path, me))) {
     const text = await readFile(path, 'utf8').catch(() => '');
-    const holder = holderOf(text);
-    if (!stillRunning(holder)) {
+    const holder = liveHolder(text);
+    if (holder === null) {
       await removeStale(path, text);
       continue;
     }
-    if (!told) onWait?.(holder.pid);
+    if (!told) onWait?.(holder);
     told = true;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -13,6 +13,7 @@ import type { PortMapping } from '../manifest/manifest.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
+import { codeUnitOrder } from '../lib/order.js';
 
 export type InstanceState = 'starting' | 'running' | 'exited';
 
@@ -73,7 +74,7 @@ export function listInstances(l: Layout = layout()): Instance[] {
       continue;
     }
   }
-  return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return out.sort((a, b) => codeUnitOrder(b.startedAt, a.startedAt));
 }
 
 const INSTANCE_REF = { kind: 'instance', id: (i: Instance) => i.id, name: (i: Instance) => i.name, list: 'ps' } as const;

@@ -2,7 +2,7 @@
 // Kill `unik build` at random moments and count what survives it (never part of the tests):
 //   node scripts/kill-builds.mjs [--rounds 20] [--signal KILL|TERM|mix] [--app hello-unikraft]
 // Each round starts a clean build (--no-cache) of the example in a fresh UNIK_HOME, kills unik at a random
-// moment of it, waits 2 s and lists every process still working on that home's build dirs (make, gcc, ld...).
+// moment of it, waits 1 s and lists every process still working on that home's build dirs (make, gcc, ld...).
 // Then a plain `unik build` must succeed and store a kernel matching its record; if not, the app is wedged.
 import { arg, recordMatches, setup, toolchainLeft } from './build-harness.mjs';
 
@@ -29,7 +29,8 @@ for (let i = 1; i <= rounds; i++) {
   await new Promise((r) => setTimeout(r, at));
   child.kill(sig);
   await exited;
-  await new Promise((r) => setTimeout(r, 2000));
+  // Without the tie, make went on starting compilers for several seconds after unik was gone.
+  await new Promise((r) => setTimeout(r, 1000));
   const survivors = toolchainLeft(home);
   left += survivors.length;
   const after = unik('build', app, '--json');

@@ -14,7 +14,7 @@ describe('the platform list is decided once', () => {
     expect(target.platforms).toEqual(PLATFORMS[name]);
     for (const devices of [
       { console: true as const, net: null, block: [], share: [] },
-      { console: true as const, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 }, block: [], share: [] },
+      { console: true as const, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' }, block: [], share: [] },
     ]) {
       expect(target.platforms).toContain(target.defaultPlatform(devices));
     }
