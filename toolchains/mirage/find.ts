@@ -129,13 +129,24 @@ export function toolchainVersions(tc: MirageToolchain, platform: Platform | 'uni
 
 async function askVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
   // Only the version itself: solo5-elftool, for one, prints its usage before it.
-  const ask = async (file: string | null, args: string[]) =>
-    file ? (/v?\d+\.\d+[\w.+~-]*/.exec((await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all ?? '')?.[0] ?? 'unknown') : 'missing';
+  const ask = async (file: string | null, args: string[]) => {
+    if (!file) return 'missing';
+    const res = await query(file, args, { env: tc.env });
+    return /v?\d+\.\d+[\w.+~-]*/.exec(`${res.stdout}\n${res.stderr}`)?.[0] ?? 'unknown';
+  };
+  const bindings = solo5Bindings(tc, platform);
+  const [mirage, dune, ocaml, solo5] = await Promise.all([
+    ask(tc.tools.mirage, ['--version']),
+    ask(tc.tools.dune, ['--version']),
+    ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
+    platform === 'unix' ? null : ask(tc.tools['solo5-elftool'], ['--version']),
+  ]);
   return {
-    mirage: await ask(tc.tools.mirage, ['--version']),
-    dune: await ask(tc.tools.dune, ['--version']),
-    ocaml: await ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
-    ...(platform === 'unix' ? {} : { solo5: await ask(tc.tools['solo5-elftool'], ['--version']) }),
+    mirage: mirage!,
+    dune: dune!,
+    ocaml: ocaml!,
+    ...(solo5 ? { solo5 } : {}),
+    ...(bindings ? { 'solo5-bindings': createHash('sha256').update(readFileSync(bindings)).digest('hex').slice(0, 16) } : {}),
   };
 }
 
