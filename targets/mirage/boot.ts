@@ -54,7 +54,8 @@ export function mirageBoot(input: BootInput, devices: Devices, args: string[]): 
       machine: virtioMachine(devices),
       devices,
       disks: [],
-      // Read by a Solo5 built with toolchains/mirage/patches (an unpatched one ignores it and calibrates).
+      // Read by a Solo5 built with toolchains/mirage/fixups/0001-solo5-tsc-frequency-from-fw-cfg.patch (an unpatched one
+      // ignores it and calibrates).
       fwCfg: tscFwCfg(input.hostTscKhz),
       exit: VIRTIO_EXIT,
     };

@@ -1,8 +1,9 @@
-import { execa } from 'execa';
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, delimiter, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
+import { query } from '../../lib/steps.js';
 import type { Platform } from '../../manifest/manifest.js';
 import type { DuniverseDir } from './duniverse.js';
 import { installedRecord, recordFingerprint } from './install/record.js';
@@ -92,16 +93,60 @@ export function requireMirageToolchain(l: Layout, platform: Platform | 'unix'): 
   return tc;
 }
 
-/** Version strings of the pieces that shape the image: they go into the cache key and the image record. */
-export async function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+/**
+ * The Solo5 bindings object a platform's images link (solo5_<platform>.o next to the tenders): its content is what
+ * a fixup patch (toolchains/mirage/fixups) changes while the version string stays v0.12.1.
+ */
+export function solo5Bindings(tc: MirageToolchain, platform: Platform | 'unix'): string | null {
+  const elftool = tc.tools['solo5-elftool'];
+  if (!elftool || platform === 'unix') return null;
+  const o = join(dirname(elftool), '..', 'lib', 'x86_64-solo5-none-static', `solo5_${platform}.o`);
+  return existsSync(o) ? o : null;
+}
+
+/** Pure-ish: what the versions depend on: each tool's path, size and mtime (a reinstall changes them). */
+const toolStamp = (tc: MirageToolchain, platform: Platform | 'unix'): string =>
+  JSON.stringify([platform, tc.env, ...[...Object.values(tc.tools), tc.solo5Findlib, solo5Bindings(tc, platform)].map((f) => {
+    const st = f ? statSync(f, { throwIfNoEntry: false }) : undefined;
+    return st ? `${f}:${st.size}:${st.mtimeMs}` : `${f}:missing`;
+  })]);
+
+const versionMemo = new Map<string, Promise<Record<string, string>>>();
+
+/**
+ * Version strings of the pieces that shape the image, and a digest of the Solo5 bindings they link: they go into
+ * the cache key and the image record. Each asks a tool (5 processes), so the answer is remembered per tool stamp.
+ */
+export function toolchainVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+  const stamp = toolStamp(tc, platform);
+  let p = versionMemo.get(stamp);
+  if (!p) {
+    p = askVersions(tc, platform);
+    versionMemo.set(stamp, p);
+  }
+  return p;
+}
+
+async function askVersions(tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
   // Only the version itself: solo5-elftool, for one, prints its usage before it.
-  const ask = async (file: string | null, args: string[]) =>
-    file ? (/v?\d+\.\d+[\w.+~-]*/.exec((await execa(file, args, { env: tc.env, reject: false, stdin: 'ignore', all: true })).all ?? '')?.[0] ?? 'unknown') : 'missing';
+  const ask = async (file: string | null, args: string[]) => {
+    if (!file) return 'missing';
+    const res = await query(file, args, { env: tc.env });
+    return /v?\d+\.\d+[\w.+~-]*/.exec(`${res.stdout}\n${res.stderr}`)?.[0] ?? 'unknown';
+  };
+  const bindings = solo5Bindings(tc, platform);
+  const [mirage, dune, ocaml, solo5] = await Promise.all([
+    ask(tc.tools.mirage, ['--version']),
+    ask(tc.tools.dune, ['--version']),
+    ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
+    platform === 'unix' ? null : ask(tc.tools['solo5-elftool'], ['--version']),
+  ]);
   return {
-    mirage: await ask(tc.tools.mirage, ['--version']),
-    dune: await ask(tc.tools.dune, ['--version']),
-    ocaml: await ask(tc.tools.ocamlfind, platform === 'unix' ? ['ocamlopt', '-version'] : ['-toolchain', 'solo5', 'ocamlopt', '-version']),
-    ...(platform === 'unix' ? {} : { solo5: await ask(tc.tools['solo5-elftool'], ['--version']) }),
+    mirage: mirage!,
+    dune: dune!,
+    ocaml: ocaml!,
+    ...(solo5 ? { solo5 } : {}),
+    ...(bindings ? { 'solo5-bindings': createHash('sha256').update(readFileSync(bindings)).digest('hex').slice(0, 16) } : {}),
   };
 }
 

@@ -26,7 +26,10 @@ describe('planInstall', () => {
   it('four steps in build order, each with its sources and fixups; the same inputs give the same keys', () => {
     expect(base.steps.map((s) => s.name)).toEqual(['solo5', 'ocaml-solo5', 'mirage', 'duniverse']);
     expect(base.steps.find((s) => s.name === 'mirage')).toMatchObject({ sources: ['mirage', 'emile', 'pecu'], fixups: ['mirage-workspace/dune-workspace'] });
-    expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(fixupFiles().filter((f) => !f.startsWith('mirage-workspace/')));
+    expect(base.steps.find((s) => s.name === 'solo5')!.fixups).toEqual(['0001-solo5-tsc-frequency-from-fw-cfg.patch']);
+    expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(
+      fixupFiles().filter((f) => !f.startsWith('mirage-workspace/') && !f.startsWith('0001-solo5')),
+    );
     expect(planInstall(sources, fixups, host)).toEqual(base);
     expect(base.id).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -41,6 +44,11 @@ describe('planInstall', () => {
     const other = keys(planInstall({ ...sources, solo5: { ...sources.solo5, commit: 'f'.repeat(40) } }, fixups, host));
     const was = keys(base);
     expect([other.solo5 !== was.solo5, other['ocaml-solo5'] !== was['ocaml-solo5'], other.mirage !== was.mirage, other.duniverse !== was.duniverse]).toEqual([true, true, false, false]);
+  });
+
+  it('a changed Solo5 patch (the bindings) rebuilds Solo5 alone: the cross compiler does not link the bindings', () => {
+    const other = keys(planInstall(sources, { ...fixups, '0001-solo5-tsc-frequency-from-fw-cfg.patch': 'cc'.repeat(32) }, host));
+    expect(Object.entries(other).filter(([k, v]) => v !== keys(base)[k]).map(([k]) => k)).toEqual(['solo5']);
   });
 
   it('another host OCaml rebuilds the OCaml steps; a non-OCaml package update rebuilds nothing', () => {
@@ -75,8 +83,8 @@ describe('fixups', () => {
 
   it('the table names exactly the files in toolchains/mirage/fixups/, each small and ours', () => {
     expect(fixupFiles()).toEqual(onDisk(fixupsDir()).sort());
-    for (const f of fixupFiles()) expect(statSync(join(fixupsDir(), f)).size).toBeLessThan(2_000);
-    for (const f of fixupFiles().filter((x) => !x.endsWith('.diff') && !x.endsWith('dune-project'))) {
+    for (const f of fixupFiles()) expect(statSync(join(fixupsDir(), f)).size).toBeLessThan(f.endsWith('.patch') ? 8_000 : 2_000);
+    for (const f of fixupFiles().filter((x) => !/\.(diff|patch)$/.test(x) && !x.endsWith('dune-project'))) {
       expect(readFileSync(join(fixupsDir(), f), 'utf8')).toMatch(/Written for unik/);
     }
   });

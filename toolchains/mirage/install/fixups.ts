@@ -8,8 +8,8 @@ import type { DuniverseDir } from '../duniverse.js';
  * and are applied to build copies, never to the sources cache; the install record keeps each file's sha256.
  */
 export interface Fixup {
-  /** The build copy it applies to: a duniverse library, or the workspace of the mirage CLI build. */
-  target: DuniverseDir | 'mirage-workspace';
+  /** The build copy it applies to: Solo5, a duniverse library, or the workspace of the mirage CLI build. */
+  target: 'solo5' | DuniverseDir | 'mirage-workspace';
   /** Files of ours, relative to fixups/<target>/ and to the build copy; upstream must not have them. */
   add?: readonly string[];
   /** A diff (fixups/<patch>) applied with git apply in the build copy. */
@@ -18,6 +18,11 @@ export interface Fixup {
 }
 
 export const FIXUPS: readonly Fixup[] = [
+  {
+    target: 'solo5',
+    patch: '0001-solo5-tsc-frequency-from-fw-cfg.patch',
+    why: 'virtio takes the TSC frequency from the host (QEMU fw_cfg) instead of a 100 ms calibration a busy host skews',
+  },
   { target: 'fmt', add: ['dune-project', 'fmt.opam', 'src/dune'], why: 'fmt v0.9.0 ships topkg build files only' },
   {
     target: 'mtime',

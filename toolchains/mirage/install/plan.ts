@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceName } from '../../../sources/known-sources.js';
 import { DUNIVERSE } from '../duniverse.js';
+import { FIXUPS, fixupFiles } from './fixups.js';
 import type { HostFacts } from './host.js';
 
 /**
@@ -48,19 +49,19 @@ const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(
 /** Pure: the plan for these sources, fixup hashes (file → sha256) and host. */
 export function planInstall(sources: Record<SourceName, PinnedSource>, fixupHashes: Record<string, string>, host: HostFacts): InstallPlan {
   const commits = (names: readonly SourceName[]) => Object.fromEntries(names.map((n) => [n, sources[n].commit]));
-  const fixupsOf = (prefix: (f: string) => boolean) => Object.keys(fixupHashes).filter(prefix).sort();
   const step = (name: StepName, names: readonly SourceName[], fixups: string[], more: Record<string, unknown>): PlannedStep => {
     const inputs = { recipe: RECIPE[name], sources: commits(names), fixups: Object.fromEntries(fixups.map((f) => [f, fixupHashes[f]])), ...more };
     return { name, key: hash(inputs), sources: [...names], fixups, inputs };
   };
-  const solo5 = step('solo5', ['solo5'], [], {});
-  // The cross compiler is built from the host's own OCaml source and calls Solo5's cc wrapper.
-  const ocamlSolo5 = step('ocaml-solo5', ['ocaml-solo5'], [], { solo5: solo5.key, ocaml: host.ocaml, ocamlSource: host.packages['ocaml-source'] });
-  const isWorkspace = (f: string) => f.startsWith('mirage-workspace/');
+  const solo5 = step('solo5', ['solo5'], fixupFiles(FIXUPS.filter((f) => f.target === 'solo5')), {});
+  // The cross compiler is built from the host's own OCaml source with Solo5's cc wrapper and headers: it depends
+  // on Solo5's commit, not on Solo5's fixups, which change the bindings linked into each unikernel.
+  const ocamlSolo5 = step('ocaml-solo5', ['ocaml-solo5'], [], { solo5: sources.solo5.commit, ocaml: host.ocaml, ocamlSource: host.packages['ocaml-source'] });
   // The mirage CLI links Debian's OCaml libraries: any of their versions changing is a rebuild.
   const ocamlPackages = Object.fromEntries(Object.entries(host.packages).filter(([p]) => p.includes('ocaml')).sort());
-  const mirage = step('mirage', MIRAGE_CLI, fixupsOf(isWorkspace), { ocaml: host.ocaml, dune: host.dune, packages: ocamlPackages });
-  const duniverse = step('duniverse', DUNIVERSE, fixupsOf((f) => !isWorkspace(f)), {});
+  const mirage = step('mirage', MIRAGE_CLI, fixupFiles(FIXUPS.filter((f) => f.target === 'mirage-workspace')), { ocaml: host.ocaml, dune: host.dune, packages: ocamlPackages });
+  const seedFixups = fixupFiles(FIXUPS.filter((f) => (DUNIVERSE as readonly string[]).includes(f.target)));
+  const duniverse = step('duniverse', DUNIVERSE, seedFixups, {});
   const steps = [solo5, ocamlSolo5, mirage, duniverse];
   return { id: hash(steps.map((s) => s.key)), steps };
 }

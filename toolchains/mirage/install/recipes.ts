@@ -49,6 +49,7 @@ async function applyFixups(ctx: StepContext, target: Fixup['target'], dir: strin
 async function solo5(ctx: StepContext): Promise<void> {
   const b = join(ctx.build, 'solo5');
   await buildCopy(ctx, 'solo5', b);
+  await applyFixups(ctx, 'solo5', b);
   await ctx.run.step('solo5: configure', join(b, 'configure.sh'), [`--prefix=${ctx.out}`], { cwd: b });
   await ctx.run.step('solo5: make', 'make', ['-j', ctx.jobs], { cwd: b });
   await ctx.run.step('solo5: make install', 'make', ['install'], { cwd: b });
