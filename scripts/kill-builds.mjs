@@ -3,7 +3,10 @@
 //   node scripts/kill-builds.mjs [--rounds 20] [--signal KILL|TERM|mix] [--app hello-unikraft]
 // Each round starts a clean build (--no-cache) of the example in a fresh UNIK_HOME, kills unik at a random
 // moment of it, waits 1 s and lists every process still working on that home's build dirs (make, gcc, ld...).
-// Then a plain `unik build` must succeed and store a kernel matching its record; if not, the app is wedged.
+// Then, after a one-line change to the app, a plain `unik build` (in the directory the killed build left) must
+// succeed and store a kernel matching its record; if not, the app is wedged.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { arg, recordMatches, setup, toolchainLeft } from './build-harness.mjs';
 
 const rounds = Number(arg('rounds', 20));
@@ -33,6 +36,8 @@ for (let i = 1; i <= rounds; i++) {
   await new Promise((r) => setTimeout(r, 1000));
   const survivors = toolchainLeft(home);
   left += survivors.length;
+  // A changed source, so the next build really builds in the directory the killed one left (no cache hit).
+  appendFileSync(join(app, 'main.c'), `/* round ${i} */\n`);
   const after = unik('build', app, '--json');
   const ok = after.status === 0 && recordMatches(home, JSON.parse(after.stdout).image);
   if (!ok) wedged += 1;
