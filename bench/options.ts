@@ -1,4 +1,5 @@
 import { usageError } from '../lib/errors.js';
+import { parseCount } from '../lib/units.js';
 import type { Platform } from '../manifest/manifest.js';
 import { RUNTIME_NAMES, type RuntimeName } from './types.js';
 
@@ -25,12 +26,7 @@ export interface BenchChoices {
 
 const LIMITS = { runs: { min: 1, max: 1000 }, warmup: { min: 0, max: 100 } };
 
-function count(flag: 'runs' | 'warmup', value: string): number {
-  const { min, max } = LIMITS[flag];
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw usageError(`--${flag}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value)}`);
-  return n;
-}
+const count = (flag: 'runs' | 'warmup', value: string): number => parseCount(`--${flag}`, value, LIMITS[flag].min, LIMITS[flag].max);
 
 function runtimes(value: string): RuntimeName[] {
   const names = value.split(',').map((s) => s.trim());

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failure, UnikError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
 import { targetFor } from '../targets/registry.js';
 import { buildImage } from '../images/build.js';
+import type { ImageRecord } from '../images/record.js';
+import { loadManifest } from '../manifest/load.js';
+import type { Manifest } from '../manifest/manifest.js';
 import { totalBytes } from '../images/store.js';
 import { failureReason } from './containers/diagnose.js';
 import type { ContainerRuntimeName } from './containers/runtime.js';
@@ -13,9 +17,9 @@ import { containerContenders, type Cleanup } from './container-contenders.js';
 import { schedule } from './schedule.js';
 import { medianRatio, summarize } from '../lib/stats.js';
 import { prepareBoot } from '../run/prepare.js';
-import type { ImageRecord } from '../images/record.js';
+import type { Sample } from './containers/timed-run.js';
 import { floorContender } from './floor.js';
-import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Sample, Skipped, VmmShape } from './types.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
@@ -26,8 +30,10 @@ const UNIKERNEL_TIMEOUT_MS = 30_000;
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const wanted = opts.runtimes ?? ['unikernel', ...CONTAINER_RUNTIMES];
-  const { image, manifest } = await buildImage({ dir: opts.dir, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
-  const target = await targetFor(manifest.target);
+  const built = opts.image ? null : await buildImage({ dir: opts.dir, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
+  const image = built?.runnable ?? opts.image!;
+  const manifest = built ? built.manifest : appManifest(image);
+  const target = await targetFor(image.target);
   const id = randomBytes(4).toString('hex');
   // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.
   const tag = `unik-bench-${id}`;
@@ -49,7 +55,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       if (floor.contender) contenders.push(floor.contender);
     }
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
-    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started });
+    const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
+    if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
+    const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started }) : null;
     const samples = await measure(contenders, opts, skipped);
     result = summarizeBench(image.name, opts, vmm, contenders, samples, skipped, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
@@ -69,6 +77,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
   result!.cleanupErrors = cleanupErrors;
   return result!;
+}
+
+/** The app a stored image was built from, when its directory is here and still describes that app; else null. */
+function appManifest(image: ImageRecord): Manifest | null {
+  if (!existsSync(join(image.appDir, 'unik.yaml'))) return null;
+  try {
+    const m = loadManifest(image.appDir);
+    return m.name === image.name && m.target === image.target ? m : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How the unikernel boots (as `unik run` would) and, for QEMU, the floor contender with that argv shape. */

@@ -1,4 +1,6 @@
+import type { ImageRecord } from '../images/record.js';
 import type { ProgressSink } from '../lib/progress.js';
+import type { Sample } from './containers/timed-run.js';
 import type { Summary } from '../lib/stats.js';
 import type { Platform } from '../manifest/manifest.js';
 
@@ -8,17 +10,6 @@ export type { Summary };
 
 export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
-
-/** One run, timed from just before the runtime process was spawned. */
-export interface Sample {
-  /** First byte the app (for the unikernel: the console) printed. */
-  firstOutputMs: number;
-  /** The runtime process exited. */
-  exitMs: number;
-  output: string;
-  /** Peak memory in KiB: the VMM/tender process's peak RSS, or the container's memory cgroup peak; null if unknown. */
-  peakMemoryKiB: number | null;
-}
 
 /** The VMM floor's row: QEMU with the unikernel's argv shape booting a guest that exits at once. */
 export const FLOOR_ROW = 'vmm-floor';
@@ -88,6 +79,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   dir: string;
+  /** A stored image (or pulled REF) to bench instead of building `dir`; its twin needs its app directory here. */
+  image?: ImageRecord;
   /** --platform: overrides the manifest's (validated by the build, like unik build --platform). */
   platform: Platform | null;
   runs: number;

@@ -22,10 +22,12 @@ const lazy =
 
 program
   .command('init')
-  .description('create unik.yaml and a starter app in DIR')
+  .description('create unik.yaml and a starter app in DIR, or translate a project made for kraft, OSv or mirage (--from)')
   .argument('[dir]', 'app directory', '.')
   .option('--name <name>', 'image name (default: the directory name)')
-  .option('--target <target>', 'unikraft | mirage | osv', 'unikraft')
+  .option('--target <target>', 'unikraft | mirage | osv (default unikraft)')
+  .option('--from <project>', 'translate a Kraftfile, OSv module or MirageOS config.ml project into unik.yaml beside it')
+  .option('--force', 'with --from: replace an existing unik.yaml')
   .option('--json', 'print the result as JSON')
   .action(lazy(() => import('./commands/init.js'), 'initCommand'));
 
@@ -47,23 +49,64 @@ program
 program
   .command('inspect')
   .description('show one image record')
-  .argument('<image>', 'image id, id prefix or name')
+  .argument('<image>', 'image id, id prefix, name or pulled REF')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/images.js'), 'inspectCommand'));
 
 program
   .command('rmi')
   .description('remove an image from the store')
-  .argument('<image>', 'image id, id prefix or name')
+  .argument('<image>', 'image id, id prefix, name or pulled REF')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/images.js'), 'rmiCommand'));
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** The flags of every command that talks to a registry. */
+const registryFlags = (cmd: Command): Command =>
+  cmd
+    .option('--creds <user:password>', 'registry credentials (default: REGISTRY_AUTH_FILE or ~/.docker/config.json)')
+    .option('--cert-dir <dir>', 'directory holding the registry\'s CA certificate (*.crt)')
+    .option('--insecure', 'allow plain HTTP or unverified TLS for a registry that is not on loopback');
+
+registryFlags(
+  program
+    .command('push')
+    .description('package an image as an OCI image and push it to a registry')
+    .argument('<image>', 'image id, id prefix or name')
+    .argument('<ref>', 'REGISTRY/REPOSITORY:TAG, e.g. 127.0.0.1:5000/team/hello:1.0'),
+)
+  .option('--json', 'print {ref, digest, image, blobs}')
+  .action(lazy(() => import('./commands/push.js'), 'pushCommand'));
+
+registryFlags(
+  program
+    .command('pull')
+    .description('pull a unik image from a registry into the store (every blob and file verified first)')
+    .argument('<ref>', 'REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST]'),
+)
+  .option('--json', 'print {ref, digest, image}')
+  .action(lazy(() => import('./commands/pull.js'), 'pullCommand'));
+
 program
+  .command('export')
+  .description('write an image as an OCI image layout archive, for hosts without a registry')
+  .argument('<image>', 'image id, id prefix, name or pulled REF')
+  .option('-o, --output <file.tar>', 'the archive to write')
+  .option('--json', 'print {file, digest, bytes, image}')
+  .action(lazy(() => import('./commands/export.js'), 'exportCommand'));
+
+program
+  .command('import')
+  .description('store the image of an OCI image layout archive (from unik export or skopeo oci-archive:)')
+  .argument('<file>', 'the archive (.tar)')
+  .option('--json', 'print {digest, image}')
+  .action(lazy(() => import('./commands/import.js'), 'importCommand'));
+
+registryFlags(program
   .command('run')
-  .description('boot an image (or build DIR first) in QEMU and measure its start')
-  .argument('[dir-or-image]', 'app directory or image id/name', '.')
+  .description('boot an image (or build DIR first, or pull REF first) in QEMU and measure its start')
+  .argument('[dir-or-image]', 'app directory, image id/name or REF', '.')
   .argument('[args...]', 'app arguments (after --)')
   .option('--accel <accel>', 'auto | kvm | tcg (auto probes KVM once and falls back to TCG)', 'auto')
   .option('--platform <platform>', 'build or pick the image for this platform (mirage: spt, virtio, hvt)')
@@ -78,7 +121,7 @@ program
   .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
   .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
   .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
-  .option('--json', 'print the measurements as JSON')
+  .option('--json', 'print the measurements as JSON'))
   .action(lazy(() => import('./commands/run.js'), 'runCommand'));
 
 program
@@ -92,6 +135,7 @@ program
   .description('print an instance\'s console')
   .argument('<instance>', 'instance id or name')
   .option('-f, --follow', 'keep printing until it exits')
+  .option('-n, --tail <lines>', 'start with the last N lines')
   .option('--json', 'print {id, name, state, log} (no --follow)')
   .action(lazy(() => import('./commands/instances.js'), 'logsCommand'));
 
@@ -122,6 +166,7 @@ sources
   .argument('<name>', 'source name (see "unik sources list")')
   .argument('[location]', 'git URL or local checkout')
   .option('--ref <ref>', 'tag, branch or commit')
+  .option('--mirrors <dir>', 'clone it and its submodules from DIR/<name> or DIR/<owner>+<repo>/repo (default: $UNIK_SOURCES_FROM)')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/sources.js'), 'sourcesAddCommand'));
 sources
@@ -130,13 +175,33 @@ sources
   .argument('<url>', 'the URL the framework build fetches')
   .argument('<file>', 'the archive file')
   .option('--sha256 <hex>', 'refuse the file unless its checksum matches')
+  .option('--force', 'replace the checksum already pinned for this URL')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./commands/sources.js'), 'sourcesAddArchiveCommand'));
 
+const toolchain = program.command('toolchain').description('toolchains unik builds itself (MirageOS: Solo5, ocaml-solo5, mirage, the duniverse seed)');
+toolchain
+  .command('install')
+  .description('build a toolchain from the pinned sources in the cache (offline; a second run does nothing)')
+  .argument('<name>', 'mirage')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainInstallCommand'));
+toolchain
+  .command('list', { isDefault: true })
+  .description('installed toolchains and what they were built from')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainListCommand'));
+toolchain
+  .command('remove')
+  .description('remove a toolchain unik installed')
+  .argument('<name>', 'mirage')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./commands/toolchain.js'), 'toolchainRemoveCommand'));
+
 program
   .command('bench')
-  .description('boot the app in DIR as a unikernel and as a container twin, and compare times and footprint')
-  .argument('[dir]', 'app directory holding unik.yaml', '.')
+  .description('boot the app in DIR (or a stored image or pulled REF) as a unikernel and as a container twin, and compare times and footprint')
+  .argument('[dir]', 'app directory holding unik.yaml, or image id/name/REF', '.')
   .option('--runs <n>', 'measured runs per runtime', '20')
   .option('--warmup <n>', 'warm-up runs per runtime, not counted', '2')
   .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker (default: every one found)')

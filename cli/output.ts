@@ -20,3 +20,8 @@ export function progressSink(opts: OutputOptions): ProgressSink | undefined {
 export function endProgress(opts: OutputOptions): void {
   if (!opts.json && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
 }
+
+/** A line the user should read that is not an error (stderr, so --json output stays clean). */
+export const note = (text: string): void => {
+  process.stderr.write(`unik: ${text}\n`);
+};

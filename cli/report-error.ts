@@ -10,7 +10,11 @@ export function reportError(err: unknown, json: boolean): number {
     }
     return err.exitCode;
   }
-  const e = err as Error;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOSPC') {
+    process.stderr.write(`unik: no space left on device${e.path ? ` writing ${e.path}` : ''}; free some space there and try again\n`);
+    return 1;
+  }
   process.stderr.write(`unik: internal error: ${e?.message ?? String(err)}\n`);
   if (process.env.UNIK_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   return 1;

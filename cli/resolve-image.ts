@@ -6,21 +6,46 @@ import { layout } from '../lib/home.js';
 import type { ProgressSink } from '../lib/progress.js';
 import type { ImageRecord } from '../images/record.js';
 import type { Platform } from '../manifest/manifest.js';
+import { note } from './output.js';
+import { looksLikeRef, parseRef } from '../oci/ref.js';
+import type { RegistryOptions } from '../oci/skopeo.js';
 
 /**
- * `unik run X`: a directory with unik.yaml is built first (through the cache); anything else names a stored
- * image. `platform` picks the build's platform, or the stored image of that name built for it.
+ * An IMAGE argument: an id, id prefix or name in the store, or a REF pulled here. With `pull`, a REF that
+ * is not here is pulled first (and the user is told so); without, it is a usage error.
  */
-export async function imageFromArg(arg: string, progress?: ProgressSink, platform?: Platform): Promise<ImageRecord> {
+export async function storedImage(arg: string, pull?: RegistryOptions): Promise<ImageRecord> {
+  const l = layout();
+  if (!looksLikeRef(arg)) return findImage(l, arg);
+  // The registry code loads only for a REF, so `unik run NAME` stays as fast as before.
+  const { imageForRef } = await import('../oci/refs.js');
+  const ref = parseRef(arg, 'IMAGE');
+  const here = imageForRef(l, ref.canonical);
+  if (here) return here;
+  if (!pull) throw usageError(`IMAGE: expected an image id, name or pulled REF, found ${ref.canonical}, which is not here (run "unik pull ${ref.canonical}")`);
+  process.stderr.write(`unik: ${ref.canonical} is not here; pulling it\n`);
+  const { pullImage } = await import('../oci/pull.js');
+  const pulled = await pullImage(l, ref.canonical, pull);
+  if (pull.progress) process.stderr.write('\r\x1b[2K');
+  process.stderr.write(`unik: pulled ${pulled.image.name} (${pulled.image.id}) · ${pulled.digest}\n`);
+  return pulled.image;
+}
+
+/**
+ * `unik run X`: a directory with unik.yaml is built first (through the cache) and boots with its own
+ * manifest's run settings; anything else names a stored image or a REF (pulled when missing), which boots with
+ * the settings stored with it. `platform` picks the build's platform, or the stored image of that name built for it.
+ */
+export async function imageFromArg(arg: string, progress?: ProgressSink, platform?: Platform, registry?: RegistryOptions): Promise<ImageRecord> {
   if (existsSync(join(arg, 'unik.yaml'))) {
     // The build pipeline (yaml, ajv, execa, handlebars) loads only when there is something to build.
     const { buildImage } = await import('../images/build.js');
-    return (await buildImage({ dir: arg, ...(progress ? { progress } : {}), ...(platform ? { platform } : {}) })).image;
+    const built = await buildImage({ dir: arg, onNote: note, ...(progress ? { progress } : {}), ...(platform ? { platform } : {}) });
+    return built.runnable;
   }
-  const l = layout();
-  const image = findImage(l, arg);
+  const image = await storedImage(arg, { ...registry, ...(progress ? { progress } : {}) });
   if (!platform || image.platform === platform) return image;
-  const other = listImages(l).find((r) => r.name === image.name && r.platform === platform);
+  const other = listImages(layout()).find((r) => r.name === image.name && r.platform === platform);
   if (!other) throw usageError(`--platform: expected a stored ${platform} image of ${image.name}, found only ${image.platform} (run "unik build DIR --platform ${platform}")`);
   return other;
 }

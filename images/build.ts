@@ -4,28 +4,38 @@ import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
 import { layout, logPathFor } from '../lib/home.js';
 import type { ProgressSink } from '../lib/progress.js';
+import { withLock } from '../lib/lock.js';
 import { openStepRunner } from '../lib/steps.js';
 import { unikVersion } from '../lib/version.js';
-import { appWorkDir } from '../lib/workdir.js';
+import { appWorkDir, repairableWork } from '../lib/workdir.js';
 import { devicesOf, type Devices } from '../manifest/devices.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest, Platform } from '../manifest/manifest.js';
-import { resolveSources } from '../sources/cache.js';
+import { checkArchives, resolveSources } from '../sources/cache.js';
 import { targetFor } from '../targets/registry.js';
-import type { DriverSet, GeneratedFile, Target } from '../targets/target.js';
+import type { BuiltKernel, DriverSet, GeneratedFile, Target } from '../targets/target.js';
 import { cacheKey } from './cache-key.js';
 import type { ImageRecord, RunConfig } from './record.js';
-import { findCached, putImage, updateRecord } from './store.js';
+import { findCached, putImage } from './store.js';
 
 export interface BuildOptions {
   dir: string;
   platform?: Platform;
   noCache?: boolean;
   progress?: ProgressSink;
+  /** Things the user should know that are not errors (a damaged stored image being rebuilt). */
+  onNote?: (note: string) => void;
 }
 
 export interface BuildResult {
+  /** The image exactly as stored (what `unik build --json` reports). */
   image: ImageRecord;
+  /**
+   * The image as this app boots it: the stored kernel with the run settings of this manifest (cmdline,
+   * memory, ready, the app's own share and disk paths). A cache hit may be a kernel another directory built:
+   * its record is never changed, because `unik run NAME` and that directory's runs depend on it.
+   */
+  runnable: ImageRecord;
   /** The manifest the image was built from: callers (bench) use it instead of reading unik.yaml again. */
   manifest: Manifest;
   cached: boolean;
@@ -69,7 +79,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const manifest = loadManifest(opts.dir);
   const target = await targetFor(manifest.target);
   const { platform, devices, drivers, generated, run } = planBuild(manifest, target, opts.platform);
-  const sources = await resolveSources(l, [...target.baseSources, ...drivers.requires]);
+  const needed = [...target.baseSources, ...drivers.requires];
+  const sources = await resolveSources(l, needed);
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
   const patches = target.patches?.() ?? [];
 
@@ -77,6 +88,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   for (const abs of manifest.sources) {
     sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await readFile(abs)).digest('hex');
   }
+  const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({
     unikVersion: unikVersion(),
     target: target.name,
@@ -86,47 +98,52 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sources: revisions,
     patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
-    ...(target.fingerprint ? { toolchain: await target.fingerprint(devices, platform) } : {}),
+    ...(toolchain ? { toolchain } : {}),
   });
 
-  if (key && !opts.noCache) {
-    const hit = await findCached(l, key);
-    if (hit) {
-      // Same kernel; run settings may have changed in the manifest since it was built.
-      if (JSON.stringify(hit.run) !== JSON.stringify(run) || hit.appDir !== manifest.appDir) {
-        Object.assign(hit, { run, appDir: manifest.appDir });
-        await updateRecord(l, hit);
-      }
-      return { image: hit, manifest, cached: true, logPath: null };
-    }
-  }
+  const result = (image: ImageRecord, logPath: string | null): BuildResult =>
+    ({ image, runnable: { ...image, run }, manifest, cached: logPath === null, logPath });
+  const cached = async (onCorrupt?: (why: string) => void) => (key && !opts.noCache ? await findCached(l, key, onCorrupt) : null);
+  const early = await cached();
+  if (early) return result(early, null);
 
+  // One build per app directory at a time: a second one waits, then usually finds the first one's image.
   const workDir = appWorkDir(l, manifest.name, manifest.appDir, `${target.name}\0${platform}`);
-  const runner = await openStepRunner(logPathFor(l, 'build', manifest.name), opts.progress);
-  const t0 = performance.now();
-  let built;
-  try {
-    built = await target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner });
-  } finally {
-    await runner.close();
-  }
-  const buildSeconds = Math.round((performance.now() - t0) / 10) / 100;
-  const image = await putImage(l, built.kernelPath, built.files, {
-    id: (key ?? randomBytes(32).toString('hex')).slice(0, 12),
-    name: manifest.name,
-    target: target.name,
-    platform,
-    drivers: built.drivers,
-    libraries: built.libraries,
-    buildSeconds,
-    sources: revisions,
-    patches: (built.patches ?? []).map(({ source, file, sha256 }) => ({ source, file, sha256 })),
-    frameworkVersion: built.version ?? null,
-    createdAt: new Date().toISOString(),
-    appDir: manifest.appDir,
-    cacheKey: key ?? '',
-    run,
-    bootSettings: built.bootSettings ?? {},
-  });
-  return { image, manifest, cached: false, logPath: runner.logPath };
+  const waiting = (pid: number) => opts.progress?.(`waiting for another build of ${manifest.name} (pid ${pid}) to finish`);
+  return withLock(`${workDir}.lock`, async () => {
+    const hit = await cached((why) => opts.onNote?.(`${why}; building it again`));
+    if (hit) return result(hit, null);
+    await checkArchives(l, needed);
+    const runner = await openStepRunner(logPathFor(l, 'build', manifest.name), opts.progress);
+    const t0 = performance.now();
+    let built: BuiltKernel;
+    try {
+      built = await repairableWork(workDir, () => target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner }), {
+        clean: !!opts.noCache,
+        killed: runner.killed,
+        onRepair: () => opts.onNote?.(`the last build of ${manifest.name} was interrupted; building it again from a clean directory`),
+      });
+    } finally {
+      await runner.close();
+    }
+    const image = await putImage(l, built.kernelPath, built.files, {
+      id: (key ?? randomBytes(32).toString('hex')).slice(0, 12),
+      name: manifest.name,
+      target: target.name,
+      platform,
+      drivers: built.drivers,
+      libraries: built.libraries,
+      buildSeconds: Math.round((performance.now() - t0) / 10) / 100,
+      sources: revisions,
+      patches: (built.patches ?? []).map(({ source, file, sha256 }) => ({ source, file, sha256 })),
+      frameworkVersion: built.version ?? null,
+      createdAt: new Date().toISOString(),
+      appDir: manifest.appDir,
+      cacheKey: key ?? '',
+      run,
+      bootSettings: built.bootSettings ?? {},
+      ...(toolchain ? { toolchain } : {}),
+    });
+    return result(image, runner.logPath);
+  }, waiting);
 }

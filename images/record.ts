@@ -35,6 +35,8 @@ export interface ImageRecord {
   sha256: string;
   /** Other files the image boots with (role → path), e.g. OSv's usr.img. */
   files: Record<string, string>;
+  /** sha256 of each of `files` (role → hex), checked like the kernel's before every use. */
+  filesSha256: Record<string, string>;
   drivers: string[];
   libraries: string[];
   buildSeconds: number;
@@ -48,4 +50,6 @@ export interface ImageRecord {
   run: RunConfig;
   /** Build choices the boot follows (Target BuiltKernel.bootSettings), e.g. OSv's root filesystem. */
   bootSettings: Record<string, string>;
+  /** What shaped it from outside the sources cache (Target.fingerprint: MirageOS's toolchain install record). */
+  toolchain?: Record<string, string>;
 }

@@ -2,98 +2,159 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
-import { usageError } from '../lib/errors.js';
+import { failure } from '../lib/errors.js';
+import { humanBytes } from '../lib/format.js';
 import type { Layout } from '../lib/home.js';
+import { withLock } from '../lib/lock.js';
+import { findByRef } from '../lib/ref.js';
 import type { ImageRecord } from './record.js';
+import { IMAGE_ID, recordProblem } from './record-check.js';
 import { codeUnitOrder } from '../lib/order.js';
 
 const RECORD = 'record.json';
 
-/** All images, newest first. A directory without a readable record (a crash mid-write) is skipped. */
-export function listImages(l: Layout): ImageRecord[] {
-  if (!existsSync(l.images)) return [];
-  const out: ImageRecord[] = [];
+/** A store entry that cannot be used: its directory name, its record file and why. */
+export interface StoreProblem {
+  id: string;
+  file: string;
+  why: string;
+}
+
+export interface StoreScan {
+  /** Usable images, newest first. */
+  images: ImageRecord[];
+  problems: StoreProblem[];
+}
+
+/** Every image directory: the usable records, and for each other one the file and what is wrong with it. */
+export function scanImages(l: Layout): StoreScan {
+  const scan: StoreScan = { images: [], problems: [] };
+  if (!existsSync(l.images)) return scan;
   for (const id of readdirSync(l.images)) {
+    // Dot entries are the store's own temp directories and lock.
     if (id.startsWith('.')) continue;
+    const dir = join(l.images, id);
+    const file = join(dir, RECORD);
+    let raw: unknown;
     try {
-      out.push(JSON.parse(readFileSync(join(l.images, id, RECORD), 'utf8')) as ImageRecord);
-    } catch {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      scan.problems.push({ id, file, why: code === 'ENOENT' || code === 'ENOTDIR' ? 'it is missing' : 'it is not valid JSON' });
       continue;
     }
+    const why = recordProblem(raw, dir);
+    if (why) scan.problems.push({ id, file, why });
+    else scan.images.push(raw as ImageRecord);
   }
-  return out.sort((a, b) => codeUnitOrder(b.createdAt, a.createdAt));
+  scan.images.sort((a, b) => codeUnitOrder(b.createdAt, a.createdAt));
+  return scan;
 }
+
+export const listImages = (l: Layout): ImageRecord[] => scanImages(l).images;
+
+/** One line about an unusable store entry, for warnings and errors, with the way to remove it. */
+export const problemLine = (p: StoreProblem): string =>
+  `${p.file}: ${p.why}${IMAGE_ID.test(p.id) ? ` ("unik rmi ${p.id}" removes it)` : ''}`;
+
+const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: ImageRecord) => i.name, list: 'images' } as const;
 
 /** Resolve an image by id, unique id prefix (4+ chars) or name (newest of that name). */
 export function findImage(l: Layout, ref: string): ImageRecord {
-  const all = listImages(l);
-  const exact = all.find((r) => r.id === ref) ?? all.find((r) => r.name === ref);
-  if (exact) return exact;
-  const byPrefix = ref.length >= 4 ? all.filter((r) => r.id.startsWith(ref)) : [];
-  if (byPrefix.length === 1) return byPrefix[0]!;
-  if (byPrefix.length > 1) throw usageError(`image: expected a unique id or name, found ${JSON.stringify(ref)}, which matches ${byPrefix.length} images`);
-  throw usageError(`image: expected an image id or name (see "unik images"), found ${JSON.stringify(ref)}, which is not in the store`);
+  const { images, problems } = scanImages(l);
+  const broken = problems.find((p) => p.id === ref);
+  if (broken) throw failure(`image ${ref} is unusable: ${problemLine(broken)}`);
+  return findByRef(images, ref, IMAGE_REF);
 }
 
-/** The stored image built from exactly these inputs, if its kernel is intact. */
-export async function findCached(l: Layout, key: string): Promise<ImageRecord | null> {
+/** What is wrong with an image's files on disk (missing, or not the bytes stored), or null when nothing is. */
+export async function corruption(image: Pick<ImageRecord, 'path' | 'sha256' | 'files' | 'filesSha256'>): Promise<string | null> {
+  const expected: [string, string][] = [[image.path, image.sha256], ...Object.entries(image.files).map(([role, path]) => [path, image.filesSha256[role]!] as [string, string])];
+  for (const [path, sha] of expected) {
+    if (!existsSync(path)) return `${path} is missing`;
+    const actual = await sha256File(path);
+    if (actual !== sha) return `${path} is corrupt (sha256 ${actual.slice(0, 16)}…, stored as ${sha.slice(0, 16)}…)`;
+  }
+  return null;
+}
+
+/** Refuse to use an image whose kernel or files changed since they were stored, saying which and how to rebuild. */
+export async function verifyImage(image: ImageRecord): Promise<void> {
+  const bad = await corruption(image);
+  if (bad) throw failure(`image ${image.name} (${image.id}): ${bad}; rebuild it with "unik build ${image.appDir}"`);
+}
+
+/**
+ * The stored image built from exactly these inputs, if its files are intact. A damaged one is not a hit:
+ * `onCorrupt` hears which file, and the caller rebuilds (the new image replaces it).
+ */
+export async function findCached(l: Layout, key: string, onCorrupt?: (why: string) => void): Promise<ImageRecord | null> {
   const hit = listImages(l).find((r) => r.cacheKey === key);
-  if (!hit || !existsSync(hit.path)) return null;
-  const st = await stat(hit.path);
-  return st.size === hit.sizeBytes ? hit : null;
+  if (!hit) return null;
+  const bad = await corruption(hit);
+  if (bad) onCorrupt?.(`stored image ${hit.name} (${hit.id}): ${bad}`);
+  return bad ? null : hit;
 }
 
 /**
  * Copy a built kernel (and its extra files) into the store under `record.id`: everything is assembled in a
- * temp directory and renamed into place, so a crash leaves no half image. Older images of the same
- * name/target/platform are replaced.
+ * temp directory, sizes and checksums are taken from those copies (so the record describes exactly what is
+ * stored), and it is renamed into place under the store's lock, so a crash or a concurrent build leaves no
+ * half image. Older images of the same name/target/platform are replaced.
  */
 export async function putImage(
   l: Layout,
   kernelPath: string,
   files: Record<string, string>,
-  record: Omit<ImageRecord, 'path' | 'files' | 'sizeBytes' | 'sha256'>,
+  record: Omit<ImageRecord, 'path' | 'files' | 'filesSha256' | 'sizeBytes' | 'sha256'>,
 ): Promise<ImageRecord> {
+  if (!IMAGE_ID.test(record.id)) throw new Error(`image id ${JSON.stringify(record.id)} is not 12 lowercase hex digits`);
   const final = join(l.images, record.id);
   const tmp = tempSibling(final);
   await mkdir(tmp, { recursive: true });
   try {
-    const kernelName = basename(kernelPath);
-    await copyFile(kernelPath, join(tmp, kernelName));
+    const kernel = join(tmp, basename(kernelPath));
+    await copyFile(kernelPath, kernel);
     const stored: Record<string, string> = {};
+    const filesSha256: Record<string, string> = {};
     for (const [role, path] of Object.entries(files)) {
       await copyFile(path, join(tmp, basename(path)));
       stored[role] = join(final, basename(path));
+      filesSha256[role] = await sha256File(join(tmp, basename(path)));
     }
     const full: ImageRecord = {
       ...record,
-      path: join(final, kernelName),
+      path: join(final, basename(kernelPath)),
       files: stored,
-      sizeBytes: (await stat(kernelPath)).size,
-      sha256: await sha256File(kernelPath),
+      filesSha256,
+      sizeBytes: (await stat(kernel)).size,
+      sha256: await sha256File(kernel),
     };
     await writeJsonAtomic(join(tmp, RECORD), full);
-    await rm(final, { recursive: true, force: true });
-    await rename(tmp, final);
-    for (const old of listImages(l)) {
-      if (old.id !== full.id && old.name === full.name && old.target === full.target && old.platform === full.platform) {
-        await rm(join(l.images, old.id), { recursive: true, force: true });
+    await withLock(join(l.images, '.lock'), async () => {
+      await rm(final, { recursive: true, force: true });
+      await rename(tmp, final);
+      for (const old of listImages(l)) {
+        if (old.id !== full.id && old.name === full.name && old.target === full.target && old.platform === full.platform) {
+          await rm(join(l.images, old.id), { recursive: true, force: true });
+        }
       }
-    }
+    });
     return full;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+      const need = [kernelPath, ...Object.values(files)].reduce((sum, f) => sum + statSync(f).size, 0);
+      throw failure(`no space left on device storing image ${record.name} in ${l.images}: it needs ${humanBytes(need)} free there`);
+    }
     throw e;
   }
 }
 
-/** Rewrite a record's run settings (cmdline, memory, ...) without touching the kernel. */
-export async function updateRecord(l: Layout, record: ImageRecord): Promise<void> {
-  await writeJsonAtomic(join(l.images, record.id, RECORD), record);
-}
-
-export async function removeImage(l: Layout, ref: string): Promise<ImageRecord> {
-  const rec = findImage(l, ref);
+/** Remove an image; an unusable entry too, when named by its exact id (ids are checked: never a path outside). */
+export async function removeImage(l: Layout, ref: string): Promise<Pick<ImageRecord, 'id' | 'name'>> {
+  const broken = IMAGE_ID.test(ref) && scanImages(l).problems.some((p) => p.id === ref);
+  const rec = broken ? { id: ref, name: '(unusable record)' } : findImage(l, ref);
   await rm(join(l.images, rec.id), { recursive: true, force: true });
   return rec;
 }

@@ -25,6 +25,8 @@ export function layout(home: string = unikHome()) {
     sourcesLock: join(home, 'sources', 'sources.json'),
     toolchains: join(home, 'toolchains'),
     images: join(home, 'images'),
+    /** Registry references pushed or pulled here → image id and manifest digest (oci/refs.ts). */
+    refs: join(home, 'refs.json'),
     builds: join(home, 'builds'),
     logs: join(home, 'logs'),
     instances: join(home, 'instances'),

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import type { ResultPromise } from 'execa';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { failure } from './errors.js';
+import { humanBytes } from './format.js';
 import type { ProgressSink } from './progress.js';
+import { tiedGroup } from './tied.js';
 
 /**
  * The one way unik runs external tools (make, dune, gcc, container runtimes): argument arrays, never a shell;
@@ -19,6 +22,8 @@ export interface StepOptions {
 /** Runs a sequence of steps, all output into one log file; the current step goes to `progress` (a TTY line). */
 export interface StepRunner {
   logPath: string;
+  /** Whether a step's tool was killed (a signal or a timeout) instead of exiting: its outputs may be half-written. */
+  killed(): boolean;
   step(title: string, file: string, args: string[], opts?: StepOptions): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,19 +41,55 @@ export async function logTail(path: string, lines = TAIL_LINES): Promise<string>
 const why = (res: { exitCode?: number | undefined; timedOut?: boolean; shortMessage?: string }) =>
   res.timedOut ? 'timed out' : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage?.split('\n')[0] ?? 'failed to start');
 
+/** A build log is tens of KB (an OSv kernel's a few hundred); refusing to start below this beats dying halfway. */
+export const MIN_LOG_FREE = 1024 * 1024;
+
+async function checkLogSpace(logPath: string): Promise<void> {
+  const fs = await statfs(dirname(logPath));
+  const free = fs.bavail * fs.bsize;
+  if (free < MIN_LOG_FREE) {
+    throw failure(`${dirname(logPath)}: a build needs ${humanBytes(MIN_LOG_FREE)} free for its log ${logPath}, found ${humanBytes(free)} free there`);
+  }
+}
+
+/**
+ * Every step runs tied to unik (lib/tied.ts: the tool and all its children die with unik). The log is one
+ * file; if it cannot be written (a full disk), the running tool is stopped, the partial log removed, and the
+ * step fails with one line naming the log.
+ */
 export async function openStepRunner(logPath: string, progress?: ProgressSink): Promise<StepRunner> {
   await mkdir(dirname(logPath), { recursive: true });
+  await checkLogSpace(logPath);
   const log: WriteStream = createWriteStream(logPath, { flags: 'w' });
+  let logError: NodeJS.ErrnoException | null = null;
+  let running: ResultPromise | null = null;
+  log.on('error', (e: NodeJS.ErrnoException) => {
+    logError ??= e;
+    // The log has unpiped itself: drain what is left (execa waits for the output to end) and stop the tool.
+    running?.all?.resume();
+    running?.kill('SIGTERM');
+  });
+  const logFailure = async () => {
+    const e = logError!;
+    await rm(logPath, { force: true });
+    return e.code === 'ENOSPC'
+      ? failure(`no space left on device writing the build log ${logPath} (after ${humanBytes(log.bytesWritten)}); free at least ${humanBytes(MIN_LOG_FREE)} there and build again`)
+      : failure(`cannot write the build log ${logPath}: ${e.message}`);
+  };
   let n = 0;
+  let killed = false;
   return {
     logPath,
+    killed: () => killed,
     async step(title, file, args, opts = {}) {
+      if (logError) throw await logFailure();
       n += 1;
       const label = `[${n}] ${title}`;
       progress?.(label);
       log.write(`\n$ ${[file, ...args].join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}\n`);
       const { execa } = await import('execa');
-      const child = execa(file, args, {
+      const tied = tiedGroup(file, args);
+      const child = execa(tied.file, tied.args, {
         cwd: opts.cwd,
         env: opts.env,
         stdin: 'ignore',
@@ -70,13 +111,20 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
           progress(`${label} · ${line.length > width ? line.slice(0, width - 1) + '…' : line}`);
         });
       }
+      running = child;
       const res = await child;
+      running = null;
+      killed ||= res.isTerminated || !!res.timedOut;
+      if (logError) throw await logFailure();
       if (res.exitCode !== 0 || res.failed) {
         await new Promise<void>((r) => log.write('', () => r()));
         throw failure(`${title} failed (${why(res)}); log: ${logPath}`, await logTail(logPath));
       }
     },
-    close: () => new Promise((r) => log.end(() => r())),
+    async close() {
+      if (!logError) await new Promise<void>((r) => log.end(() => r()));
+      if (logError) throw await logFailure();
+    },
   };
 }
 

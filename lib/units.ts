@@ -32,3 +32,10 @@ export function parseMemory(flag: string, s: string): number {
   if (mib === null) throw usageError(`${flag}: expected ${MEMORY_EXPECTED}, found ${JSON.stringify(s)}`);
   return mib;
 }
+
+/** A flag holding a whole number from `min` to `max` (--runs, --tail) → the number, or a usage error naming the flag. */
+export function parseCount(flag: string, s: string, min: number, max: number): number {
+  const n = /^\d{1,10}$/.test(s) ? Number(s) : NaN;
+  if (!(n >= min && n <= max)) throw usageError(`${flag}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(s)}`);
+  return n;
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Layout } from './home.js';
@@ -41,4 +42,43 @@ export async function syncLinks(dir: string, links: Record<string, string>): Pro
 export function appWorkDir(l: Layout, name: string, appDir: string, variant: string): string {
   const key = createHash('sha256').update(`${appDir}\0${variant}`).digest('hex').slice(0, 8);
   return join(l.builds, `${name}-${key}`);
+}
+
+const INCOMPLETE = '.unik-incomplete';
+
+/** Whether a run of `repairableWork` on `dir` died mid-way: its contents cannot be trusted. */
+export const isIncomplete = (dir: string): boolean => existsSync(join(dir, INCOMPLETE));
+
+export interface RepairOptions {
+  /** Start from an empty directory (`--no-cache`). */
+  clean?: boolean;
+  /** Told when the directory was left half-done by an earlier run and is emptied. */
+  onRepair?: () => void;
+  /** After a failure: whether a tool was killed mid-way (a signal, a timeout), so the marker must stay. */
+  killed?: () => boolean;
+}
+
+/**
+ * Run `fn` on a persistent build directory that a killed run may have left half-written (a truncated object
+ * file looks up to date to make; a half-done configure looks done). A marker is written first and removed
+ * when `fn` succeeds or fails in an orderly way (a compile error leaves make's state sound, and the next
+ * build stays incremental). It stays when unik dies mid-way or a tool was killed; a marker found at the
+ * start means exactly that, so the directory is emptied and the build starts clean. Callers hold the
+ * directory's lock.
+ */
+export async function repairableWork<T>(dir: string, fn: () => Promise<T>, opts: RepairOptions = {}): Promise<T> {
+  const marker = join(dir, INCOMPLETE);
+  const interrupted = isIncomplete(dir);
+  if (interrupted || opts.clean) await rm(dir, { recursive: true, force: true });
+  if (interrupted) opts.onRepair?.();
+  await mkdir(dir, { recursive: true });
+  await writeFile(marker, `${process.pid}\n`);
+  let done = false;
+  try {
+    const out = await fn();
+    done = true;
+    return out;
+  } finally {
+    if (done || !opts.killed?.()) await rm(marker, { force: true });
+  }
 }

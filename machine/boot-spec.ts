@@ -33,6 +33,12 @@ export interface QemuMachine {
   type: 'microvm' | 'pc' | 'pc-qboot';
   /** isa-debug-exit device, when the guest signals its exit through it. */
   debugExit: { iobase: number; iosize: number } | null;
+  /**
+   * A CPU without a local APIC (-cpu …,-apic), so the 8259 PIC's interrupts reach it directly: for guests that
+   * take their timer from the PIT through the PIC (Solo5 virtio) on machines whose firmware leaves the APIC's
+   * virtual-wire input masked (microvm, qboot; SeaBIOS sets it up).
+   */
+  noApic?: boolean;
 }
 
 /** A guest QEMU boots; the argv is built from this by qemuArgv. */

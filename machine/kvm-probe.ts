@@ -54,13 +54,9 @@ async function bootProbe(l: Layout): Promise<{ usable: boolean; reason: string |
   });
   const out = res.all ?? '';
   if (res.exitCode === 1 && out.includes('unik-probe: up')) return { usable: true, reason: null };
-  if (/KVM internal error/.test(out)) {
-    return {
-      usable: false,
-      reason: 'KVM internal error (emulation failure) at the probe guest\'s first SSE instruction: /dev/kvm is a ' +
-        'nested or paravirtual KVM (e.g. PVM) that cannot run unmodified guests',
-    };
-  }
+  // With -cpu host (as every KVM run uses) PVM already fails setting the guest's MSRs; without it, at the first SSE instruction.
+  const pvm = /KVM internal error/.test(out) ? 'KVM internal error (emulation failure) in the probe guest' : /kvm_buf_set_msrs/.test(out) ? 'QEMU could not set the guest CPU\'s MSRs (kvm_buf_set_msrs)' : null;
+  if (pvm) return { usable: false, reason: `${pvm}: /dev/kvm is a nested or paravirtual KVM (e.g. PVM) that cannot run unmodified guests` };
   if (res.timedOut) return { usable: false, reason: `the probe guest did not finish within ${PROBE_TIMEOUT_MS / 1000} s under KVM` };
   return { usable: false, reason: `QEMU could not run the probe guest under KVM: ${out.trim().split('\n').at(-1) ?? `exit ${res.exitCode}`}` };
 }

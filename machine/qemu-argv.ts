@@ -1,5 +1,5 @@
 import type { Devices } from '../manifest/devices.js';
-import type { Accel, BootSpec, QemuBootSpec, QemuMachine } from './boot-spec.js';
+import type { Accel, QemuBootSpec, QemuMachine } from './boot-spec.js';
 
 /** QEMU option values escape a comma by doubling it; paths are the only values that can hold one. */
 const optPath = (p: string) => p.replace(/,/g, ',,');
@@ -39,7 +39,7 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
   return [
     ...MACHINE[m.type],
     '-accel', accel,
-    '-cpu', accel === 'kvm' ? 'host' : 'max',
+    '-cpu', `${accel === 'kvm' ? 'host' : 'max'}${m.noApic ? ',-apic' : ''}`,
     '-m', `${spec.memoryMiB}M`,
     '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
     ...(m.debugExit ? ['-device', `isa-debug-exit,iobase=0x${m.debugExit.iobase.toString(16)},iosize=0x${m.debugExit.iosize.toString(16)}`] : []),
@@ -52,26 +52,4 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
     ]),
     ...deviceArgv(spec.devices, m.type),
   ];
-}
-
-/** VMM exit status (and, where the status cannot carry it, the console's tail) → guest exit code and how it ended. */
-export function interpretExit(spec: BootSpec, status: number | null, signal: string | null, consoleTail = '') {
-  if (status === null) return { code: 1, how: `killed by ${signal ?? 'a signal'}` };
-  const fromConsole = spec.exit.consoleCode;
-  if (fromConsole?.statuses.includes(status)) {
-    const last = [...consoleTail.matchAll(new RegExp(fromConsole.pattern, 'gm'))].at(-1);
-    const own = spec.exit.statuses[String(status)];
-    if (!last && fromConsole.silentMeansStatus && own) return own;
-    if (!last) return { code: 1, how: `stopped without reporting an exit status (status ${status})` };
-    // The app's own status (e.g. main()'s return value): a shell would see it modulo 256.
-    const code = ((Number(last[1]) % 256) + 256) % 256;
-    return { code, how: code === 0 ? 'exited' : `guest exit code ${code}` };
-  }
-  const known = spec.exit.statuses[String(status)];
-  if (known) return known;
-  if (spec.exit.debugExitDecodes && spec.kind === 'qemu' && spec.machine.debugExit && status % 2 === 1) {
-    return { code: (status - 1) / 2, how: `guest exit code ${(status - 1) / 2}` };
-  }
-  if (spec.exit.passthrough) return { code: status, how: status === 0 ? 'exited' : `guest exit code ${status}` };
-  return { code: 1, how: `qemu exited with status ${status}` };
 }

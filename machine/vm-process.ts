@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Accel, BootSpec } from './boot-spec.js';
-import { interpretExit, qemuArgv } from './qemu-argv.js';
+import { interpretExit } from './exit.js';
+import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
-import { which } from '../lib/which.js';
+import { tiedProcess } from '../lib/tied.js';
 
 export interface Measured {
   /** ms from just before spawn to the first console byte. */
@@ -44,20 +45,16 @@ export interface VmOptions {
   onReady?: (ms: number) => void;
 }
 
-/** Without the reaper, setpriv's parent-death signal ties QEMU's life to ours: if unik dies, even by SIGKILL, QEMU is killed. */
-let hasSetpriv: boolean | null = null;
-
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
 export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
   return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
 }
 
-/** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or setpriv around the VMM. */
+/** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or the VMM tied to us. */
 export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null): { file: string; args: string[] } {
   const [file, ...argv] = vmArgv(spec, accel);
   if (reaper) return { file: reaper, args: [file, ...argv] };
-  hasSetpriv ??= which('setpriv') !== null;
-  return hasSetpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...argv] } : { file, args: argv };
+  return tiedProcess(file, argv);
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */

@@ -18,6 +18,8 @@ export interface NetDevice {
   guestIp: string;
   gateway: string;
   prefix: number;
+  /** QEMU's built-in DNS forwarder, for guests that take a nameserver on their command line (OSv). */
+  nameserver: string;
 }
 
 export interface BlockDevice {
@@ -32,8 +34,8 @@ export interface ShareDevice {
   dest: string;
 }
 
-/** QEMU's user-mode network: the guest is 10.0.2.15, the host-side gateway 10.0.2.2. */
-const USER_NET = { guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } as const;
+/** QEMU's user-mode network: the guest is 10.0.2.15, the host-side gateway 10.0.2.2, its DNS 10.0.2.3. */
+const USER_NET = { guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } as const;
 
 export function devicesOf(manifest: Pick<Manifest, 'devices'>): Devices {
   const d = manifest.devices;

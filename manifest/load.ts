@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
@@ -39,7 +39,9 @@ export function parseManifest(text: string, appDir: string, manifestPath = join(
   return semantic(raw, appDir, manifestPath);
 }
 
-function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manifest {
+function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Manifest {
+  // The app directory by its real path: the one every path of the app is resolved and judged against.
+  const appDir = realpathSync(givenDir);
   const fail = (field: string, expected: string, found: string) => manifestError(manifestPath, field, expected, found);
 
   const platforms: readonly string[] = PLATFORMS[raw.target];
@@ -47,28 +49,35 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
     throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, JSON.stringify(raw.platform));
   }
   if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', JSON.stringify(raw.fs));
+  if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', JSON.stringify(raw.packages));
 
+  const escapes = (from: string, to: string) => {
+    const r = relative(from, to);
+    return r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..');
+  };
+  // Paths are judged by where they really lead: every symlink on the way (the file, or any directory above
+  // it) is resolved, so a link to /etc or / in an app repo cannot pass for a file of the app. What QEMU and
+  // the build get is that resolved path.
   const inside = (field: string, rel: string, kind: 'file' | 'directory'): string => {
     const abs = resolve(appDir, rel);
-    const r = relative(appDir, abs);
-    if (r === '' && kind === 'file') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
-    if (r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..')) {
-      throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, which escapes it`);
-    }
-    let st;
+    if (relative(appDir, abs) === '' && kind === 'file') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
+    if (escapes(appDir, abs)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, which escapes it`);
+    let real;
     try {
-      st = statSync(abs);
+      real = realpathSync(abs);
     } catch {
       throw fail(field, `an existing ${kind}`, `${JSON.stringify(rel)}, which does not exist`);
     }
+    if (escapes(appDir, real)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, a symlink that leads out of it to ${real}`);
+    const st = statSync(real);
     if (kind === 'file' ? !st.isFile() : !st.isDirectory()) {
       throw fail(field, `a ${kind}`, `${JSON.stringify(rel)}, which is not one`);
     }
-    return abs;
+    return real;
   };
 
   const sources = raw.sources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
-  const dup = raw.sources.findIndex((s, i) => raw.sources.indexOf(s) !== i);
+  const dup = sources.findIndex((s, i) => sources.indexOf(s) !== i);
   if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(raw.sources[dup])} again`);
 
   let memory: number | undefined;
@@ -115,6 +124,7 @@ function semantic(raw: RawManifest, appDir: string, manifestPath: string): Manif
     ...(memory !== undefined ? { memoryMiB: memory } : {}),
     ...(raw.fs ? { fs: raw.fs } : {}),
     ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
+    packages: raw.packages ?? [],
     devices: { ...(d.net ? { net: { ports } } : {}), block, share },
     appDir,
     manifestPath,

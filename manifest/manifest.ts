@@ -49,6 +49,8 @@ export interface Manifest {
   memoryMiB?: number;
   fs?: 'rofs' | 'ramfs';
   ready?: string;
+  /** OCaml packages beyond what the devices bring (MirageOS only). */
+  packages: string[];
   devices: DeviceDecl;
   appDir: string;
   manifestPath: string;
@@ -64,6 +66,7 @@ export interface RawManifest {
   memory?: string;
   fs?: 'rofs' | 'ramfs';
   ready?: string;
+  packages?: string[];
   devices?: {
     net?: { ports?: string[] };
     block?: { name: string; file: string }[];

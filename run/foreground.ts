@@ -10,7 +10,6 @@ export interface RunOptions extends BootRequest {
   timeoutMs?: number;
   /** Where the guest console goes; default: collected only (see RunResult.output). */
   console?: Writable;
-  readyHttp?: string | null;
   stopWhenReady?: boolean;
   onAccelNote?: (note: string) => void;
   onStart?: (pid: number) => void;
@@ -40,7 +39,7 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
-  const { spec, accel, shownAccel, note, reaper } = await prepareBoot(image, opts);
+  const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const measured = await runVm(spec, {
@@ -51,7 +50,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
       opts.console?.write(c);
     },
     ready: image.run.ready ? new RegExp(image.run.ready) : null,
-    readyHttp: opts.readyHttp ?? null,
+    readyHttp,
     stopWhenReady: !!opts.stopWhenReady,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onStart ? { onStart: opts.onStart } : {}),

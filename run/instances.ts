@@ -7,7 +7,8 @@ import { writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
 import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
-import { isAlive } from '../lib/pid.js';
+import { stillRunning, type ProcessIdentity } from '../lib/pid.js';
+import { findByRef } from '../lib/ref.js';
 import type { PortMapping } from '../manifest/manifest.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
@@ -25,6 +26,9 @@ export interface Instance {
   /** The VMM's process: unik's reaper around it (a SIGKILL to it takes QEMU along), or QEMU itself under setpriv. */
   pid: number | null;
   supervisorPid: number | null;
+  /** Who the supervisor and the VMM are (lib/pid.ts): only a process that still matches is ever signalled. */
+  supervisor: ProcessIdentity | null;
+  vmm: ProcessIdentity | null;
   startedAt: string;
   exitedAt: string | null;
   exitCode: number | null;
@@ -49,9 +53,12 @@ export const instanceDir = (l: Layout, id: string) => join(l.instances, id);
 export const readInstance = (dir: string): Instance => JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as Instance;
 export const writeInstance = (dir: string, inst: Instance) => writeJsonAtomic(join(dir, RECORD), inst);
 
-/** A record that says running while its supervisor is gone (machine reboot, kill -9) is shown as exited. */
+/**
+ * A record that says running while its supervisor is gone (machine reboot, kill -9, OOM) is shown as exited,
+ * also when the supervisor's pid now belongs to another process.
+ */
 function refreshed(inst: Instance): Instance {
-  if (inst.state !== 'exited' && !isAlive(inst.supervisorPid)) {
+  if (inst.state !== 'exited' && !stillRunning(inst.supervisor)) {
     return { ...inst, state: 'exited', how: inst.how ?? 'supervisor vanished (host reboot or kill -9)', exitCode: inst.exitCode };
   }
   return inst;
@@ -70,15 +77,11 @@ export function listInstances(l: Layout = layout()): Instance[] {
   return out.sort((a, b) => codeUnitOrder(b.startedAt, a.startedAt));
 }
 
-export function findInstance(ref: string, l: Layout = layout()): Instance {
-  const all = listInstances(l);
-  const hit = all.find((i) => i.id === ref || i.name === ref) ?? (ref.length >= 4 ? all.filter((i) => i.id.startsWith(ref)) : []).at(0);
-  if (!hit) throw usageError(`instance: expected an instance id or name (see "unik ps"), found ${JSON.stringify(ref)}`);
-  return hit;
-}
+const INSTANCE_REF = { kind: 'instance', id: (i: Instance) => i.id, name: (i: Instance) => i.name, list: 'ps' } as const;
+
+export const findInstance = (ref: string, l: Layout = layout()): Instance => findByRef(listInstances(l), ref, INSTANCE_REF);
 
 export interface DetachOptions extends BootRequest {
-  readyHttp: string | null;
   name?: string | undefined;
   onAccelNote?: (note: string) => void;
 }
@@ -89,7 +92,7 @@ export interface DetachOptions extends BootRequest {
  */
 export async function startDetached(image: ImageRecord, o: DetachOptions): Promise<Instance> {
   const l = layout();
-  const { spec, shownAccel, note } = await prepareBoot(image, o);
+  const { spec, shownAccel, note, readyHttp } = await prepareBoot(image, o);
   if (note) o.onAccelNote?.(note);
   const id = randomBytes(6).toString('hex');
   const name = o.name ?? `${image.name}-${id.slice(0, 4)}`;
@@ -101,13 +104,13 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   const inst: Instance = {
     id, name,
     image: { id: image.id, name: image.name, target: image.target },
-    state: 'starting', pid: null, supervisorPid: null,
+    state: 'starting', pid: null, supervisorPid: null, supervisor: null, vmm: null,
     startedAt: new Date().toISOString(), exitedAt: null, exitCode: null, how: null,
     ports: spec.devices.net?.ports ?? [],
     accel: shownAccel, machine: machineName(spec),
     bootMs: null, readyMs: null, exitMs: null,
     logPath: join(dir, 'console.log'), stderrTail: null,
-    spec, ready: image.run.ready, readyHttp: o.readyHttp,
+    spec, ready: image.run.ready, readyHttp,
   };
   await writeInstance(dir, inst);
   const sup = spawn(process.execPath, [join(packageRoot(), 'dist', 'run', 'supervisor.js'), dir], { detached: true, stdio: 'ignore' });
@@ -118,6 +121,8 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
     const cur = readInstance(dir);
+    // A guest that did its work and exited 0 before we looked (a batch job) started fine.
+    if (cur.state === 'exited' && cur.exitCode === 0 && cur.pid !== null) return cur;
     if (cur.state === 'exited') {
       throw failure(`${name} exited during start (${cur.how}); console: ${cur.logPath}`, cur.stderrTail ?? undefined);
     }
@@ -126,22 +131,35 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   }
 }
 
-/** Stop a running instance: its supervisor terminates QEMU and records the exit. */
+/** Signal a recorded process only while it is still the one recorded (its pid may belong to another by now). */
+const signalIfSame = (id: ProcessIdentity | null, sig: NodeJS.Signals) => {
+  if (stillRunning(id)) process.kill(id.pid, sig);
+};
+
+/**
+ * Stop a running instance: its supervisor terminates QEMU and records the exit. An instance whose supervisor
+ * is gone is only marked exited: nothing is signalled.
+ */
 export async function stopInstance(ref: string): Promise<Instance> {
   const l = layout();
+  const dir = (id: string) => instanceDir(l, id);
   const inst = findInstance(ref, l);
-  if (inst.state === 'exited') return inst;
-  if (inst.supervisorPid) process.kill(inst.supervisorPid, 'SIGTERM');
+  if (inst.state === 'exited') {
+    const stored = readInstance(dir(inst.id));
+    if (stored.state !== 'exited') await writeInstance(dir(inst.id), { ...inst, exitedAt: new Date().toISOString() });
+    return inst;
+  }
+  signalIfSame(inst.supervisor, 'SIGTERM');
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
-    const cur = refreshed(readInstance(instanceDir(l, inst.id)));
+    const cur = refreshed(readInstance(dir(inst.id)));
     if (cur.state === 'exited') return cur;
   }
   // The supervisor did not finish in time: kill both; pdeathsig takes QEMU with it.
-  if (inst.supervisorPid && isAlive(inst.supervisorPid)) process.kill(inst.supervisorPid, 'SIGKILL');
-  if (inst.pid && isAlive(inst.pid)) process.kill(inst.pid, 'SIGKILL');
-  return refreshed(readInstance(instanceDir(l, inst.id)));
+  signalIfSame(inst.supervisor, 'SIGKILL');
+  signalIfSame(inst.vmm, 'SIGKILL');
+  return refreshed(readInstance(dir(inst.id)));
 }
 
 export async function removeInstance(ref: string, force: boolean): Promise<Instance> {

@@ -8,6 +8,8 @@ import { probeKvm } from '../machine/kvm-probe.js';
 import { targetFor } from '../targets/registry.js';
 import type { BootInput } from '../targets/target.js';
 import type { ImageRecord } from '../images/record.js';
+import { verifyImage } from '../images/store.js';
+import { checkReadyUrl } from './ready-url.js';
 import { devicesForRun, type RunOverrides } from './run-devices.js';
 
 export interface BootRequest {
@@ -17,6 +19,8 @@ export interface BootRequest {
   overrides?: RunOverrides;
   /** App arguments; default: the manifest's cmdline. */
   args?: string[] | undefined;
+  /** --ready-http: polled from the host, so it must be a published port on loopback. */
+  readyHttp?: string | null | undefined;
 }
 
 export interface PreparedBoot {
@@ -26,6 +30,8 @@ export interface PreparedBoot {
   shownAccel: Accel | 'none';
   /** Why auto did not pick KVM, for the user (null when nothing to say). */
   note: string | null;
+  /** The checked --ready-http URL, or null. */
+  readyHttp: string | null;
   /** The reaper that spawns the VMM and reports its peak memory (VmOptions.reaper); null without gcc. */
   reaper: string | null;
 }
@@ -44,10 +50,13 @@ export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: n
 /**
  * Decide everything about one boot, without starting it: devices, memory, the target's boot spec, the
  * accelerator. Foreground runs, detached runs and --dry-run all come through here, so they cannot differ.
+ * The image's files are checked against their stored sha256 first: a damaged kernel is named, never booted.
  */
 export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<PreparedBoot> {
   const l = layout();
   const devices = devicesForRun(image, o.overrides ?? {});
+  const readyHttp = o.readyHttp ? checkReadyUrl(o.readyHttp, (devices.net?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.host)) : null;
+  await verifyImage(image);
   const [target, tscKhz, reaper] = await Promise.all([targetFor(image.target), hostTscKhz(l), hostHelper(l, 'reap')]);
   const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB, tscKhz), devices, o.args ?? image.run.cmdline);
   if (spec.kind === 'tender') {
@@ -56,8 +65,8 @@ export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<P
       const kvm = await probeKvm(l);
       if (!kvm.usable) throw failure(`${spec.machine} needs usable KVM, and it is not usable here: ${kvm.reason}; rebuild or run with another --platform`);
     }
-    return { spec, accel: 'tcg', shownAccel: 'none', note: null, reaper };
+    return { spec, accel: 'tcg', shownAccel: 'none', note: null, readyHttp, reaper };
   }
   const { accel, note } = await resolveAccel(l, o.accel ?? 'auto');
-  return { spec, accel, shownAccel: accel, note, reaper };
+  return { spec, accel, shownAccel: accel, note, readyHttp, reaper };
 }

@@ -56,5 +56,10 @@ export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw usageError(`--disk: expected an existing disk image file, found ${JSON.stringify(o.disk)}`);
     devices.block = [{ ...built.block[0]!, file }, ...built.block.slice(1)];
   }
+  // A pulled image carries no data: its disks and shares have no host path until the flags give one.
+  const noDisk = devices.block.find((b) => !b.file);
+  if (noDisk) throw usageError(`--disk: expected a disk image for ${noDisk.name} (${image.name} came without its data), found none`);
+  const noShare = devices.share.find((s) => !s.source);
+  if (noShare) throw usageError(`-v: expected HOST_DIR:${noShare.dest} (${image.name} came without its shared directories), found none`);
   return devices;
 }

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstHttp200 } from './first-200.mjs';
 import { fmt, goal, interleaved, median, wall } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,10 +48,6 @@ const http = unikJson('inspect', 'http-unikraft');
 if (!http) console.log('http-unikraft not built: run "unik build examples/http-unikraft" for the time-to-first-200 figure');
 if (http) {
   const ready = [];
-  for (let i = 0; i < 5; i++) {
-    const port = 18180 + i;
-    const { r } = wall(process.execPath, [cli, 'run', http.id, '--accel', 'tcg', '-p', `${port}:80`, '--ready-http', `http://127.0.0.1:${port}/`, '--stop-when-ready', '--timeout', '30s', '--json']);
-    ready.push(JSON.parse(r.stdout.toString()).readyMs);
-  }
+  for (let i = 0; i < 5; i++) ready.push(firstHttp200(cli, http.id, 80, 18180 + i));
   console.log(`http-unikraft, spawn → first HTTP 200 on 127.0.0.1: ${fmt(ready)}`);
 }

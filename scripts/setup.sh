@@ -1,31 +1,43 @@
 #!/usr/bin/env bash
-# Install everything unik needs on Debian/Ubuntu, fetch the pinned framework sources, build the default
-# example and boot it. Re-running is cheap: installed packages and present sources are kept.
+# Install everything unik needs on Debian/Ubuntu: the system packages of each target, the npm dependencies,
+# every known framework source at its pinned ref, and the MirageOS toolchain; then build and boot the default
+# example. Re-running is cheap: installed packages, present sources and an up-to-date toolchain are kept.
 #
 #   scripts/setup.sh                 everything, then build + run examples/hello-unikraft
 #   UNIK_SOURCES_FROM=DIR scripts/setup.sh
-#                                    offline: clone sources from DIR/<name> (or DIR/<owner>+<name>/repo)
-#                                    instead of their upstream URLs
+#                                    offline: every source, and OSv's submodules, from DIR/<name> checkouts or
+#                                    DIR/<owner>+<repo>/repo bare mirrors instead of their upstream URLs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(qemu-system-x86 qemu-utils build-essential flex bison libncurses-dev bc unzip git
-  runc crun podman docker.io
-  # OSv kernel builds
-  libboost-dev libboost-system-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
-  gawk genromfs libedit-dev libyaml-cpp-dev python3
-  # MirageOS (the toolchain itself comes from opam or $UNIK_HOME/toolchains; see README)
-  ocaml-nox ocaml-findlib dune libdune-ocaml-dev libseccomp-dev pkg-config)
+# Per target, Debian 12 names, installed without recommends (qemu's would bring GTK, SDL and GStreamer).
+COMMON_PACKAGES=(git build-essential qemu-system-x86 qemu-utils)
+UNIKRAFT_PACKAGES=(flex bison libncurses-dev bc unzip)
+OSV_PACKAGES=(libboost-dev libboost-system-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
+  gawk genromfs libedit-dev libyaml-cpp-dev python3 flex bison)
+# The list `unik toolchain install mirage` checks (toolchains/mirage/install/host.ts; a unit test keeps them equal).
+MIRAGE_PACKAGES=(build-essential git pkg-config libseccomp-dev ocaml-nox ocaml-findlib ocaml-source ocaml-dune
+  libcmdliner-ocaml-dev libastring-ocaml-dev libfmt-ocaml-dev libipaddr-ocaml-dev libbos-ocaml-dev libfpath-ocaml-dev
+  librresult-ocaml-dev liburi-ocaml-dev liblogs-ocaml-dev libangstrom-ocaml-dev libbase64-ocaml-dev
+  libbigstringaf-ocaml-dev libuutf-ocaml-dev cppo libdune-ocaml-dev)
+CONTAINER_PACKAGES=(runc crun podman docker.io)
+# unik push/pull (skopeo); the registry tests (docker-registry, umoci, htpasswd)
+OCI_PACKAGES=(skopeo docker-registry umoci apache2-utils)
 
 step() { printf '\n==> %s\n' "$*"; }
+failed=()
 
 step "system packages"
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 missing=()
-for p in "${SYSTEM_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in "${COMMON_PACKAGES[@]}" "${UNIKRAFT_PACKAGES[@]}" "${OSV_PACKAGES[@]}" "${MIRAGE_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}" \
+  "${OCI_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+done
 if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   "${SUDO[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "all present"
 fi
@@ -36,27 +48,34 @@ npm run build
 UNIK=(node dist/cli/main.js)
 
 step "framework sources (pinned refs)"
-# name -> GitHub owner+repo, used to find a local mirror named <owner>+<name>
-declare -A MIRROR=([unikraft]=unikraft+unikraft [lib-lwip]=unikraft+lib-lwip [fork-lwip]=unikraft+fork-lwip
-  [osv]=cloudius-systems+osv)
-present=$("${UNIK[@]}" sources list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const x of JSON.parse(s).sources)if(x.present&&x.ref===x.pinnedRef)console.log(x.name)})')
-for name in unikraft lib-lwip fork-lwip osv; do
-  if grep -qx "$name" <<<"$present"; then echo "$name: present"; continue; fi
-  from=()
-  if [ -n "${UNIK_SOURCES_FROM:-}" ]; then
-    for cand in "$UNIK_SOURCES_FROM/$name" "$UNIK_SOURCES_FROM/${MIRROR[$name]}/repo"; do
-      [ -d "$cand" ] && from=("$cand") && break
-    done
-  fi
-  if ! "${UNIK[@]}" sources add "$name" "${from[@]}"; then
-    echo "!! could not get $name; give a local checkout: UNIK_SOURCES_FROM=DIR $0  (DIR/$name)" >&2
+mirrors=()
+[ -n "${UNIK_SOURCES_FROM:-}" ] && mirrors=(--mirrors "$UNIK_SOURCES_FROM")
+# name <TAB> state, for every known source: "ok" when present at its pinned ref.
+"${UNIK[@]}" sources list --json | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    for (const x of JSON.parse(s).sources) console.log(`${x.name}\t${x.present && x.ref === x.pinnedRef ? "ok" : "add"}`);
+  });' >"${TMPDIR:-/tmp}/unik-setup-sources.$$"
+while IFS=$'\t' read -r name state; do
+  if [ "$state" = ok ]; then echo "$name: present"; continue; fi
+  if ! "${UNIK[@]}" sources add "$name" "${mirrors[@]}" </dev/null; then
+    echo "!! could not get $name; give local clones: UNIK_SOURCES_FROM=DIR $0  (DIR/$name or DIR/<owner>+<repo>/repo)" >&2
     [ "$name" = unikraft ] && exit 1
+    failed+=("source $name")
   fi
-done
+done <"${TMPDIR:-/tmp}/unik-setup-sources.$$"
+rm -f "${TMPDIR:-/tmp}/unik-setup-sources.$$"
+
+step "MirageOS toolchain (Solo5, ocaml-solo5, mirage, the duniverse seed; minutes the first time)"
+"${UNIK[@]}" toolchain install mirage </dev/null || failed+=("unik toolchain install mirage")
 
 step "doctor"
 "${UNIK[@]}" doctor || true
 
 step "build and boot examples/hello-unikraft"
 "${UNIK[@]}" build examples/hello-unikraft
-if "${UNIK[@]}" help run >/dev/null 2>&1; then "${UNIK[@]}" run examples/hello-unikraft; fi
+"${UNIK[@]}" run examples/hello-unikraft
+
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '\n!! setup finished with problems: %s\n' "${failed[*]}" >&2
+  exit 1
+fi

@@ -20,13 +20,29 @@ export interface KnownSource {
   ref: string;
   description: string;
   archives?: ArchiveSpec[];
+  /** URLs of archives this source's build downloads (another source's `archives`): checked before make starts. */
+  buildFetches?: readonly string[];
   /**
    * Git submodules the build needs (paths in the superproject), checked out at the commits the superproject
    * pins. `sources add` clones each from the same place as the superproject: a local checkout's own
    * submodule directory, or else the URL in its .gitmodules.
    */
   submodules?: readonly string[];
+  /**
+   * An OCaml library of the MirageOS toolchain: built with the mirage CLI (emile, pecu) or copied into the
+   * duniverse seed. `unik doctor` sums these up in one line.
+   */
+  library?: boolean;
 }
+
+/** An OCaml library on GitHub that `unik toolchain install mirage` builds or seeds. */
+const ocamlLibrary = (repo: string, ref: string, role: 'mirage CLI' | 'duniverse seed'): KnownSource => ({
+  framework: 'mirage',
+  url: `https://github.com/${repo}.git`,
+  ref,
+  description: role === 'mirage CLI' ? 'OCaml library the mirage CLI needs (not in Debian)' : 'OCaml library of the MirageOS duniverse seed',
+  library: true,
+});
 
 /** Every source unik knows by name. Refs are pinned to combinations that build and boot together. */
 export const KNOWN_SOURCES = {
@@ -43,6 +59,8 @@ export const KNOWN_SOURCES = {
     url: 'https://github.com/unikraft/lib-lwip.git',
     ref: 'RELEASE-0.16.2',
     description: 'lwIP network stack glue for Unikraft',
+    // Its Makefile.uk fetches the lwIP sources (CONFIG_LWIP_UNIKRAFT21X, the default).
+    buildFetches: ['https://github.com/unikraft/fork-lwip/archive/refs/heads/UNIKRAFT-2_1_x.zip'],
   },
   'fork-lwip': {
     framework: 'unikraft',
@@ -66,8 +84,7 @@ export const KNOWN_SOURCES = {
     // osv-apps (apps/) is not needed: unik builds the app's filesystem itself.
     submodules: ['external/x64/acpica', 'musl_1.2.1', 'musl_0.9.12', 'kbuild'],
   },
-  // MirageOS: unik builds nothing from these; they are what the toolchain in $UNIK_HOME/toolchains is built from
-  // (see README, MirageOS). The libraries a unikernel compiles come from the duniverse seed instead.
+  // MirageOS: `unik toolchain install mirage` builds these into $UNIK_HOME/toolchains (see README, MirageOS).
   solo5: {
     framework: 'mirage',
     url: 'https://github.com/Solo5/solo5.git',
@@ -86,8 +103,48 @@ export const KNOWN_SOURCES = {
     url: 'https://github.com/mirage/mirage.git',
     // 4.10.3+ needs cmdliner 2, which Debian 12 lacks.
     ref: 'v4.10.0',
-    description: 'mirage CLI and library (configure); install into toolchains/mirage',
+    description: 'mirage CLI and library (configure), and mirage-runtime for the duniverse seed',
   },
+  emile: ocamlLibrary('mirage/emile', 'v1.1', 'mirage CLI'),
+  pecu: ocamlLibrary('mirage/pecu', 'v0.7', 'mirage CLI'),
+  // The libraries a MirageOS 4.10 unikernel compiles from its duniverse/ (what `make depend` would fetch):
+  // versions that build together with OCaml 4.13/4.14 and dune 2.9. `mirage` above is one of them.
+  'mirage-solo5': ocamlLibrary('mirage/mirage-solo5', 'v0.10.0', 'duniverse seed'),
+  lwt: ocamlLibrary('ocsigen/lwt', '5.6.1', 'duniverse seed'),
+  cmdliner: ocamlLibrary('dbuenzli/cmdliner', 'v1.3.0', 'duniverse seed'),
+  'cmdliner-stdlib': ocamlLibrary('mirage/cmdliner-stdlib', '1.0.1', 'duniverse seed'),
+  fmt: ocamlLibrary('dbuenzli/fmt', 'v0.9.0', 'duniverse seed'),
+  logs: ocamlLibrary('dune-universe/logs', 'v0.7.0+dune', 'duniverse seed'),
+  ptime: ocamlLibrary('dune-universe/ptime', 'v1.2.0+dune', 'duniverse seed'),
+  mtime: ocamlLibrary('dbuenzli/mtime', 'v2.1.0', 'duniverse seed'),
+  duration: ocamlLibrary('hannesm/duration', 'v0.2.1', 'duniverse seed'),
+  bheap: ocamlLibrary('backtracking/bheap', '2.0.0', 'duniverse seed'),
+  metrics: ocamlLibrary('mirage/metrics', 'v0.5.0', 'duniverse seed'),
+  'mirage-sleep': ocamlLibrary('mirage/mirage-sleep', 'v4.0.0', 'duniverse seed'),
+  'mirage-bootvar': ocamlLibrary('mirage/mirage-bootvar', 'v1.0.1', 'duniverse seed'),
+  'mirage-logs': ocamlLibrary('mirage/mirage-logs', 'v3.0.0', 'duniverse seed'),
+  'mirage-mtime': ocamlLibrary('mirage/mirage-mtime', 'v5.2.0', 'duniverse seed'),
+  'mirage-ptime': ocamlLibrary('mirage/mirage-ptime', 'v5.1.0', 'duniverse seed'),
+  'mirage-crypto': ocamlLibrary('mirage/mirage-crypto', 'v2.0.2', 'duniverse seed'),
+  eqaf: ocamlLibrary('mirage/eqaf', 'v0.10', 'duniverse seed'),
+  digestif: ocamlLibrary('mirage/digestif', 'v1.3.0', 'duniverse seed'),
+  'mirage-unix': ocamlLibrary('mirage/mirage-unix', 'v5.0.1', 'duniverse seed'),
+  tcpip: ocamlLibrary('mirage/mirage-tcpip', 'v9.0.1', 'duniverse seed'),
+  ethernet: ocamlLibrary('mirage/ethernet', 'v3.2.0', 'duniverse seed'),
+  arp: ocamlLibrary('mirage/arp', 'v4.0.0', 'duniverse seed'),
+  'mirage-net-solo5': ocamlLibrary('mirage/mirage-net-solo5', 'v0.8.0', 'duniverse seed'),
+  'mirage-net': ocamlLibrary('mirage/mirage-net', 'v4.0.0', 'duniverse seed'),
+  cstruct: ocamlLibrary('mirage/ocaml-cstruct', 'v6.2.0', 'duniverse seed'),
+  'mirage-flow': ocamlLibrary('mirage/mirage-flow', 'v5.0.0', 'duniverse seed'),
+  ipaddr: ocamlLibrary('mirage/ocaml-ipaddr', 'v5.6.1', 'duniverse seed'),
+  'domain-name': ocamlLibrary('hannesm/domain-name', 'v0.4.1', 'duniverse seed'),
+  lru: ocamlLibrary('pqwy/lru', 'v0.3.1', 'duniverse seed'),
+  psq: ocamlLibrary('pqwy/psq', 'v0.2.1', 'duniverse seed'),
+  'lwt-dllist': ocamlLibrary('mirage/lwt-dllist', 'v1.0.1', 'duniverse seed'),
+  randomconv: ocamlLibrary('hannesm/randomconv', 'v0.2.0', 'duniverse seed'),
+  // block_of_file on Solo5 (mirage 4.10 asks for >= 0.8.0 < 0.9.0).
+  'mirage-block-solo5': ocamlLibrary('mirage/mirage-block-solo5', 'v0.8.1', 'duniverse seed'),
+  'mirage-block': ocamlLibrary('mirage/mirage-block', 'v3.0.2', 'duniverse seed'),
 } as const satisfies Record<string, KnownSource>;
 
 export type SourceName = keyof typeof KNOWN_SOURCES;

@@ -98,7 +98,7 @@ export interface Target {
    * What shapes the image from outside unik's sources cache (toolchain versions, seeded libraries' revisions):
    * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
    */
-  fingerprint?(devices: Devices, platform: Platform): Promise<Record<string, string>>;
+  fingerprint?(devices: Devices, platform: Platform, manifest: Manifest): Promise<Record<string, string>>;
   /** Patches the build applies to its copy of the sources: hashed into the cache key, listed in the image record. */
   patches?(): SourcePatch[];
   /** Pure: what the runner must start for this image with these devices and app arguments. */

@@ -1,4 +1,4 @@
-import type { Sample } from '../types.js';
+import type { Sample } from './timed-run.js';
 import type { HostFacts } from './host.js';
 import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 import type { Twin } from './twin.js';

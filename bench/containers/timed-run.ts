@@ -1,8 +1,18 @@
 import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
-import type { Sample } from '../types.js';
 import { outputTail } from '../../lib/steps.js';
 import type { MemoryPeak } from '../../lib/memory-cgroup.js';
+
+/** One run (the unikernel's or a container's), timed from just before the runtime process was spawned. */
+export interface Sample {
+  /** First byte the app (for the unikernel: the console) printed. */
+  firstOutputMs: number;
+  /** The runtime process exited. */
+  exitMs: number;
+  output: string;
+  /** Peak memory in KiB: the VMM/tender process's peak RSS, or the container's memory cgroup peak; null if unknown. */
+  peakMemoryKiB: number | null;
+}
 
 export interface TimedRunOptions {
   timeoutMs: number;

@@ -1,13 +1,17 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { parseBenchFlags, type BenchFlags } from '../../bench/options.js';
 import { benchCsv, benchJson, benchText } from '../../bench/report.js';
 import { runBench } from '../../bench/run-bench.js';
 import { endProgress, printJson, progressSink } from '../output.js';
+import { storedImage } from '../resolve-image.js';
 
 export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
   const choices = parseBenchFlags(flags);
+  // A directory with unik.yaml is built; anything else names a stored image or a pulled REF.
+  const image = existsSync(join(dir, 'unik.yaml')) ? undefined : await storedImage(dir);
   // Ctrl-C stops the current run and lets the bench remove its containers, images and daemon before exiting;
   // a second Ctrl-C quits at once. `on`, not `once`: execa's exit hook re-raises a signal nobody else handles.
   const abort = new AbortController();
@@ -20,7 +24,7 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
   process.on('SIGTERM', onSignal);
   let result;
   try {
-    result = await runBench({ dir, ...choices, progress: progressSink(flags), signal: abort.signal });
+    result = await runBench({ dir, ...(image ? { image } : {}), ...choices, progress: progressSink(flags), signal: abort.signal });
   } finally {
     endProgress(flags);
     process.off('SIGINT', onSignal);

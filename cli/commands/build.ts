@@ -2,7 +2,7 @@ import { buildImage } from '../../images/build.js';
 import type { Platform } from '../../manifest/manifest.js';
 import { humanBytes } from '../../lib/format.js';
 import { totalBytes } from '../../images/store.js';
-import { endProgress, printJson, progressSink } from '../output.js';
+import { endProgress, note, printJson, progressSink } from '../output.js';
 
 interface BuildFlags {
   platform?: Platform;
@@ -18,6 +18,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<void
       ...(flags.platform ? { platform: flags.platform } : {}),
       noCache: !flags.cache,
       progress: progressSink(flags),
+      onNote: note,
     });
   } finally {
     endProgress(flags);

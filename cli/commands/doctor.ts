@@ -1,4 +1,5 @@
 import { layout } from '../../lib/home.js';
+import { registryChecks } from '../../oci/checks.js';
 import { hostChecks } from '../../targets/doctor.js';
 import { printJson, type OutputOptions } from '../output.js';
 
@@ -6,7 +7,7 @@ const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
 
 export async function doctorCommand(flags: OutputOptions): Promise<void> {
   const l = layout();
-  const checks = await hostChecks(l);
+  const checks = [...(await hostChecks(l)), ...registryChecks()];
   const failed = checks.some((c) => c.status === 'fail');
   if (flags.json) {
     printJson({ home: l.home, ok: !failed, checks });

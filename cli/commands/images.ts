@@ -1,11 +1,14 @@
 import { layout } from '../../lib/home.js';
 import { deviceKinds } from '../../manifest/devices.js';
-import { findImage, listImages, removeImage } from '../../images/store.js';
+import { problemLine, removeImage, scanImages } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { note, printJson, type OutputOptions } from '../output.js';
+import { looksLikeRef } from '../../oci/ref.js';
+import { storedImage } from '../resolve-image.js';
 
 export async function imagesCommand(flags: OutputOptions): Promise<void> {
-  const images = listImages(layout());
+  const { images, problems } = scanImages(layout());
+  for (const p of problems) note(`warning: skipped ${problemLine(p)}`);
   if (flags.json) return printJson(images);
   if (!images.length) {
     process.stdout.write('no images yet: run "unik build DIR"\n');
@@ -28,13 +31,17 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
 }
 
 export async function inspectCommand(ref: string, flags: OutputOptions): Promise<void> {
-  const image = findImage(layout(), ref);
+  const image = await storedImage(ref);
   if (flags.json) return printJson(image);
   process.stdout.write(JSON.stringify(image, null, 2) + '\n');
 }
 
 export async function rmiCommand(ref: string, flags: OutputOptions): Promise<void> {
-  const image = await removeImage(layout(), ref);
+  const l = layout();
+  // A REF names a pulled image; anything else goes to the store as typed, which also removes a damaged record by id.
+  const image = await removeImage(l, looksLikeRef(ref) ? (await storedImage(ref)).id : ref);
+  const { forgetRefsTo } = await import('../../oci/refs.js');
+  await forgetRefsTo(l, image.id);
   if (flags.json) return printJson({ removed: image.id, name: image.name });
   process.stdout.write(`removed ${image.name} (${image.id})\n`);
 }

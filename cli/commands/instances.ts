@@ -1,6 +1,8 @@
-import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { existsSync, statSync, watch } from 'node:fs';
 import { findInstance, listInstances, removeInstance, stopInstance, type Instance } from '../../run/instances.js';
 import { table } from '../../lib/format.js';
+import { copyRange, tailOffset, writeJsonString } from '../../lib/stream-file.js';
+import { parseCount } from '../../lib/units.js';
 import { printJson, type OutputOptions } from '../output.js';
 
 const ports = (i: Instance) => i.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(',');
@@ -32,29 +34,33 @@ export async function psCommand(flags: OutputOptions & { all?: boolean }): Promi
   );
 }
 
-export async function logsCommand(ref: string, flags: OutputOptions & { follow?: boolean }): Promise<void> {
+export async function logsCommand(ref: string, flags: OutputOptions & { follow?: boolean; tail?: string }): Promise<void> {
   const inst = findInstance(ref);
+  const tail = flags.tail === undefined ? null : parseCount('--tail', flags.tail, 0, 1e9);
+  const path = inst.logPath;
+  const exists = existsSync(path);
+  let offset = exists && tail !== null ? await tailOffset(path, tail) : 0;
   if (flags.json) {
-    const log = existsSync(inst.logPath) ? readFileSync(inst.logPath, 'utf8') : '';
-    return printJson({ id: inst.id, name: inst.name, state: inst.state, log });
+    const head = JSON.stringify({ id: inst.id, name: inst.name, state: inst.state }, null, 2).slice(0, -2);
+    process.stdout.write(`${head},\n  "log": `);
+    if (exists) await writeJsonString(path, process.stdout, offset);
+    else process.stdout.write('""');
+    process.stdout.write('\n}\n');
+    return;
   }
-  if (!existsSync(inst.logPath)) return;
-  let offset = 0;
+  if (!exists) return;
+  // One copy at a time: a write wakes the watcher while the previous copy may still run.
+  let chain = Promise.resolve();
   const pump = () =>
-    new Promise<void>((resolve) => {
-      const size = statSync(inst.logPath).size;
-      if (size <= offset) return resolve();
-      createReadStream(inst.logPath, { start: offset, end: size - 1 })
-        .on('data', (c) => process.stdout.write(c))
-        .on('end', () => {
-          offset = size;
-          resolve();
-        });
-    });
+    (chain = chain.then(async () => {
+      const size = statSync(path).size;
+      await copyRange(path, process.stdout, offset, size);
+      offset = Math.max(offset, size);
+    }));
   await pump();
   if (!flags.follow || inst.state === 'exited') return;
   // Follow until the instance exits; fs.watch wakes us on writes, the timer catches the exit.
-  const watcher = watch(inst.logPath, () => void pump());
+  const watcher = watch(path, () => void pump());
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
       if (findInstance(inst.id).state === 'exited') {

@@ -3,10 +3,12 @@ import type { Platform } from '../../manifest/manifest.js';
 import type { AccelChoice } from '../../machine/accel.js';
 import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
-import { endProgress, printJson, progressSink } from '../output.js';
+import { endProgress, note, printJson, progressSink } from '../output.js';
+import { checkReadyUrl } from '../../run/ready-url.js';
+import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
 
-export interface RunFlags {
+export interface RunFlags extends RegistryFlags {
   accel: string;
   platform?: Platform;
   memory?: string;
@@ -47,9 +49,11 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const accel = checkAccel(flags.accel);
   const memoryMiB = flags.memory ? parseMemory('--memory', flags.memory) : undefined;
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
+  // Checked before anything is built; the port is checked against the run's published ones later.
+  if (flags.readyHttp) checkReadyUrl(flags.readyHttp);
   let image;
   try {
-    image = await imageFromArg(target, progressSink(flags), flags.platform);
+    image = await imageFromArg(target, progressSink(flags), flags.platform, registryOptions(flags));
   } finally {
     endProgress(flags);
   }
@@ -57,7 +61,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const appArgs = args.length ? args : undefined;
 
   if (flags.dryRun) {
-    const plan = await dryRun(image, { accel, ...(memoryMiB ? { memoryMiB } : {}), overrides, ...(appArgs ? { args: appArgs } : {}) });
+    const plan = await dryRun(image, { accel, ...(memoryMiB ? { memoryMiB } : {}), overrides, readyHttp: flags.readyHttp ?? null, ...(appArgs ? { args: appArgs } : {}) });
     if (flags.json) return printJson(plan);
     process.stdout.write(plan.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ') + '\n');
     return;
@@ -65,12 +69,13 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
 
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
-    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: (n) => process.stderr.write(`unik: ${n}\n`) });
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note });
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +
       `${inst.readyMs !== null ? ` · ready in ${Math.round(inst.readyMs)} ms` : ''}` +
-      `${inst.ports.length ? ` · ports ${inst.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(', ')}` : ''}\n`);
+      `${inst.ports.length ? ` · ports ${inst.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(', ')}` : ''}` +
+      `${inst.state === 'exited' ? ` · already exited (${inst.exitCode})` : ''}\n`);
     return;
   }
 
@@ -84,7 +89,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     stopWhenReady: !!flags.stopWhenReady,
     overrides,
     ...(appArgs ? { args: appArgs } : {}),
-    onAccelNote: (n) => process.stderr.write(`unik: ${n}\n`),
+    onAccelNote: note,
     floor: flags.remeasureFloor ? 'fresh' : 'cached',
   });
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);

@@ -49,14 +49,15 @@ export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
   }
 }
 
-export async function sourcesAddCommand(name: string, location: string | undefined, flags: OutputOptions & { ref?: string }): Promise<void> {
-  const entry = await addSource(layout(), name, location, flags.ref);
+export async function sourcesAddCommand(name: string, location: string | undefined, flags: OutputOptions & { ref?: string; mirrors?: string }): Promise<void> {
+  const entry = await addSource(layout(), name, location, flags.ref, flags.mirrors ?? (process.env.UNIK_SOURCES_FROM || undefined));
   if (flags.json) return printJson(entry);
   process.stdout.write(`added ${entry.name} ${entry.ref} (${entry.commit.slice(0, 12)}) from ${entry.origin}\n`);
 }
 
-export async function sourcesAddArchiveCommand(url: string, file: string, flags: OutputOptions & { sha256?: string }): Promise<void> {
-  const entry = await addArchive(layout(), url, file, flags.sha256);
-  if (flags.json) return printJson(entry);
+export async function sourcesAddArchiveCommand(url: string, file: string, flags: OutputOptions & { sha256?: string; force?: boolean }): Promise<void> {
+  const { entry, replacedSha256 } = await addArchive(layout(), url, file, flags.sha256, !!flags.force);
+  if (flags.json) return printJson({ ...entry, replacedSha256 });
   process.stdout.write(`cached ${entry.file} (sha256 ${entry.sha256}) for ${entry.url}\n`);
+  if (replacedSha256) process.stdout.write(`replaced the pinned sha256 ${replacedSha256} (--force)\n`);
 }

@@ -1,4 +1,4 @@
-import type { BootSpec, ExitMap } from '../../machine/boot-spec.js';
+import type { BootSpec, ExitMap, QemuMachine } from '../../machine/boot-spec.js';
 import { tscFwCfg } from '../../machine/host-tsc.js';
 import { usageError } from '../../lib/errors.js';
 import type { Devices } from '../../manifest/devices.js';
@@ -30,20 +30,32 @@ export function mirageRuntimeArgs(devices: Devices, args: string[]): string[] {
   return [...net, ...args];
 }
 
+/**
+ * Pure: the QEMU machine for a Solo5 virtio image. Solo5 waits for its timer on the PIT, whose interrupt comes
+ * through the 8259 PIC; the PIC reaches the CPU through the local APIC only in the virtual-wire mode SeaBIOS
+ * sets up, so on microvm (and qboot) the first sleep never woke. Without a local APIC the PIC's interrupt goes
+ * straight to the CPU: console-only images keep microvm, the fastest start. Virtio devices are PCI devices whose
+ * I/O BARs and interrupt lines Solo5 takes from the firmware: those need pc with SeaBIOS.
+ */
+export function virtioMachine(devices: Devices): QemuMachine {
+  const debugExit = { iobase: 0x501, iosize: 2 };
+  return devices.net || devices.block.length ? { type: 'pc', debugExit } : { type: 'microvm', debugExit, noApic: true };
+}
+
 /** Pure: how to boot a MirageOS image: spt/hvt through the Solo5 tender stored with it, virtio through QEMU. */
 export function mirageBoot(input: BootInput, devices: Devices, args: string[]): BootSpec {
   const runtime = mirageRuntimeArgs(devices, args);
   if (input.platform === 'virtio') {
-    const needsPci = !!devices.net || devices.block.length > 0;
     return {
       kind: 'qemu',
       kernel: input.kernel,
       append: runtime.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' '),
       memoryMiB: input.memoryMiB,
-      machine: { type: needsPci ? 'pc' : 'microvm', debugExit: { iobase: 0x501, iosize: 2 } },
+      machine: virtioMachine(devices),
       devices,
       disks: [],
-      // Read by a Solo5 built with toolchains/mirage/patches (an unpatched one ignores it and calibrates).
+      // Read by a Solo5 built with toolchains/mirage/fixups/0001-solo5-tsc-frequency-from-fw-cfg.patch (an unpatched one
+      // ignores it and calibrates).
       fwCfg: tscFwCfg(input.hostTscKhz),
       exit: VIRTIO_EXIT,
     };

@@ -2,26 +2,27 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../lib/atomic.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
 import { writeIfChanged } from '../../lib/workdir.js';
 import type { Manifest, Platform } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel, GeneratedFile } from '../target.js';
 import type { StepRunner } from '../../lib/steps.js';
-import { solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
+import type { Devices } from '../../manifest/devices.js';
+import { packageDirs, solo5Duniverse, type DuniverseDir } from '../../toolchains/mirage/duniverse.js';
 import { solo5Manifest } from './drivers.js';
 import { mirageSources, renderMirage } from './render.js';
-import { requireMirageToolchain, seededDuniverse, seedInstructions, seedRevisions, toolchainVersions, type MirageToolchain } from '../../toolchains/mirage/find.js';
+import { mirageFingerprint, requireMirageToolchain, seedDir, seededDuniverse, seedIdentity, type MirageToolchain } from '../../toolchains/mirage/find.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 
 const SEED_STAMP = '.unik-seed.json';
 
-/** Pure: the duniverse a Solo5 build of these devices needs. */
-export const duniverseFor = (ctx: Pick<BuildContext, 'devices'>) =>
-  solo5Duniverse({ net: !!ctx.devices.net, block: ctx.devices.block.length > 0 });
+/** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
+export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>
+  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0 }), ...packageDirs(packages).dirs])].sort();
 
 /**
  * Pure: strip arguments. A full strip breaks QEMU's -kernel loading of virtio images ("fread() failed"),
@@ -41,21 +42,21 @@ export async function stageApp(app: string, manifest: Manifest, generated: Gener
 }
 
 /**
- * Give the configured app its duniverse/: a hard-linked copy of the seed in unik's sources cache (symlinks
- * break lwt's dune rules), recopied when the seed changes; else one already there (an earlier `make depend`);
- * else `make depend` when opam-monorepo can fetch; else an error naming every missing library.
+ * Give the configured app its duniverse/: a hard-linked copy of the seed `unik toolchain install mirage` made
+ * (symlinks break lwt's dune rules), recopied when the seed or the set of libraries changes; else one already
+ * there (an earlier `make depend`); else `make depend` when opam-monorepo can fetch; else an error naming every
+ * missing library.
  */
 export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToolchain, app: string, dirs: DuniverseDir[]): Promise<void> {
   const target = join(app, 'duniverse');
   const seed = seededDuniverse(l, dirs);
   if (!seed.missing.length) {
-    const revisions = await seedRevisions(l, seed.present);
-    const stamp = await readFile(join(target, SEED_STAMP), 'utf8').catch(() => null);
-    if (stamp === JSON.stringify(revisions)) return;
+    const stamp = JSON.stringify({ seed: seedIdentity(l), dirs });
+    if ((await readFile(join(target, SEED_STAMP), 'utf8').catch(() => null)) === stamp) return;
     await rm(target, { recursive: true, force: true });
     await mkdir(target, { recursive: true });
     await run.step(`copy the duniverse seed (${dirs.length} libraries)`, 'cp', ['-al', '--', ...dirs.map((d) => seed.present[d]!), target]);
-    await writeJsonAtomic(join(target, SEED_STAMP), revisions);
+    await writeFileAtomic(join(target, SEED_STAMP), stamp);
     return;
   }
   if (existsSync(target) && dirs.every((d) => existsSync(join(target, d)))) return;
@@ -64,8 +65,7 @@ export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToo
     return;
   }
   throw failure(
-    `MirageOS build needs ${seed.missing.length} OCaml libraries missing from ${join(l.sources, 'duniverse')} (${seed.missing.join(', ')}) and cannot fetch them (no opam-monorepo on PATH)`,
-    seedInstructions(l, seed.missing),
+    `MirageOS build needs ${seed.missing.length} OCaml libraries missing from ${seedDir(l)} (${seed.missing.join(', ')}) and cannot fetch them (no opam-monorepo on PATH): run unik toolchain install mirage`,
   );
 }
 
@@ -76,7 +76,7 @@ export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
 export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKernel> {
   const tc = requireMirageToolchain(l, ctx.platform);
   const app = mirageAppDir(ctx.workDir);
-  const dirs = duniverseFor(ctx);
+  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
   await mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
@@ -97,7 +97,7 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
     throw failure(`mirage configure wrote Solo5 devices [${solo5.join(', ')}], expected [${expected.join(', ')}] from unik.yaml`);
   }
   const tender = ctx.platform === 'spt' ? tc.tools['solo5-spt'] : ctx.platform === 'hvt' ? tc.tools['solo5-hvt'] : null;
-  const versions = await toolchainVersions(tc, ctx.platform);
+  const versions = await mirageFingerprint(l, tc, ctx.platform);
   return {
     kernelPath,
     // The tender travels with the image: Solo5 refuses images built against another ABI version.

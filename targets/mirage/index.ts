@@ -2,10 +2,10 @@ import { PLATFORMS } from '../../manifest/manifest.js';
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { mirageBoot } from './boot.js';
-import { buildMirage, duniverseFor } from './build.js';
+import { buildMirage } from './build.js';
 import { mirageDefaultPlatform, mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
-import { findMirageToolchain, seededDuniverse, seedRevisions, toolchainVersions } from '../../toolchains/mirage/find.js';
+import { findMirageToolchain, mirageFingerprint } from '../../toolchains/mirage/find.js';
 
 export const mirage: Target = {
   name: 'mirage',
@@ -21,10 +21,6 @@ export const mirage: Target = {
   checks: async (l) => (await import('./checks.js')).mirageChecks(l),
   twin: async (manifest, opts) => (await import('./twin.js')).buildMirageUnixTwin(manifest, opts),
   defaultPlatform: mirageDefaultPlatform,
-  async fingerprint(devices, platform) {
-    const l = layout();
-    const seed = seededDuniverse(l, duniverseFor({ devices }));
-    const [versions, revisions] = await Promise.all([toolchainVersions(findMirageToolchain(l), platform), seedRevisions(l, seed.present)]);
-    return { ...versions, ...Object.fromEntries(Object.entries(revisions).map(([d, r]) => [`duniverse/${d}`, r])) };
-  },
+  // unik's own install: its record (one file), which names every pin, fixup and the seed; else the tools' versions.
+  fingerprint: async (_devices, platform) => mirageFingerprint(layout(), findMirageToolchain(layout()), platform),
 };

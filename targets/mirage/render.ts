@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { renderTemplate } from '../../lib/templates.js';
 import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
+import { packageDirs, SEED_PACKAGES } from '../../toolchains/mirage/duniverse.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 
 /** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */
@@ -31,5 +32,11 @@ export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedF
   });
   // A console-only app is a plain module with `start ()`; with devices it is a functor `Main` over them.
   const module = devices.length ? 'Unikernel.Main' : 'Unikernel';
-  return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', { manifestFile: 'unik.yaml', name: manifest.name, module, devices }) }];
+  const { unknown } = packageDirs(manifest.packages);
+  if (unknown.length) {
+    const i = manifest.packages.indexOf(unknown[0]!);
+    throw manifestError(manifest.manifestPath, `packages[${i}]`, `an OCaml package unik's duniverse seed provides (${[...SEED_PACKAGES.keys()].sort().join(', ')})`, `${unknown.map((u) => JSON.stringify(u)).join(', ')}, which it does not`);
+  }
+  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages };
+  return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', data) }];
 }

@@ -11,7 +11,7 @@ import type { Manifest } from '../../manifest/manifest.js';
 import type { ProgressSink } from '../../lib/progress.js';
 import { openStepRunner } from '../../lib/steps.js';
 import { duneBuild, prepareDuniverse, stageApp, stripArgs } from './build.js';
-import { UNIX_CONSOLE } from '../../toolchains/mirage/duniverse.js';
+import { packageDirs, UNIX_CONSOLE } from '../../toolchains/mirage/duniverse.js';
 import { mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
 import { requireMirageToolchain } from '../../toolchains/mirage/find.js';
@@ -49,7 +49,7 @@ export async function buildMirageUnixTwin(manifest: Manifest, opts: { progress?:
     const dune = staticLinkFlags(await readFile(join(app, 'dune.build'), 'utf8'));
     if (!dune) throw failure(`mirage configure -t unix wrote a dune.build without "(link_flags (-thread))"; cannot link the twin statically (${join(app, 'dune.build')})`);
     await writeIfChanged(join(app, 'dune.build'), dune);
-    await prepareDuniverse(l, run, tc, app, UNIX_CONSOLE);
+    await prepareDuniverse(l, run, tc, app, [...new Set([...UNIX_CONSOLE, ...packageDirs(manifest.packages).dirs])].sort());
     await duneBuild(run, tc, app);
     const built = join(app, 'dist', manifest.name);
     if (!existsSync(built)) throw failure(`dune finished but produced no ${built}; log: ${run.logPath}`);

@@ -1,6 +1,6 @@
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
 import { usageError } from '../../lib/errors.js';
-import type { Devices } from '../../manifest/devices.js';
+import type { Devices, NetDevice } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
 import { osvFs, type OsvFs } from './drivers.js';
 
@@ -13,17 +13,31 @@ export const OSV_APP_STATUS = '^program \\S+ returned (-?\\d+)';
 /** The guest path of the app in the image: the image name, which the schema limits to [a-z0-9-]. */
 export const guestPath = (name: string) => `/${name}`;
 
+/** Pure: a prefix length as the dotted netmask OSv's --ip takes. */
+export function netmask(prefix: number): string {
+  // JS shifts count modulo 32, so /0 is spelled out.
+  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [24, 16, 8, 0].map((shift) => (bits >>> shift) & 0xff).join('.');
+}
+
+/**
+ * Pure: OSv's static addressing for its one NIC (eth0). Without --ip OSv runs DHCP, which costs seconds of
+ * boot under TCG; QEMU's user network answers at fixed addresses anyway.
+ */
+export const osvNetOptions = (net: NetDevice | null): string[] =>
+  net ? [`--ip=eth0,${net.guestIp},${netmask(net.prefix)}`, `--defaultgw=${net.gateway}`, `--nameserver=${net.nameserver}`] : [];
+
 /**
  * Pure: OSv's command line. Options, then the app and its arguments, each in double quotes: unquoted,
  * OSv's parser would read ';', '&' and '!' in an argument as command separators.
  */
-export function osvAppend(name: string, rootfs: OsvFs, args: string[]): string {
+export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetDevice | null = null): string {
   const quoted = args.map((a, i) => {
     if (/["\\\x00-\x1f]/.test(a)) throw usageError(`args[${i}]: expected no '"', '\\' or control characters for an OSv app, found ${JSON.stringify(a)}`);
     return `"${a}"`;
   });
   // --verbose is the only way OSv reports the app's exit status (see OSV_APP_STATUS).
-  return ['--verbose', `--rootfs=${rootfs}`, guestPath(name), ...quoted].join(' ');
+  return ['--verbose', `--rootfs=${rootfs}`, ...osvNetOptions(net), guestPath(name), ...quoted].join(' ');
 }
 
 /**
@@ -37,7 +51,7 @@ export function osvBoot(input: BootInput, devices: Devices, args: string[]): Qem
   return {
     kind: 'qemu',
     kernel: input.kernel,
-    append: osvAppend(input.name, fs, args),
+    append: osvAppend(input.name, fs, args, devices.net),
     memoryMiB: input.memoryMiB,
     machine: { type: 'pc', debugExit: null },
     devices,

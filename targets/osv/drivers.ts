@@ -13,16 +13,26 @@ export const osvFs = (fs: string | undefined): OsvFs => (fs === 'ramfs' ? 'ramfs
  */
 const CONSOLE = { conf_drivers_profile: 'base', conf_drivers_hpet: '1', conf_drivers_pvpanic: '1' };
 
+/**
+ * Why devices.share is refused for OSv, in one line. Probed here: QEMU 7.2's vhost-user-fs-pci does connect
+ * to Debian's virtiofsd under TCG (with a shared memfd memory backend); what is missing is the runner's side.
+ */
+export const SHARE_REFUSAL = "OSv reads host directories over virtio-fs, which needs a virtiofsd daemon beside QEMU and guest memory shared with it; unik's runner does not start one yet";
+
 /** virtio-blk over PCI; on x64 the virtio code always links virtio-scsi, which needs the SCSI core. */
 const BLOCK = { conf_drivers_virtio_blk: '1', conf_drivers_scsi: '1' };
 
+/**
+ * virtio-net over PCI. OSv's network stack is in every kernel (conf_networking_stack defaults to y); this
+ * registers the NIC driver. Any virtio driver links virtio-scsi, hence the SCSI core here too.
+ */
+const NET = { conf_drivers_virtio_net: '1', conf_drivers_scsi: '1' };
+
 /** Declared devices (+ the root filesystem) → OSv's conf_drivers_* make variables. Pure. */
 export function osvDrivers(devices: Devices, fs: OsvFs): DriverSet {
-  // OSv's network stack wants its own --ip/--defaultgw setup and shares want virtiofsd: not wired up yet.
-  if (devices.net) throw usageError('devices.net: expected no network for target osv (not supported by this version of unik)');
-  if (devices.share.length) throw usageError('devices.share: expected no host shares for target osv (not supported by this version of unik)');
+  if (devices.share.length) throw usageError(`devices.share: expected no host shares for target osv (${SHARE_REFUSAL})`);
   const blockDisk = fs === 'rofs' || devices.block.length > 0;
-  return { settings: { ...CONSOLE, ...(blockDisk ? BLOCK : {}) }, requires: [] };
+  return { settings: { ...CONSOLE, ...(blockDisk ? BLOCK : {}), ...(devices.net ? NET : {}) }, requires: [] };
 }
 
 /** The make arguments for a driver set, in a stable order (they are part of the kernel cache key). */

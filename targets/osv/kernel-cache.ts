@@ -7,6 +7,7 @@ import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
+import { isIncomplete, repairableWork } from '../../lib/workdir.js';
 import type { OsvFs } from './drivers.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
@@ -67,17 +68,20 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(osv.path, argv.outDir);
-  // A ramfs kernel is relinked per app, so it needs the out directory in this checkout, not only the copy.
-  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || existsSync(join(out, 'loader.elf')));
+  // A ramfs kernel is relinked per app, so it needs a sound out directory in this checkout, not only the copy.
+  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 
   return withLock(lockOf(osv), async () => {
     if (usable()) return kernelAt(dir, await cached());
-    if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
-      await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
-    }
-    await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
+    // An out directory a killed build left behind is emptied first (lib/workdir.ts).
+    await repairableWork(out, async () => {
+      if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
+        await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+      }
+      await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
+    }, { killed: run.killed });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
 
     const versionH = await readFile(join(out, KEPT.version), 'utf8').catch(() => '');
@@ -115,7 +119,7 @@ export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, make
     // relinks the kernel every time; a kernel older than that is stale.
     const t0 = new Date();
     await utimes(join(stage, 'usr.manifest'), t0, t0);
-    await run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path });
+    await repairableWork(out, () => run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path }), { killed: run.killed });
     const built = await stat(join(out, KEPT.kernel)).catch(() => null);
     if (!built || built.mtimeMs < t0.getTime() - 1000) throw failure(`OSv's make finished but left no fresh ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
     const tmp = tempSibling(dest);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { failure } from '../../lib/errors.js';
@@ -42,11 +42,11 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
     await rm(dirs.out, { recursive: true, force: true });
     await rm(dirs.config, { force: true });
   }
-  let configChanged = !existsSync(dirs.config);
-  for (const f of files) {
-    const changed = await writeIfChanged(join(dirs.app, f.path), f.content);
-    if (f.path === 'defconfig' && changed) configChanged = true;
-  }
+  for (const f of files) await writeIfChanged(join(dirs.app, f.path), f.content);
+  // Configure when the final config is missing or older than the defconfig: a configure that was cut short
+  // (or failed) leaves it older, so the next build configures again instead of building a half config.
+  const configAt = await stat(dirs.config).catch(() => null);
+  const configChanged = !configAt || configAt.mtimeMs < (await stat(join(dirs.app, 'defconfig'))).mtimeMs;
   const links = Object.fromEntries(
     relativeSources(ctx.manifest).map((rel, i) => [rel, ctx.manifest.sources[i]!] as const),
   );

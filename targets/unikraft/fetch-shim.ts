@@ -6,7 +6,8 @@
  */
 import { copyFile, rename } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { sha256File, tempSibling } from '../../lib/atomic.js';
+import { tempSibling } from '../../lib/atomic.js';
+import { archiveProblem } from '../../sources/archive-check.js';
 import type { SourcesLock } from '../../sources/cache.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,9 +28,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const actual = existsSync(entry.path) ? await sha256File(entry.path) : 'a missing file';
-  if (actual !== entry.sha256) {
-    process.stderr.write(`unik fetch: checksum mismatch for ${entry.path}: expected sha256 ${entry.sha256}, found ${actual}; refusing it\n`);
+  const bad = await archiveProblem(entry);
+  if (bad) {
+    process.stderr.write(`unik fetch: ${bad}; refusing it\n`);
     return 1;
   }
   const tmp = tempSibling(dest);

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { sameAppOutput } from '../../bench/output-match.js';
 import { which } from '../../lib/which.js';
 import { unik } from '../helpers/cli.js';
@@ -92,7 +93,7 @@ describe.skipIf(!unikraftSrc || missing.length > 0)('unik bench examples/hello-u
       env,
     );
     bench = { exitCode: res.exitCode, stderr: res.stderr, json: JSON.parse(res.stdout || '{}') as BenchJson };
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 
   afterAll(() => {
     for (const dir of [home, out]) rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chartSpec, chartSvg } from '../../bench/chart.js';
 import { benchCsv, benchJson, benchText, footprintLine } from '../../bench/report.js';
 import { summarizeBench } from '../../bench/run-bench.js';
-import type { Contender, Sample } from '../../bench/types.js';
+import type { Sample } from '../../bench/containers/timed-run.js';
+import type { Contender } from '../../bench/types.js';
 
 const GREETING = 'Hello, world!\n';
 const contender = (name: Contender['name'], kind: Contender['kind'], imageBytes: number, notes: string[] = []): Contender => ({

@@ -16,8 +16,8 @@ export function productSource(name: SourceName, suite: string): string | null {
 }
 
 /**
- * A fresh UNIK_HOME that sees the product's MirageOS toolchain and duniverse seed (linked, never copied), or
- * null after ONE loud line naming what is missing. Build dirs and images stay in the temp home.
+ * A fresh UNIK_HOME that sees the product's MirageOS toolchain and duniverse seed ($UNIK_HOME/toolchains, linked,
+ * never copied), or null after ONE loud line naming what is missing. Build dirs and images stay in the temp home.
  */
 export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | 'unix')[], tmpHome: () => string, need: { net?: boolean; block?: boolean } = {}): Promise<string | null> {
   const { findMirageToolchain, missingPieces, seededDuniverse } = await import('../../toolchains/mirage/find.js');
@@ -31,12 +31,30 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
     ...seededDuniverse(l, platforms.includes('unix') ? UNIX_CONSOLE : solo5Duniverse({ net: !!need.net, block: !!need.block })).missing.map((d) => `duniverse/${d}`),
   ];
   if (missing.length) {
-    console.warn(`\n*** SKIPPING ${suite}: MirageOS toolchain pieces missing under ${l.toolchains} / ${l.sources}/duniverse and PATH: ${missing.join(', ')} (see README, MirageOS) ***\n`);
+    console.warn(`\n*** SKIPPING ${suite}: MirageOS toolchain pieces missing under ${l.toolchains} and PATH: ${missing.join(', ')} (run "unik toolchain install mirage"; see README, MirageOS) ***\n`);
     return null;
   }
   const home = tmpHome();
-  mkdirSync(join(home, 'sources'), { recursive: true });
+  mkdirSync(home, { recursive: true });
   if (existsSync(l.toolchains)) symlinkSync(l.toolchains, join(home, 'toolchains'));
-  symlinkSync(join(l.sources, 'duniverse'), join(home, 'sources', 'duniverse'));
+  return home;
+}
+
+/**
+ * A fresh UNIK_HOME that builds OSv where the product does: from the product's OSv checkout (its out
+ * directories keep OSv's make incremental, under the checkout's own build lock) into the product's kernel
+ * cache, linked like the MirageOS toolchain above. A kernel is built once (minutes) and every later run, of
+ * the suite or of the product, reuses it. App build dirs and images stay in the temp home.
+ */
+export async function osvHome(home: string): Promise<string> {
+  const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const l = layout(unikHome());
+  mkdirSync(join(home, 'sources'), { recursive: true });
+  writeFileSync(join(home, 'sources', 'sources.json'), JSON.stringify({ sources: { osv: readLock(l).sources.osv }, archives: {} }));
+  const kernels = join(l.builds, 'osv-kernels');
+  mkdirSync(kernels, { recursive: true });
+  mkdirSync(join(home, 'builds'), { recursive: true });
+  symlinkSync(kernels, join(home, 'builds', 'osv-kernels'));
   return home;
 }

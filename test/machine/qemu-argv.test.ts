@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
-import { deviceArgv, interpretExit, qemuArgv } from '../../machine/qemu-argv.js';
+import { deviceArgv, qemuArgv } from '../../machine/qemu-argv.js';
 import type { Devices } from '../../manifest/devices.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const twoPorts: Devices = {
   ...consoleOnly,
-  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }, { host: 8081, guest: 80, protocol: 'tcp' }, { host: 5353, guest: 53, protocol: 'udp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 },
+  net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }, { host: 8081, guest: 80, protocol: 'tcp' }, { host: 5353, guest: 53, protocol: 'udp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' },
 };
 
 const spec = (over: Partial<QemuBootSpec> = {}): QemuBootSpec => ({
@@ -37,8 +37,10 @@ describe('qemuArgv', () => {
     expect(argv).not.toContain('-netdev');
   });
 
-  it('KVM uses the host CPU model', () => {
+  it('KVM uses the host CPU model; a guest that needs its PIC interrupts direct gets a CPU without local APIC', () => {
     expect(pairs(qemuArgv(spec(), 'kvm'), '-cpu')).toEqual(['host']);
+    const noApic = spec({ machine: { type: 'microvm', debugExit: null, noApic: true } });
+    expect([pairs(qemuArgv(noApic, 'tcg'), '-cpu'), pairs(qemuArgv(noApic, 'kvm'), '-cpu')]).toEqual([['max,-apic'], ['host,-apic']]);
   });
 
   it('several ports ride ONE NIC, each forwarded from 127.0.0.1 only', () => {
@@ -63,15 +65,5 @@ describe('qemuArgv', () => {
   it('pc-qboot selects the qboot firmware', () => {
     const argv = qemuArgv(spec({ machine: { type: 'pc-qboot', debugExit: null } }), 'tcg');
     expect(argv.slice(0, 4)).toEqual(['-M', 'pc', '-bios', '/usr/share/qemu/qboot.rom']);
-  });
-});
-
-describe('interpretExit', () => {
-  it('maps known statuses, decodes isa-debug-exit codes, and reports signals', () => {
-    const s = spec();
-    expect(interpretExit(s, 83, null)).toEqual({ code: 0, how: 'halted' });
-    expect(interpretExit(s, 7, null)).toEqual({ code: 3, how: 'guest exit code 3' });
-    expect(interpretExit(s, 2, null)).toEqual({ code: 1, how: 'qemu exited with status 2' });
-    expect(interpretExit(s, null, 'SIGKILL')).toEqual({ code: 1, how: 'killed by SIGKILL' });
   });
 });

@@ -14,7 +14,7 @@ describe('devicesOf', () => {
       { host: 8081, guest: 80, protocol: 'tcp' as const },
     ];
     const d = devicesOf({ devices: { net: { ports }, block: [], share: [] } });
-    expect(d.net).toEqual({ ports, guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 });
+    expect(d.net).toEqual({ ports, guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' });
   });
 
   it('assigns 9p tags in declaration order, so cmdline and VMM flags agree', () => {

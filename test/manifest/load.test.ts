@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnikError } from '../../lib/errors.js';
@@ -7,6 +7,14 @@ import { tmpTree } from '../helpers/tmp.js';
 
 const app = tmpTree({ 'main.c': 'int main(void){return 0;}\n', 'disk.img': '', 'sub/x.c': '' });
 mkdirSync(join(app, 'shared'));
+// An untrusted repo's links out of the app directory (item 1 of the hardening issue), and one that stays inside.
+const outside = tmpTree({ 'secret.c': 'int leaked;\n', 'host.img': 'host disk', 'etc/hostname': 'host\n' });
+symlinkSync(join(outside, 'etc'), join(app, 'www'));
+symlinkSync('/', join(app, 'root'));
+symlinkSync(join(outside, 'host.img'), join(app, 'linked.img'));
+symlinkSync(join(outside, 'secret.c'), join(app, 'linked.c'));
+symlinkSync(outside, join(app, 'vendor'));
+symlinkSync('main.c', join(app, 'alias.c'));
 
 const base = `name: hello\ntarget: unikraft\nsources: [main.c]\n`;
 
@@ -79,8 +87,30 @@ const bad: [string, string, string][] = [
   ['invalid ready regex', base + 'ready: "(unclosed"\n', 'ready: expected a valid regular expression'],
   ['platform of another target', base + 'platform: spt\n', 'platform: expected one of qemu/x86_64 for target unikraft'],
   ['fs on a non-OSv target', base + 'fs: rofs\n', 'fs: expected no fs key'],
+  ['source that is a symlink out of the app', base.replace('[main.c]', '[linked.c]'), 'sources[0]: expected a path inside the app directory, found "linked.c", a symlink that leads out of it'],
+  ['source under a symlinked directory', base.replace('[main.c]', '[vendor/secret.c]'), 'sources[0]: expected a path inside the app directory, found "vendor/secret.c", a symlink'],
+  ['share source linked to /etc', base + 'devices:\n  share: [{source: www, dest: /www}]\n', 'devices.share[0].source: expected a path inside the app directory, found "www", a symlink that leads out of it'],
+  ['share source linked to /', base + 'devices:\n  share: [{source: root, dest: /host}]\n', 'devices.share[0].source: expected a path inside the app directory, found "root", a symlink that leads out of it to /'],
+  ['share source inside a link to /', base + 'devices:\n  share: [{source: root/etc, dest: /host}]\n', 'devices.share[0].source: expected a path inside the app directory'],
+  ['block file linked to a host file', base + 'devices:\n  block: [{name: data, file: linked.img}]\n', 'devices.block[0].file: expected a path inside the app directory, found "linked.img", a symlink'],
+  ['the same source twice through a link', base.replace('[main.c]', '[main.c, alias.c]'), 'sources[1]: expected each source listed once'],
+  ['share dest of 10,000 characters', base + `devices:\n  share: [{source: shared, dest: /${'a'.repeat(9999)}}]\n`, 'devices.share[0].dest: expected an absolute guest directory other than /'],
+  ['share dest "/."', base + 'devices:\n  share: [{source: shared, dest: /.}]\n', 'devices.share[0].dest: expected an absolute guest directory other than /'],
+  ['share dest "//"', base + 'devices:\n  share: [{source: shared, dest: //}]\n', 'devices.share[0].dest: expected an absolute guest directory other than /'],
+  ['share dests equal once normalised', base + 'devices:\n  share: [{source: shared, dest: /www}, {source: sub, dest: //www/.}]\n', 'devices.share[1].dest: expected a guest path used once (/www is already a share)'],
+  ['packages on a non-MirageOS target', base + 'packages: [duration]\n', 'packages: expected no packages key (it applies to target mirage only)'],
+  ['a package name that could break out of config.ml', base.replace('unikraft', 'mirage') + 'packages: ["a\\"b"]\n', 'packages[0]: expected an OCaml package name'],
+  ['a package listed twice', base.replace('unikraft', 'mirage') + 'packages: [duration, duration]\n', 'packages: expected a list of OCaml package names, each once'],
   ['name of wrong type', 'name: 5\ntarget: unikraft\nsources: [main.c]\n', 'name: expected a name of 1-40 lowercase letters, digits and \'-\', starting with a letter, found number 5'],
 ];
+
+describe('parseManifest resolves paths', () => {
+  it('to their real paths: a link that stays inside the app is fine, and the build sees where it leads', () => {
+    const m = parseManifest(base.replace('[main.c]', '[alias.c]') + 'devices:\n  share: [{source: shared, dest: //www/./}]\n', app);
+    expect(m.sources).toEqual([join(app, 'main.c')]);
+    expect(m.devices.share).toEqual([{ source: join(app, 'shared'), dest: '/www' }]);
+  });
+});
 
 describe('parseManifest rejects', () => {
   it.each(bad)('%s', (_label, yaml, expected) => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QemuBootSpec } from '../../machine/boot-spec.js';
 import { probeGuest } from '../../machine/probe-guest.js';
-import { PROBE_EXIT_PORT } from '../../machine/probe-spec.js';
+import { probeSpec } from '../../machine/probe-spec.js';
 import type { ImageRecord } from '../../images/record.js';
 import { putImage } from '../../images/store.js';
 import { runVm } from '../../machine/vm-process.js';
@@ -16,16 +16,7 @@ const hasQemu = (await execa('qemu-system-x86_64', ['--version'], { reject: fals
 if (!hasQemu) console.warn('\n*** SKIPPING QEMU runner integration tests: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86) ***\n');
 
 /** The fixture guest (a 5 KB multiboot kernel unik compiles itself) booted under TCG, console-only. */
-const fixtureSpec = (kernel: string, append: string): QemuBootSpec => ({
-  kind: 'qemu',
-  kernel,
-  append,
-  memoryMiB: 8,
-  machine: { type: 'microvm', debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 } },
-  devices: { console: true, net: null, block: [], share: [] },
-  disks: [],
-  exit: { statuses: {}, debugExitDecodes: true },
-});
+const fixtureSpec = (kernel: string, append: string): QemuBootSpec => ({ ...probeSpec(kernel), append });
 
 describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
   const home = tmpTree();
@@ -38,8 +29,8 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     kernel = await probeGuest(l);
     // A stored image whose kernel never exits ("hang" on its command line): for timeouts, signals and detach.
     hangImage = await putImage(l, kernel, {}, {
-      id: 'f1x7u4e00001', name: 'fixture', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
-      buildSeconds: 0, sources: [], frameworkVersion: null, createdAt: new Date().toISOString(), appDir: home, cacheKey: '',
+      id: 'f1f7a4e00001', name: 'fixture', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
+      buildSeconds: 0, sources: [], frameworkVersion: null, createdAt: new Date().toISOString(), appDir: home, cacheKey: '', bootSettings: {},
       run: { devices: { console: true, net: null, block: [], share: [] }, cmdline: ['hang'], memoryMiB: 8, ready: 'unik-probe: up' },
     });
   }, 60_000);

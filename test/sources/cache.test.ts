@@ -1,11 +1,12 @@
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../lib/home.js';
 import { KNOWN_SOURCES } from '../../sources/known-sources.js';
 import { addArchive, addSource, parseStatusV2, readLock, resolveSources } from '../../sources/cache.js';
-import { CLI } from '../helpers/cli.js';
+import { CLI, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 /** A local git repository standing in for a fetched framework checkout. */
@@ -77,6 +78,33 @@ describe('sources cache', () => {
     expect((await resolveSources(l, ['osv'])).osv).toMatchObject({ commit: head, dirty: false });
   });
 
+  it('offline, finds the submodules in a directory of bare <owner>+<repo>/repo mirrors by their .gitmodules URLs', async () => {
+    const l = layout(tmpTree());
+    const paths = KNOWN_SOURCES.osv.submodules;
+    const upstream = ['../../cloudius-systems/acpica', 'https://github.com/osvunikernel/musl', 'https://github.com/cloudius-systems/musl', 'https://github.com/osvunikernel/kbuild-standalone.git'];
+    const mirrorNames = ['cloudius-systems+acpica', 'osvunikernel+musl', 'cloudius-systems+musl', 'osvunikernel+kbuild-standalone'];
+    const subs = await Promise.all(paths.map(() => fixtureRepo('master')));
+    const sup = await fixtureRepo('master');
+    const git = (...a: string[]) => execa('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a], { cwd: sup.dir });
+    const mirrors = tmpTree();
+    for (const [i, p] of paths.entries()) {
+      await git('submodule', 'add', '-q', subs[i]!.dir, p);
+      await git('config', '-f', '.gitmodules', `submodule.${p}.url`, upstream[i]!);
+      await execa('git', ['clone', '-q', '--bare', subs[i]!.dir, join(mirrors, mirrorNames[i]!, 'repo')]);
+    }
+    await git('add', '.gitmodules');
+    await git('commit', '-qm', 'submodules at upstream URLs');
+    const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+    // The superproject itself as a bare mirror too: no submodule checkouts to clone from.
+    await execa('git', ['clone', '-q', '--bare', sup.dir, join(mirrors, 'cloudius-systems+osv', 'repo')]);
+    const entry = await addSource(l, 'osv', undefined, head, mirrors);
+    expect(entry.origin).toBe(join(mirrors, 'cloudius-systems+osv', 'repo'));
+    for (const [i, p] of paths.entries()) {
+      expect((await execa('git', ['rev-parse', 'HEAD'], { cwd: join(l.sources, 'osv', p) })).stdout.trim()).toBe(subs[i]!.commit);
+    }
+    await expect(addSource(l, 'solo5', undefined, undefined, mirrors)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('Solo5+solo5/repo') });
+  });
+
   it('rejects unknown names, unsafe refs and missing locations with exit code 2', async () => {
     const l = layout(tmpTree());
     await expect(addSource(l, 'linux', '/tmp')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('source: expected one of') });
@@ -94,7 +122,52 @@ describe('sources cache', () => {
     const f = join(tmpTree({ 'musl-1.2.3.tar.gz': 'not really musl' }), 'musl-1.2.3.tar.gz');
     await expect(addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f, '00'.repeat(32))).rejects.toMatchObject({ exitCode: 2 });
     const ok = await addArchive(l, 'https://musl.libc.org/releases/musl-1.2.3.tar.gz', f);
-    expect(ok.file).toBe('musl-1.2.3.tar.gz');
+    expect(ok.entry.file).toBe('musl-1.2.3.tar.gz');
+  });
+});
+
+describe('sources add --ref', () => {
+  it('says which ref was not found, in one line with exit 2, and leaves nothing behind', async () => {
+    const home = tmpTree();
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    const res = await unik(['sources', 'add', 'fork-lwip', repo.dir, '--ref', 'does-not-exist'], { UNIK_HOME: home });
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr.trim()).toBe(`unik: --ref: expected a tag, branch or commit of ${repo.dir}, found "does-not-exist", which it does not have`);
+    expect(existsSync(join(home, 'sources', 'fork-lwip'))).toBe(false);
+    expect(readLock(layout(home)).sources).toEqual({});
+  });
+
+  it('still takes a tag, a commit or a branch', async () => {
+    const l = layout(tmpTree());
+    const repo = await fixtureRepo('UNIKRAFT-2_1_x');
+    for (const ref of ['v1', repo.commit, 'UNIKRAFT-2_1_x']) expect((await addSource(l, 'fork-lwip', repo.dir, ref)).commit).toBe(repo.commit);
+  });
+});
+
+describe('sources add-archive over a pinned checksum', () => {
+  const url = 'https://example.org/dl/lib-2.0.tar.gz';
+  const fileWith = (content: string) => join(tmpTree({ 'lib-2.0.tar.gz': content }), 'lib-2.0.tar.gz');
+  const sha = (content: string) => createHash('sha256').update(content).digest('hex');
+
+  it('refuses another file for the same URL unless --force, and says what changed', async () => {
+    const home = tmpTree();
+    const env = { UNIK_HOME: home };
+    expect((await unik(['sources', 'add-archive', url, fileWith('original')], env)).exitCode).toBe(0);
+    const refused = await unik(['sources', 'add-archive', url, fileWith('swapped')], env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`expected the archive pinned for ${url} (sha256 ${sha('original')}), found sha256 ${sha('swapped')}`);
+    expect(refused.stderr).toContain('--force');
+    const l = layout(home);
+    expect(readLock(l).archives[url]!.sha256).toBe(sha('original'));
+    expect(readFileSync(join(l.archives, 'lib-2.0.tar.gz'), 'utf8')).toBe('original');
+
+    const same = await unik(['sources', 'add-archive', url, fileWith('original')], env);
+    expect(same.exitCode).toBe(0);
+    expect(same.stdout).not.toContain('replaced');
+    const forced = await unik(['sources', 'add-archive', url, fileWith('swapped'), '--force'], env);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(`replaced the pinned sha256 ${sha('original')}`);
+    expect(readLock(l).archives[url]!.sha256).toBe(sha('swapped'));
   });
 });
 

@@ -1,6 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
@@ -24,5 +25,5 @@ describe.skipIf(!home)('examples/disk-mirage: one declared disk, the same Solo5 
       const again = await unik(['run', 'disk-mirage', '--platform', platform, '--disk', other, '--timeout', '30s'], env);
       expect(again.stdout).toContain('disk says: Another disk');
     }
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 });

@@ -1,6 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { httpGet } from '../helpers/http.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -27,5 +28,5 @@ describe.skipIf(!home)('examples/http-mirage on virtio with QEMU user networking
       expect((await unik(['stop', 'mweb'], env)).exitCode).toBe(0);
       expect((await unik(['rm', 'mweb'], env)).exitCode).toBe(0);
     }
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 });

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { sameAppOutput } from '../../bench/output-match.js';
+import { loadManifest } from '../../manifest/load.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
@@ -17,7 +19,7 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
     process.env.UNIK_HOME = home!;
     try {
       const { buildMirageUnixTwin } = await import('../../targets/mirage/twin.js');
-      const bin = await buildMirageUnixTwin(app);
+      const bin = await buildMirageUnixTwin(loadManifest(app));
       expect(bin.startsWith(join(home!, 'builds'))).toBe(true);
       // Static: no program interpreter, so it runs in an empty container root.
       expect(readFileSync(bin).includes(Buffer.from('/lib64/ld-linux'))).toBe(false);
@@ -27,7 +29,7 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
       if (saved === undefined) delete process.env.UNIK_HOME;
       else process.env.UNIK_HOME = saved;
     }
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 
   it('unik bench pits hello-mirage on spt against its unix twin under runc, with the same output', async () => {
     const res = await unik(['bench', join(ROOT, 'examples', 'hello-mirage'), '--runs', '2', '--warmup', '0', '--runtimes', 'unikernel,runc', '--json'], { UNIK_HOME: home! });
@@ -39,5 +41,5 @@ describe.skipIf(!home)('buildMirageUnixTwin (integration, real mirage unix build
     expect(sameAppOutput(uk!.output, runc!.output)).toBe(true);
     expect(uk!.exitMs.median).toBeGreaterThan(0);
     expect(runc!.exitMs.median).toBeGreaterThan(0);
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 });

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { mirageHome } from '../helpers/toolchain.js';
@@ -27,7 +28,7 @@ describe.skipIf(!home)('unik build/run examples/hello-mirage (integration, real 
     cpSync(join(ROOT, 'examples', 'hello-mirage'), app, { recursive: true });
     images.spt = await build('spt');
     images.virtio = await build('virtio');
-  }, 600_000);
+  }, BUILD_TIMEOUT);
 
   it('stores stripped Solo5 images with the Solo5 devices, the tender (spt) and the mirage version', () => {
     for (const p of ['spt', 'virtio'] as const) {
@@ -79,5 +80,5 @@ describe.skipIf(!home)('unik build/run examples/hello-mirage (integration, real 
       expect(r.result.exitCode).toBe(3);
       expect(r.exitCode).toBe(3);
     }
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 });

@@ -1,36 +1,31 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { layout, unikHome } from '../../lib/home.js';
-import { readLock } from '../../sources/cache.js';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { productSource } from '../helpers/toolchain.js';
+import { osvHome, productSource } from '../helpers/toolchain.js';
 import { expectCompileErrorStoresNothing } from '../helpers/compile-error.js';
 
 const osvSrc = productSource('osv', 'OSv build and run integration tests');
 
-/** Kernels the product already built (keyed by OSv commit + driver flags + fs): reusing one saves ~5 min. */
-const productKernels = join(layout(unikHome()).builds, 'osv-kernels');
-const productLock = readLock(layout(unikHome()));
-
 type Image = { id: string; path: string; sizeBytes: number; sha256: string; drivers: string[]; files: Record<string, string>; frameworkVersion: string; sources: { name: string; commit: string }[]; cached: boolean; buildSeconds: number };
 
 describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real OSv)', () => {
-  const home = tmpTree();
-  const env = { UNIK_HOME: home };
+  // The product's OSv checkout and kernel cache: only the first run ever builds a kernel (see osvHome).
+  let home: string;
+  let env: { UNIK_HOME: string };
   const app = join(tmpTree(), 'hello-osv');
   let first: Image;
 
   beforeAll(async () => {
+    home = await osvHome(tmpTree());
+    env = { UNIK_HOME: home };
     cpSync(join(ROOT, 'examples', 'hello-osv'), app, { recursive: true });
-    const add = await unik(['sources', 'add', 'osv', osvSrc!, '--json'], env);
-    expect(add.exitCode, add.stderr).toBe(0);
-    if (existsSync(productKernels)) cpSync(productKernels, join(home, 'builds', 'osv-kernels'), { recursive: true });
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     first = JSON.parse(res.stdout).image;
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('stores kernel + rofs disk with the OSv commit, version and sha256', () => {
     expect(readFileSync(first.path).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
@@ -57,10 +52,8 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
   }, 60_000);
 
   it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
-    // ramfs relinks the kernel in the OSv checkout that built it (out dirs are not cloned): use the product's.
-    const ramHome = tmpTree({ 'sources/sources.json': JSON.stringify({ sources: { osv: productLock.sources.osv }, archives: {} }) });
-    const ramEnv = { UNIK_HOME: ramHome };
-    if (existsSync(productKernels)) cpSync(productKernels, join(ramHome, 'builds', 'osv-kernels'), { recursive: true });
+    // ramfs relinks the kernel in the OSv checkout that built it, as every OSv build here does.
+    const ramEnv = { UNIK_HOME: await osvHome(tmpTree()) };
     const ram = join(tmpTree(), 'hello-ramfs');
     cpSync(join(ROOT, 'examples', 'hello-osv'), ram, { recursive: true });
     const yaml = readFileSync(join(ram, 'unik.yaml'), 'utf8').replace('name: hello-osv', 'name: hello-ramfs').replace('fs: rofs', 'fs: ramfs');
@@ -74,7 +67,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stderr).toContain('Hello, world! (from a unik-built OSv unikernel)');
     expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
-  }, 900_000);
+  }, BUILD_TIMEOUT);
 
   it('an app change rebuilds only the app (seconds, same kernel), and its exit status becomes unik run\'s', async () => {
     writeFileSync(join(app, 'main.c'), '#include <stdio.h>\nint main(void) { puts("bye"); return 3; }\n');
@@ -91,7 +84,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(run.stdout).toContain('bye');
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/code 3, tcg; guest exit code 3/);
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 
   it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
     await expectCompileErrorStoresNothing(app, home, 'compile the app (gcc -fPIE -pie)');

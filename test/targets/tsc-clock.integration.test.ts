@@ -71,7 +71,7 @@ const bindings = (() => {
 })();
 const patched = !!bindings && existsSync(bindings) && readFileSync(bindings).includes(FW_CFG_FILE);
 if (mirage && !patched) {
-  console.warn(`\n*** SKIPPING TSC clock integration test (MirageOS virtio): ${bindings ?? 'Solo5'} is not built with toolchains/mirage/patches/0001-solo5-tsc-frequency-from-fw-cfg.patch ***\n`);
+  console.warn(`\n*** SKIPPING TSC clock integration test (MirageOS virtio): ${bindings ?? 'Solo5'} is not built with toolchains/mirage/fixups/0001-solo5-tsc-frequency-from-fw-cfg.patch (unik toolchain install mirage) ***\n`);
 }
 
 describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time (integration, MirageOS under TCG)', () => {

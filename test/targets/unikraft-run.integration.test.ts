@@ -2,8 +2,9 @@ import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
 import { httpGet } from '../helpers/http.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
-import { pidsMatching } from '../helpers/procs.js';
+import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
 
@@ -22,7 +23,7 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
       expect(r.exitCode, r.stderr).toBe(0);
     }
     for (const ex of ['hello-unikraft', 'http-unikraft', 'share-unikraft']) cpSync(join(ROOT, 'examples', ex), join(apps, ex), { recursive: true });
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 
   afterAll(async () => {
     for (const pid of await pidsMatching(home)) process.kill(pid, 'SIGKILL');
@@ -38,7 +39,18 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
     for (const k of ['accel', 'machine', 'bootMs', 'readyMs', 'exitMs', 'exitCode', 'image']) expect(j).toHaveProperty(k);
     expect(j.bootMs).toBeGreaterThan(0);
     expect(j.exitMs).toBeGreaterThanOrEqual(j.bootMs);
-  }, 120_000);
+  }, BUILD_TIMEOUT);
+
+  it('hello run -d: a guest that exits 0 before unik looks started fine (exit 0), and shows exited (0)', async () => {
+    // hello halts ~0.2 s after its start: `run -d` used to see the exit first and call it a failed start.
+    for (const i of [1, 2, 3, 4]) {
+      const res = await unik(['run', 'hello-unikraft', '--detach', '--name', `hello${i}`, '--json'], env);
+      expect(res.exitCode, res.stderr).toBe(0);
+      const exited = async () => JSON.parse((await unik(['ps', '--json'], env)).stdout).some((p: { name: string; state: string; exitCode: number }) => p.name === `hello${i}` && p.state === 'exited' && p.exitCode === 0);
+      expect(await waitFor(exited, 10_000)).toBe(true);
+    }
+    expect((await unik(['ps'], env)).stdout).toMatch(/hello4\s+hello-unikraft\s+exited \(0\)/);
+  }, BUILD_TIMEOUT);
 
   it('hello: asking for a device it was not built with is a clear error', async () => {
     const res = await unik(['run', 'hello-unikraft', '-p', '8080:80'], env);
@@ -65,7 +77,7 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
       expect((await unik(['stop', 'web'], env)).exitCode).toBe(0);
       expect((await unik(['rm', 'web'], env)).exitCode).toBe(0);
     }
-  }, 180_000);
+  }, BUILD_TIMEOUT);
 
   it('http: --ready-http measures the time to the first 200', async () => {
     const res = await unik(['run', 'http-unikraft', '-p', '18082:80', '--ready-http', 'http://127.0.0.1:18082/', '--stop-when-ready', '--timeout', '30s', '--json'], env);
@@ -82,5 +94,5 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
     const res = await unik(['run', join(apps, 'share-unikraft'), '-v', `${dir}:/www`, '--timeout', '30s'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stdout).toContain('written by the test on the host');
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 });

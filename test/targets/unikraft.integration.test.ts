@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
@@ -21,7 +22,7 @@ describe.skipIf(!unikraftSrc)('unik build examples/hello-unikraft (integration, 
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     first = JSON.parse(res.stdout);
-  }, 300_000);
+  }, BUILD_TIMEOUT);
 
   it('stores a real kernel with the record fields of the CLI contract', () => {
     const img = first.image;
@@ -72,9 +73,9 @@ describe.skipIf(!unikraftSrc)('unik build examples/hello-unikraft (integration, 
     expect(log.match(/^\s+CC\s/gm)).toHaveLength(1);
     expect(log).not.toMatch(/CC\s+libukalloc/);
     expect(existsSync(first.image.path)).toBe(false);
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 
   it('a compile error exits 1 with the log tail and path, and stores nothing', async () => {
     await expectCompileErrorStoresNothing(app, home, 'compile and link (make)');
-  }, 120_000);
+  }, BUILD_TIMEOUT);
 });

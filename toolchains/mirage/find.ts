@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
 import { query } from '../../lib/steps.js';
-import { memoWhileUnchanged } from '../../lib/tree-memo.js';
 import type { Platform } from '../../manifest/manifest.js';
-import { DUNIVERSE, type DuniverseDir } from './duniverse.js';
-import { codeUnitOrder } from '../../lib/order.js';
+import type { DuniverseDir } from './duniverse.js';
+import { installedRecord, recordFingerprint } from './install/record.js';
 
 /** What unik needs from a MirageOS toolchain, and where it found each piece (null: missing). */
 export interface MirageToolchain {
@@ -23,16 +21,17 @@ export interface MirageToolchain {
 
 type ToolName = 'mirage' | 'dune' | 'ocamlfind' | 'cppo' | 'solo5-spt' | 'solo5-hvt' | 'solo5-elftool';
 
+const INSTALL = 'unik toolchain install mirage';
+
 const FIX: Record<ToolName | 'ocaml-solo5', (t: string) => string> = {
-  mirage: (t) => `opam install mirage (with network), or build mirage v4.10.0 with its library into ${t}/mirage`,
+  mirage: (t) => `${INSTALL} (builds it into ${t}/mirage), or opam install mirage (with network)`,
   dune: () => 'apt-get install dune ocaml-nox (dune 2.9 with OCaml 4.13 as on Debian 12) or opam install dune',
   ocamlfind: () => 'apt-get install ocaml-findlib or opam install ocamlfind',
   cppo: () => 'apt-get install cppo or opam install cppo (lwt.unix needs it)',
-  'solo5-spt': (t) => `opam install solo5, or build Solo5 v0.12.1 with ./configure.sh --prefix=${t}/solo5 && make install`,
+  'solo5-spt': (t) => `${INSTALL} (builds Solo5 into ${t}/solo5), or opam install solo5`,
   'solo5-hvt': (t) => FIX['solo5-spt'](t),
   'solo5-elftool': (t) => FIX['solo5-spt'](t),
-  'ocaml-solo5': (t) =>
-    `opam install ocaml-solo5, or build ocaml-solo5 (4.14 branch, same OCaml version as the host) with --prefix=${t}/ocaml-solo5 and copy /etc/ocamlfind.conf to ${t}/ocaml-solo5/lib/findlib.conf`,
+  'ocaml-solo5': (t) => `${INSTALL} (builds ocaml-solo5 for the host OCaml into ${t}/ocaml-solo5), or opam install ocaml-solo5`,
 };
 
 function onPath(bin: string, path: string): string | null {
@@ -96,7 +95,7 @@ export function requireMirageToolchain(l: Layout, platform: Platform | 'unix'): 
 
 /**
  * The Solo5 bindings object a platform's images link (solo5_<platform>.o next to the tenders): its content is what
- * a patch (toolchains/mirage/patches) changes while the version string stays v0.12.1.
+ * a fixup patch (toolchains/mirage/fixups) changes while the version string stays v0.12.1.
  */
 export function solo5Bindings(tc: MirageToolchain, platform: Platform | 'unix'): string | null {
   const elftool = tc.tools['solo5-elftool'];
@@ -151,69 +150,37 @@ async function askVersions(tc: MirageToolchain, platform: Platform | 'unix'): Pr
   };
 }
 
-/** The seeded duniverse: each library's directory in unik's sources cache, or its name in `missing`. */
+/**
+ * What shapes an image from the toolchain, for the build cache key and the image record. With unik's own install
+ * in use, its record (one JSON file and a few readlinks); otherwise (opam, PATH) the tools' versions.
+ */
+export async function mirageFingerprint(l: Layout, tc: MirageToolchain, platform: Platform | 'unix'): Promise<Record<string, string>> {
+  const record = installedRecord(l);
+  const own = (p: string | null) => !!p && p.startsWith(l.toolchains + '/');
+  if (record && own(tc.tools.mirage) && (platform === 'unix' || own(tc.solo5Findlib))) return recordFingerprint(record);
+  return toolchainVersions(tc, platform);
+}
+
+/** The duniverse seed `unik toolchain install mirage` made: $UNIK_HOME/toolchains/duniverse/<dir>. */
+export const seedDir = (l: Layout): string => join(l.toolchains, 'duniverse');
+
+/** Which seed is in place: the name of the store directory the link points at (changes with every reseed). */
+export function seedIdentity(l: Layout): string {
+  try {
+    return basename(realpathSync(seedDir(l)));
+  } catch {
+    return 'none';
+  }
+}
+
+/** The seeded duniverse: each library's directory, or its name in `missing`. */
 export function seededDuniverse(l: Layout, dirs: readonly DuniverseDir[]): { present: Record<string, string>; missing: DuniverseDir[] } {
   const present: Record<string, string> = {};
   const missing: DuniverseDir[] = [];
   for (const d of dirs) {
-    const p = join(l.sources, 'duniverse', d);
+    const p = join(seedDir(l), d);
     if (existsSync(p)) present[d] = p;
     else missing.push(d);
   }
   return { present, missing };
-}
-
-/** How to seed the missing libraries by hand (what `make depend` would have fetched). */
-export function seedInstructions(l: Layout, missing: readonly DuniverseDir[]): string {
-  return missing
-    .map((d) => {
-      const s: { url: string; ref: string; note?: string } = DUNIVERSE[d];
-      return `  git clone --branch ${s.ref} ${s.url} ${join(l.sources, 'duniverse', d)}${s.note ? `   (${s.note})` : ''}`;
-    })
-    .join('\n');
-}
-
-/**
- * A seeded library's exact state: commit plus local changes (seeds carry dune overlays as uncommitted files),
- * so an edited seed changes the cache key instead of being mistaken for the pinned one. One git process; it takes
- * no optional locks, so asking never rewrites the seed's index.
- */
-export async function seedRevision(dir: string): Promise<string> {
-  const res = await query('git', ['-C', dir, 'status', '--porcelain=v2', '--branch', '--untracked-files=all', '-z'], { env: { GIT_OPTIONAL_LOCKS: '0' } });
-  const { head, changed } = statusV2z(res.stdout);
-  if (res.code !== 0 || !head) return 'not-a-git-checkout';
-  if (!changed.length) return head;
-  const h = createHash('sha256');
-  for (const path of changed) h.update(`${path}\0`).update(await readFile(join(dir, path)).catch(() => Buffer.alloc(0)));
-  return `${head}+${h.digest('hex').slice(0, 16)}`;
-}
-
-/** Pure: the commit and the changed or untracked paths out of `git status --porcelain=v2 --branch -z` output. */
-export function statusV2z(out: string): { head: string | null; changed: string[] } {
-  const records = out.split('\0');
-  let head: string | null = null;
-  const changed: string[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const oid = /^# branch\.oid ([0-9a-f]{40})$/.exec(r);
-    if (oid) head = oid[1]!;
-    // Ordinary (1), renamed (2, its old path is the next record), unmerged (u), untracked (?) and ignored (!) entries.
-    const fields = r.split(' ');
-    if (r.startsWith('1 ')) changed.push(fields.slice(8).join(' '));
-    else if (r.startsWith('2 ')) changed.push(fields.slice(9).join(' '), records[++i]!);
-    else if (r.startsWith('u ')) changed.push(fields.slice(10).join(' '));
-    else if (r.startsWith('? ') || r.startsWith('! ')) changed.push(r.slice(2));
-  }
-  return { head, changed: changed.sort() };
-}
-
-/**
- * seedRevision of each seeded library, remembered (probes/seed-revisions.json) while nothing in those
- * directories changed: a MirageOS cache hit reads metadata instead of starting a git process per library.
- */
-export function seedRevisions(l: Layout, present: Record<string, string>): Promise<Record<string, string>> {
-  const dirs = Object.entries(present).sort(([a], [b]) => codeUnitOrder(a, b));
-  return memoWhileUnchanged(join(l.probes, 'seed-revisions.json'), JSON.stringify(dirs), dirs.map(([, p]) => p), async () =>
-    Object.fromEntries(await Promise.all(dirs.map(async ([d, p]) => [d, await seedRevision(p)] as const))),
-  );
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BootInput } from '../../../targets/target.js';
-import { interpretExit, qemuArgv } from '../../../machine/qemu-argv.js';
+import { interpretExit } from '../../../machine/exit.js';
+import { qemuArgv } from '../../../machine/qemu-argv.js';
 import type { Devices } from '../../../manifest/devices.js';
-import { mirageBoot, mirageRuntimeArgs } from '../../../targets/mirage/boot.js';
+import { mirageBoot, mirageRuntimeArgs, virtioMachine } from '../../../targets/mirage/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 18080, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const block: Devices = { ...consoleOnly, block: [{ name: 'storage', file: '/data/disk.img' }] };
 const image = (platform: BootInput['platform'], files: Record<string, string> = {}, memoryMiB = 32): BootInput =>
   ({ name: 'app', platform, kernel: `/img/app.${platform}`, files, memoryMiB, bootSettings: {}, hostTscKhz: null });
@@ -41,9 +42,12 @@ describe('mirageBoot', () => {
     expect(mirageBoot(image('spt', { tender: '/t' }, 128), consoleOnly, [])).toMatchObject({ args: ['--mem=128', '/img/app.spt'], memoryMiB: 128 });
   });
 
-  it('virtio boots under QEMU: microvm for console only, pc (PCI) for a NIC or disk, with the same devices', () => {
+  it('virtio boots under QEMU: microvm without a local APIC for console only (Solo5\'s PIT timer must reach the CPU), pc (SeaBIOS, PCI) for a NIC or disk', () => {
     const c = mirageBoot(image('virtio'), consoleOnly, ['a b']);
-    expect(c).toMatchObject({ kind: 'qemu', kernel: '/img/app.virtio', append: '"a b"', machine: { type: 'microvm', debugExit: { iobase: 0x501, iosize: 2 } } });
+    expect(c).toMatchObject({ kind: 'qemu', kernel: '/img/app.virtio', append: '"a b"', machine: { type: 'microvm', debugExit: { iobase: 0x501, iosize: 2 }, noApic: true } });
+    expect(qemuArgv(c as Extract<typeof c, { kind: 'qemu' }>, 'tcg').join(' ')).toContain('-M microvm -accel tcg -cpu max,-apic');
+    expect(virtioMachine(net)).toEqual({ type: 'pc', debugExit: { iobase: 0x501, iosize: 2 } });
+    expect(virtioMachine(block).type).toBe('pc');
     const n = mirageBoot(image('virtio'), net, []);
     expect(n.kind === 'qemu' && n.append).toBe('--ipv4=10.0.2.15/24 --ipv4-gateway=10.0.2.2 --ipv4-only=true');
     const argv = qemuArgv(n as Extract<typeof n, { kind: 'qemu' }>, 'tcg');

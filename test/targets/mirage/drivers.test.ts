@@ -5,7 +5,7 @@ import { mirageDefaultPlatform, mirageDevices, mirageDrivers, solo5Manifest } fr
 import { UnikError } from '../../../lib/errors.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const block: Devices = { ...consoleOnly, block: [{ name: 'storage', file: '/d.img' }] };
 const twoDisks: Devices = { ...consoleOnly, block: [{ name: 'a', file: '/a' }, { name: 'b', file: '/b' }] };
 const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/s', dest: '/d' }] };

@@ -15,6 +15,18 @@ function configMl(devicesYaml: string, platform: Platform = 'virtio', sources = 
   return files[0]!.content;
 }
 
+describe('renderMirage: extra OCaml packages (unik.yaml packages)', () => {
+  it('become config.ml ~packages, in the order given', () => {
+    expect(configMl('packages: [duration, mirage-crypto-rng]\n', 'spt')).toContain('let main = main ~packages:[package "duration"; package "mirage-crypto-rng"] "Unikernel" (job)');
+  });
+
+  it('a package the duniverse seed cannot provide is refused, naming it and what the seed has (exit 2)', () => {
+    expect(() => configMl('packages: [duration, irmin]\n', 'spt')).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/packages\[1\]: expected an OCaml package unik's duniverse seed provides \(.*duration.*\), found "irmin", which it does not$/) }),
+    );
+  });
+});
+
 describe('renderMirage: config.ml per device set', () => {
   it('console only: a plain job, registered under the manifest name', () => {
     expect(configMl('', 'spt')).toBe(

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgv, interpretExit } from '../../../machine/qemu-argv.js';
+import { interpretExit } from '../../../machine/exit.js';
+import { qemuArgv } from '../../../machine/qemu-argv.js';
 import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
-import { OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
+import { netmask, OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '/img/loader-stripped.elf', files: { disk: '/img/usr.img' }, memoryMiB: 256, bootSettings: { fs: 'rofs' }, hostTscKhz: null };
@@ -16,6 +17,12 @@ describe('osvAppend', () => {
     for (const bad of ['say "hi"', 'back\\slash', 'new\nline']) {
       expect(() => osvAppend('a', 'rofs', ['ok', bad])).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^args\[1\]:/) }));
     }
+  });
+});
+
+describe('netmask', () => {
+  it('spells a prefix length as a dotted mask, /0 and /32 included', () => {
+    expect([24, 16, 0, 32, 20].map(netmask)).toEqual(['255.255.255.0', '255.255.0.0', '0.0.0.0', '255.255.255.255', '255.255.240.0']);
   });
 });
 
@@ -39,6 +46,17 @@ describe('osvBoot', () => {
     expect(ramfs.disks).toEqual([]);
     expect(osvBoot({ ...image, bootSettings: { fs: 'ramfs' } }, consoleOnly, []).disks).toEqual([]);
     expect(() => osvBoot({ ...image, files: {} }, consoleOnly, [])).toThrow(/stored with its disk/);
+  });
+
+  it('with a net device: static address, gateway and nameserver before the app, and one virtio-net NIC with every port on 127.0.0.1', () => {
+    const net: Devices = {
+      ...consoleOnly,
+      net: { ports: [{ host: 8180, guest: 80, protocol: 'tcp' }, { host: 8181, guest: 8080, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' },
+    };
+    const argv = qemuArgv(osvBoot(image, net, ['80']), 'tcg');
+    expect(argv[argv.indexOf('-append') + 1]).toBe('--verbose --rootfs=rofs --ip=eth0,10.0.2.15,255.255.255.0 --defaultgw=10.0.2.2 --nameserver=10.0.2.3 /hello-osv "80"');
+    expect(argv).toContain('user,id=net0,hostfwd=tcp:127.0.0.1:8180-:80,hostfwd=tcp:127.0.0.1:8181-:8080');
+    expect(argv.filter((a) => a.startsWith('virtio-net'))).toEqual(['virtio-net-pci,netdev=net0,romfile=']);
   });
 
   it('marks "kernel booted" at the line OSv prints right after its end-of-boot signal', () => {

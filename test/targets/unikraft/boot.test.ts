@@ -5,7 +5,7 @@ import { qemuArgv } from '../../../machine/qemu-argv.js';
 import { unikraftAppend, unikraftBoot } from '../../../targets/unikraft/boot.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/h/www', dest: '/www' }] };
 const image: BootInput = { name: 'k', platform: 'qemu/x86_64', kernel: '/img/k', files: {}, memoryMiB: 16, bootSettings: {}, hostTscKhz: null };
 

@@ -3,7 +3,7 @@ import type { Devices } from '../../../manifest/devices.js';
 import { driversFromConfig, unikraftDrivers } from '../../../targets/unikraft/drivers.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
-const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24 } };
+const net: Devices = { ...consoleOnly, net: { ports: [{ host: 8080, guest: 80, protocol: 'tcp' }], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
 const block: Devices = { ...consoleOnly, block: [{ name: 'data', file: '/d.img' }] };
 const share: Devices = { ...consoleOnly, share: [{ tag: 'fs0', source: '/s', dest: '/srv' }] };
 

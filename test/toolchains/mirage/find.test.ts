@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../../lib/home.js';
-import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedInstructions, seedRevision, seedRevisions, statusV2z } from '../../../toolchains/mirage/find.js';
+import { findMirageToolchain, missingPieces, requireMirageToolchain, seededDuniverse, seedIdentity } from '../../../toolchains/mirage/find.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
 const exe = (dir: string, name: string) => {
@@ -45,7 +44,7 @@ describe('findMirageToolchain', () => {
     expect(missingPieces(tc, 'spt', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'solo5-spt', 'ocaml-solo5']);
     expect(missingPieces(tc, 'virtio', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'ocaml-solo5']);
     expect(missingPieces(tc, 'unix', l.toolchains).map((m) => m.what)).toEqual(['mirage', 'dune', 'ocamlfind', 'cppo']);
-    expect(missingPieces(tc, 'spt', l.toolchains)[0]!.fix).toContain(join(l.toolchains, 'mirage'));
+    expect(missingPieces(tc, 'spt', l.toolchains)[0]!.fix).toBe(`unik toolchain install mirage (builds it into ${join(l.toolchains, 'mirage')}), or opam install mirage (with network)`);
   });
 
   it('requireMirageToolchain fails with the list', () => {
@@ -61,53 +60,12 @@ describe('findMirageToolchain', () => {
 });
 
 describe('duniverse seed', () => {
-  it('finds seeded libraries and says how to clone the rest at their pins', () => {
+  it("finds the seeded libraries in the toolchains dir; the seed's identity is the store directory its link names", () => {
     const l = layout(tmpTree());
-    mkdirSync(join(l.sources, 'duniverse', 'lwt'), { recursive: true });
-    expect(seededDuniverse(l, ['lwt', 'fmt'])).toEqual({ present: { lwt: join(l.sources, 'duniverse', 'lwt') }, missing: ['fmt'] });
-    expect(seedInstructions(l, ['fmt'])).toBe(`  git clone --branch v0.9.0 https://github.com/dbuenzli/fmt.git ${join(l.sources, 'duniverse', 'fmt')}   (topkg only: needs dune files added)`);
-  });
-
-  it('a seed\'s revision is its commit, plus a digest of local overlays that changes with their content', async () => {
-    const dir = tmpTree({ 'a.ml': 'let x = 1\n' });
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' }).toString().trim();
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-qm', 'x');
-    const head = git('rev-parse', 'HEAD');
-    expect(await seedRevision(dir)).toBe(head);
-    writeFileSync(join(dir, 'dune'), '(library (name a))\n');
-    const overlaid = await seedRevision(dir);
-    expect(overlaid).toMatch(new RegExp(`^${head}\\+[0-9a-f]{16}$`));
-    writeFileSync(join(dir, 'dune'), '(library (name a) (wrapped false))\n');
-    expect(await seedRevision(dir)).not.toBe(overlaid);
-  });
-
-  it('a remembered revision still sees an edit, a new file and a commit at once', async () => {
-    const l = layout(tmpTree());
-    const dir = tmpTree({ 'a.ml': 'let x = 1\n' });
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' }).toString().trim();
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-qm', 'x');
-    const present = { a: dir };
-    const clean = await seedRevisions(l, present);
-    expect(clean).toEqual({ a: git('rev-parse', 'HEAD') });
-    expect(await seedRevisions(l, present)).toEqual(clean);
-    writeFileSync(join(dir, 'a.ml'), 'let x = 2\n');
-    const edited = (await seedRevisions(l, present)).a!;
-    expect(edited).toMatch(/\+[0-9a-f]{16}$/);
-    writeFileSync(join(dir, 'b.ml'), 'let y = 1\n');
-    const added = (await seedRevisions(l, present)).a!;
-    expect(added).not.toBe(edited);
-    git('add', '-A');
-    git('commit', '-qm', 'y');
-    expect(await seedRevisions(l, present)).toEqual({ a: git('rev-parse', 'HEAD') });
-  });
-
-  it('parses git status --porcelain=v2 -z: commit, changed, renamed and untracked paths', () => {
-    const oid = 'e453b74a2e78a0de98563d75d8e0a97e668088e6';
-    const out = [`# branch.oid ${oid}`, '# branch.head main', '1 .M N... 100644 100644 100644 a b src/x y.ml', '2 R. N... 100644 100644 100644 a b R100 new.ml', 'old.ml', '? dune', ''].join('\0');
-    expect(statusV2z(out)).toEqual({ head: oid, changed: ['dune', 'new.ml', 'old.ml', 'src/x y.ml'] });
+    mkdirSync(join(l.toolchains, 'store', 'duniverse-0123456789abcdef', 'lwt'), { recursive: true });
+    expect(seedIdentity(l)).toBe('none');
+    symlinkSync(join('store', 'duniverse-0123456789abcdef'), join(l.toolchains, 'duniverse'));
+    expect(seededDuniverse(l, ['lwt', 'fmt'])).toEqual({ present: { lwt: join(l.toolchains, 'duniverse', 'lwt') }, missing: ['fmt'] });
+    expect(seedIdentity(l)).toBe('duniverse-0123456789abcdef');
   });
 });

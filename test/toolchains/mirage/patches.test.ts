@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/cli.js';
 
 /** The Solo5 patches the MirageOS toolchain installer applies to its build copy of Solo5 v0.12.1 (issue 11). */
-const DIR = join(ROOT, 'toolchains', 'mirage', 'patches');
+const DIR = join(ROOT, 'toolchains', 'mirage', 'fixups');
 
-describe('toolchains/mirage/patches', () => {
+describe('toolchains/mirage/fixups: the Solo5 patch', () => {
   it('holds reviewed unified diffs (patch -p1) that say what they change and why, touching only the virtio TSC clock', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.patch')).sort();
     expect(files).toEqual(['0001-solo5-tsc-frequency-from-fw-cfg.patch']);

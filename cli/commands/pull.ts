@@ -1,0 +1,15 @@
+import { layout } from '../../lib/home.js';
+import { pullImage } from '../../oci/pull.js';
+import { endProgress, printJson } from '../output.js';
+import { registryOptions, type RegistryFlags } from '../registry-flags.js';
+
+export async function pullCommand(ref: string, flags: RegistryFlags): Promise<void> {
+  let res;
+  try {
+    res = await pullImage(layout(), ref, registryOptions(flags));
+  } finally {
+    endProgress(flags);
+  }
+  if (flags.json) return printJson({ ref: res.ref, digest: res.digest, image: res.image });
+  process.stdout.write(`pulled ${res.image.name} (${res.image.id}) · ${res.image.target} ${res.image.platform} from ${res.ref}\ndigest: ${res.digest}\n`);
+}

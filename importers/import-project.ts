@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { usageError } from '../lib/errors.js';
+import { displayPath } from '../manifest/errors.js';
+import { MANIFEST_FILE, parseManifest } from '../manifest/load.js';
+import { detectFormat } from './detect.js';
+import { KRAFTFILES, translateKraftfile } from './kraftfile.js';
+import { translateMirageConfig } from './mirage-config.js';
+import { OSV_MODULE_FILES, translateOsvModule } from './osv-module.js';
+import { renderManifest } from './render.js';
+import type { Project, Translation } from './types.js';
+
+/** Directories a project walk never enters: VCS data, build output, dependencies. */
+const SKIP_DIRS = /^(\.|_build$|build$|node_modules$|duniverse$|dist$)/;
+const MAX_ENTRIES = 5000;
+
+/** Every file and directory under `dir` (relative, '/'-separated), skipping build output and hidden entries. */
+function walk(dir: string): { files: string[]; dirs: string[] } {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  const visit = (abs: string, depth: number) => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      if (files.length + dirs.length > MAX_ENTRIES) throw usageError(`${displayPath(dir)}: expected a project directory, found more than ${MAX_ENTRIES} entries`);
+      const rel = relative(dir, join(abs, e.name)).split('\\').join('/');
+      if (e.isDirectory() && !SKIP_DIRS.test(e.name) && depth < 6) (dirs.push(rel), visit(join(abs, e.name), depth + 1));
+      else if (e.isFile() && !e.name.startsWith('.')) files.push(rel);
+    }
+  };
+  visit(dir, 0);
+  return { files: files.sort(), dirs: dirs.sort() };
+}
+
+/** The files each format's translator reads. */
+const READS = { kraftfile: [...KRAFTFILES, 'Makefile.uk'], 'osv-module': [...OSV_MODULE_FILES], 'mirage-config': ['config.ml'] } as const;
+
+export interface Imported {
+  path: string;
+  translation: Translation;
+}
+
+/**
+ * `unik init --from DIR`: detect the project's format, translate it (pure), check the result as unik.yaml would
+ * be checked, and only then write it beside the project, atomically. An existing unik.yaml stays unless `force`.
+ */
+export async function importProject(dirArg: string, opts: { force?: boolean; name?: string }): Promise<Imported> {
+  const dir = resolve(dirArg);
+  let listing;
+  try {
+    listing = walk(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw usageError(`--from: expected a readable project directory, found ${JSON.stringify(dirArg)} (${(e as NodeJS.ErrnoException).code})`);
+    throw e;
+  }
+  const path = join(dir, MANIFEST_FILE);
+  if (existsSync(path) && !opts.force) throw usageError(`${displayPath(path)}: expected no existing file (init never overwrites; pass --force to replace it), found one`);
+  const { format, main } = detectFormat(displayPath(dir), listing.files);
+  const texts = Object.fromEntries(READS[format].filter((f) => listing.files.includes(f)).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const project: Project = { texts, ...listing, dirName: basename(dir) };
+  const translation = format === 'kraftfile' ? translateKraftfile(project, main) : format === 'osv-module' ? translateOsvModule(project) : translateMirageConfig(project);
+  if (opts.name) translation.manifest.name = opts.name;
+  const text = renderManifest(translation);
+  try {
+    parseManifest(text, dir, path);
+  } catch (e) {
+    throw usageError(`${main}: the translation does not make a valid unik.yaml: ${(e as Error).message}`);
+  }
+  await writeFileAtomic(path, text);
+  return { path, translation };
+}

@@ -1,0 +1,58 @@
+import { usageError, type UnikError } from '../lib/errors.js';
+import type { RawManifest } from '../manifest/manifest.js';
+
+/** The project formats `unik init --from` reads. */
+export type ImportFormat = 'kraftfile' | 'osv-module' | 'mirage-config';
+
+/** Where a construct sits in the foreign project: a file relative to the project dir, and a 1-based line. */
+export interface Place {
+  file: string;
+  line: number | null;
+}
+
+/** One line of the import report: a construct and what became of it (or why nothing could). */
+export interface Note extends Place {
+  construct: string;
+  message: string;
+}
+
+/** A foreign project as the pure translators see it: the texts they read and the files beside them. */
+export interface Project {
+  /** Relative path → text, for the files a translator asked for that exist. */
+  texts: Record<string, string>;
+  /** Every file in the project (relative paths, '/' separated), directories excluded. */
+  files: string[];
+  /** Every directory in the project (relative paths). */
+  dirs: string[];
+  /** The project directory's base name: the fallback app name. */
+  dirName: string;
+}
+
+/** What a translator made: the manifest to write and the report, line by line. */
+export interface Translation {
+  format: ImportFormat;
+  /** The file the translation started from (Kraftfile, config.ml, module.py, ...). */
+  from: string;
+  manifest: RawManifest;
+  translated: Note[];
+  untranslated: Note[];
+}
+
+export const where = (p: Place) => (p.line === null ? p.file : `${p.file}:${p.line}`);
+
+/** Input unik cannot translate at all: one line naming file, line and construct; exit 2, nothing written. */
+export const untranslatable = (p: Place, construct: string, why: string): UnikError => usageError(`${where(p)}: ${construct}: ${why}`);
+
+/** Collects the report while a translator walks its input. */
+export class Report {
+  readonly translated: Note[] = [];
+  readonly untranslated: Note[] = [];
+
+  ok(p: Place, construct: string, message: string): void {
+    this.translated.push({ ...p, construct, message });
+  }
+
+  skip(p: Place, construct: string, message: string): void {
+    this.untranslated.push({ ...p, construct, message });
+  }
+}

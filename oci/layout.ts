@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { failure, usageError } from '../lib/errors.js';
+import { MEDIA, OCI_LAYOUT, PLATFORM, RECORD_LABEL, sha256Of, type Descriptor, type OciPackage } from './package.js';
+import { URUNC } from './urunc.js';
+
+/** Where the blobs of an OCI image come from: a layout directory (after skopeo) or an archive read into memory. */
+export interface BlobSource {
+  /** Names the source in messages: the REF or the archive file. */
+  what: string;
+  file(path: string): Promise<Buffer | null>;
+}
+
+export const dirSource = (dir: string, what: string): BlobSource => ({
+  what,
+  file: async (p) => (existsSync(join(dir, p)) ? readFile(join(dir, p)) : null),
+});
+
+export const memorySource = (files: Map<string, Buffer>, what: string): BlobSource => ({ what, file: async (p) => files.get(p) ?? null });
+
+/** Write an OCI image layout (oci-layout, index.json, blobs/sha256/…) for skopeo or an archive. */
+export async function writeLayout(dir: string, pkg: OciPackage): Promise<void> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const [digest, data] of pkg.blobs) await writeFile(join(dir, blobPath(digest)), data);
+  await writeFile(join(dir, 'oci-layout'), OCI_LAYOUT);
+  await writeFile(join(dir, 'index.json'), pkg.index);
+}
+
+/** Pure: the files of an OCI image layout, as (relative path → bytes), for an archive. */
+export function layoutFiles(pkg: OciPackage): Map<string, Buffer> {
+  return new Map<string, Buffer>([
+    ['oci-layout', Buffer.from(OCI_LAYOUT)],
+    ['index.json', pkg.index],
+    ...[...pkg.blobs].map(([d, b]) => [blobPath(d), b] as [string, Buffer]),
+  ]);
+}
+
+const blobPath = (digest: string) => `blobs/sha256/${digest.slice('sha256:'.length)}`;
+
+/** What a verified OCI image holds: its manifest digest, the parsed unik label (unchecked), the layer tar. */
+export interface VerifiedImage {
+  manifestDigest: string;
+  /** The JSON in the config's unik label, not yet checked (see record-check.ts). */
+  label: unknown;
+  layerTar: Buffer;
+}
+
+function parseJson(data: Buffer, what: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(data.toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw usageError(`${what}: expected a JSON object, found something else`);
+}
+
+/** A blob whose bytes match its descriptor; anything else is refused before it is used. */
+async function verifiedBlob(src: BlobSource, d: Descriptor, role: string): Promise<Buffer> {
+  if (typeof d?.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(d.digest) || !Number.isSafeInteger(d.size)) {
+    throw usageError(`${src.what}: expected a sha256 descriptor for the ${role}, found ${JSON.stringify(d)}`);
+  }
+  const data = await src.file(blobPath(d.digest));
+  if (!data) throw failure(`${src.what}: the ${role} blob ${d.digest} is missing; nothing stored`);
+  const actual = sha256Of(data);
+  if (actual !== d.digest || data.length !== d.size) {
+    throw failure(`${src.what}: the ${role} blob does not match its digest (expected ${d.digest}, ${d.size} bytes; got ${actual}, ${data.length} bytes); refused, nothing stored`);
+  }
+  return data;
+}
+
+/** Pick the one linux/amd64 image manifest of an index (following one nested index, as other tools write). */
+async function pickManifest(src: BlobSource, index: Record<string, unknown>): Promise<Descriptor> {
+  const manifests = (Array.isArray(index.manifests) ? index.manifests : []) as Descriptor[];
+  if (!manifests.length) throw usageError(`${src.what}: expected an OCI index with one image, found no manifests`);
+  const matching = manifests.filter((m) => !m.platform || (m.platform.architecture === PLATFORM.architecture && m.platform.os === PLATFORM.os));
+  const chosen = matching.length === 1 ? matching[0]! : manifests.length === 1 ? manifests[0]! : null;
+  if (!chosen) {
+    const found = manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : 'no platform')).join(', ');
+    throw usageError(`${src.what}: expected one ${PLATFORM.os}/${PLATFORM.architecture} image, found ${found}`);
+  }
+  if (chosen.mediaType === MEDIA.index) return pickManifest(src, parseJson(await verifiedBlob(src, chosen, 'index'), `${src.what} index`));
+  return chosen;
+}
+
+/**
+ * Read and verify an OCI image: every blob is checked against its digest and size before it is used, the
+ * platform must be linux/amd64, and the config must carry unik's record. Nothing is written.
+ */
+export async function readVerified(src: BlobSource): Promise<VerifiedImage> {
+  const layout = await src.file('oci-layout');
+  const indexData = await src.file('index.json');
+  if (!layout || !indexData) throw usageError(`${src.what}: expected an OCI image layout (oci-layout and index.json), found none`);
+  const desc = await pickManifest(src, parseJson(indexData, `${src.what} index.json`));
+  if (desc.mediaType !== MEDIA.manifest) throw usageError(`${src.what}: expected an OCI image manifest, found ${JSON.stringify(desc.mediaType)}`);
+  const manifest = parseJson(await verifiedBlob(src, desc, 'manifest'), `${src.what} manifest`);
+  const config = parseJson(await verifiedBlob(src, manifest.config as Descriptor, 'config'), `${src.what} config`);
+  if (config.architecture !== PLATFORM.architecture || config.os !== PLATFORM.os) {
+    throw usageError(`${src.what}: expected an image for ${PLATFORM.os}/${PLATFORM.architecture}, found one for ${String(config.os)}/${String(config.architecture)}`);
+  }
+  const labels = ((config.config as Record<string, unknown> | undefined)?.Labels ?? {}) as Record<string, string>;
+  const annotations = (manifest.annotations ?? {}) as Record<string, string>;
+  const raw = labels[RECORD_LABEL];
+  if (typeof raw !== 'string') {
+    const urunc = annotations[URUNC.type] ?? labels[URUNC.type];
+    throw usageError(urunc
+      ? `${src.what}: expected an image built by unik, found a urunc ${urunc} image without unik's record (${RECORD_LABEL}): run it with urunc, or build it with unik`
+      : `${src.what}: expected a unik image (config label ${RECORD_LABEL}), found a plain container image`);
+  }
+  const layers = (Array.isArray(manifest.layers) ? manifest.layers : []) as Descriptor[];
+  if (layers.length !== 1 || (layers[0]!.mediaType !== MEDIA.layerGzip && layers[0]!.mediaType !== MEDIA.layerTar)) {
+    throw usageError(`${src.what}: expected one tar or tar+gzip layer, found ${layers.map((l) => l.mediaType).join(', ') || 'none'}`);
+  }
+  const blob = await verifiedBlob(src, layers[0]!, 'layer');
+  let layerTar: Buffer;
+  try {
+    layerTar = layers[0]!.mediaType === MEDIA.layerGzip ? gunzipSync(blob) : blob;
+  } catch {
+    throw failure(`${src.what}: the layer is not valid gzip; refused, nothing stored`);
+  }
+  const diffIds = (config.rootfs as { diff_ids?: unknown } | undefined)?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds[0] !== sha256Of(layerTar)) {
+    throw failure(`${src.what}: the unpacked layer does not match the config's diff_id; refused, nothing stored`);
+  }
+  let label: unknown;
+  try {
+    label = JSON.parse(raw);
+  } catch {
+    throw usageError(`${src.what}: expected JSON in the config label ${RECORD_LABEL}, found something else`);
+  }
+  return { manifestDigest: desc.digest, label, layerTar };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { translateMirageConfig } from '../../importers/mirage-config.js';
+import { parseConfigMl } from '../../importers/ocaml-config.js';
+import { project } from './project.js';
+
+const mirage = (config: string, others = ['unikernel.ml']) => translateMirageConfig(project({ 'config.ml': config }, others));
+
+describe('parseConfigMl', () => {
+  it('reads opens and let bindings of applications, labels, lists, @-> and $ (comments nest)', () => {
+    const c = parseConfigMl('(* a (* nested *) comment *)\nopen Mirage\nlet main = main ~pos:__POS__ "Unikernel.Main" (stackv4v6 @-> block @-> job)\nlet () = register "x" [ main $ s $ block_of_file "d" ];;\n');
+    expect(c.opens).toEqual([{ name: 'Mirage', line: 2 }]);
+    expect(c.bindings.map((b) => [b.name, b.line, b.expr.k])).toEqual([
+      ['main', 3, 'app'],
+      ['()', 4, 'app'],
+    ]);
+  });
+
+  it.each([
+    ['let f x = x\n', /^config\.ml:1: x: a function definition/],
+    ['let x = match y with _ -> 1\n', /^config\.ml:1: match: OCaml unik cannot read/],
+    ['let x = 1 + 2\n', /^config\.ml:1: 1: OCaml unik cannot read/],
+    ['let x = "open\n', /^config\.ml:1: ": OCaml unik cannot read/],
+    ['(* never closed\n', /^config\.ml:\d+: \(\*: OCaml unik cannot read/],
+  ])('untranslatable OCaml %j: one line naming the line and construct', (text, message) => {
+    expect(() => parseConfigMl(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+});
+
+describe('translateMirageConfig', () => {
+  it('stackv4v6 over the default network → devices.net on virtio; ~packages the seed provides → packages', () => {
+    const t = mirage(
+      'open Mirage\nlet packages = [ package ~min:"1.0" "duration"; package "cohttp-mirage" ]\nlet main = main ~packages "Unikernel.Main" (stackv4v6 @-> job)\nlet stack = generic_stackv4v6 default_network\nlet () = register "web" ~packages:[package "duration"] [ main $ stack ]\n',
+      ['unikernel.ml', 'page.ml', 'page.mli', 'Makefile'],
+    );
+    expect(t.manifest).toEqual({ name: 'web', target: 'mirage', platform: 'virtio', sources: ['page.ml', 'page.mli', 'unikernel.ml'], packages: ['duration'], devices: { net: { ports: [] } } });
+    expect(t.untranslated.map((n) => `${n.line}:${n.construct}`)).toEqual(['2:package "duration" ~min', '2:package "cohttp-mirage"', 'null:devices.net.ports']);
+  });
+
+  it('block_of_file disks find their image beside config.ml; a missing image is reported; console is dropped with a note', () => {
+    const t = mirage(
+      'open Mirage\nlet main = main "Unikernel.Main" (console @-> block @-> block @-> job)\nlet () = register "disk" [ main $ default_console $ block_of_file "data" $ block_of_file "logs" ]\n',
+      ['unikernel.ml', 'data.img'],
+    );
+    expect(t.manifest).toEqual({ name: 'disk', target: 'mirage', sources: ['unikernel.ml'], devices: { block: [{ name: 'data', file: 'data.img' }] } });
+    expect(t.untranslated.map((n) => n.construct)).toEqual(['console default_console', 'block logs']);
+  });
+
+  it('says when Main must change: a console-only functor, or disks before the stack', () => {
+    const only = mirage('let main = main "Unikernel.Main" (console @-> job)\nlet () = register "c" [main $ default_console]\n');
+    expect(only.manifest).toEqual({ name: 'c', target: 'mirage', sources: ['unikernel.ml'] });
+    expect(only.untranslated[0]).toMatchObject({ line: 1, construct: 'main "Unikernel.Main"', message: expect.stringMatching(/Unikernel\.start \(\)/) });
+    const order = mirage('let main = main "Unikernel.Main" (block @-> stackv4v6 @-> job)\nlet () = register "o" [main $ block_of_file "d" $ generic_stackv4v6 default_network]\n', ['unikernel.ml', 'd']);
+    expect(order.untranslated.map((n) => n.message)).toContain("unik passes the network stack before the disks: reorder Main's parameters");
+  });
+
+  it.each([
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "htdocs"]\n', /^config\.ml:2: kv_ro: crunch "htdocs": a device unik does not model/],
+    ['let main = main "Hello.Main" (stackv4v6 @-> job)\nlet () = register "h" [main $ generic_stackv4v6 default_network]\n', /^config\.ml:1: main "Hello\.Main": expected Unikernel\.Main/],
+    ['open Functoria\nlet () = register "x" []\n', /^config\.ml:1: open Functoria: OCaml unik cannot read/],
+    ['let main = main "Unikernel" job\n', /^config\.ml: register: expected/],
+    ['let main = main "Unikernel.Main" (stackv4v6 @-> job)\nlet () = register "x" [main]\n', /^config\.ml:2: main: expected 1 device\(s\) after main/],
+    ['let main = main "Unikernel.Main" (block @-> job)\nlet () = register "x" [main $ block_of_file "Bad-Name"]\n', /^config\.ml:2: block_of_file "Bad-Name": expected a block name/],
+  ])('untranslatable: %j → one line naming file, line and construct (exit 2)', (text, message) => {
+    expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+
+  it('needs unikernel.ml beside config.ml', () => {
+    expect(() => mirage('let main = main "Unikernel" job\nlet () = register "x" [main]\n', [])).toThrow(/^config\.ml: unikernel\.ml: expected unikernel\.ml beside config\.ml/);
+  });
+});
