@@ -115,7 +115,8 @@ export function benchText(r: BenchResult): string {
     lines.push(
       'peak memory: for the unikernel and the floor, the VMM (or tender) process\'s peak RSS (wait4); for a container, ' +
         'the peak of its memory cgroup (cgroup v1 max_usage_in_bytes): what was charged while it ran, the runtime\'s own ' +
-        'init after it joined the cgroup included (podman\'s conmon too), pages cached by earlier runs not',
+        'init after it joined the cgroup included (podman\'s conmon too), pages cached by earlier runs not; the kernel ' +
+        'charges in per-CPU batches of up to 256 KiB, so a tiny app can read 0',
     );
   }
   const unikernel = r.results.find((x) => x.kind === 'unikernel');

@@ -12,7 +12,7 @@ export const fmt = (xs) =>
 /** Wall time of one whole child process, from just before spawn to its exit. */
 export const wall = (file, args, opts = {}) => {
   const t0 = performance.now();
-  const r = spawnSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...opts });
+  const r = spawnSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, ...opts });
   if (r.status === null) throw new Error(`${file} ${args.join(' ')} did not finish`);
   return { ms: performance.now() - t0, r };
 };
