@@ -147,7 +147,8 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
       const ref = `${reg.address}/team/big:1`;
       expect((await unik(['push', 'hello-app', ref, ...creds()], env)).exitCode).toBe(0);
       const small = tmpTree();
-      const mount = await execa('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', small], { reject: false });
+      // Room for the build-log check (1 MiB) but not for the ~1 MiB layer and its ~1.3 MiB unpacked file.
+      const mount = await execa('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small], { reject: false });
       if (mount.exitCode !== 0) {
         console.warn(`\n*** SKIPPING the disk-full pull: cannot mount a small tmpfs here (${mount.stderr.trim()}) ***\n`);
         return;
@@ -305,7 +306,9 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
     it('unik bench takes the pulled REF', async () => {
       const res = await unik(['bench', o.ref, '--runtimes', 'unikernel', '--runs', '1', '--warmup', '0', '--json'], o.envB);
       expect(res.exitCode, res.stderr).toBe(0);
-      expect(JSON.parse(res.stdout)).toMatchObject({ app: 'hello-unikraft', results: [{ runtime: 'unikernel' }] });
+      const bench = JSON.parse(res.stdout) as { app: string; results: { runtime: string }[] };
+      expect(bench.app).toBe('hello-unikraft');
+      expect(bench.results.map((r) => r.runtime)).toContain('unikernel');
     }, 120_000);
 
     it('unik run REF in a third, empty home pulls first and says so (credentials from ~/.docker/config.json)', async () => {
