@@ -1,7 +1,8 @@
 import type HandlebarsNs from 'handlebars';
 
 /**
- * templates/<framework>/<file>.hbs precompiled, by "<framework>/<file>". Empty here: scripts/bundle.mjs replaces
- * this module with every template precompiled (Handlebars.precompile with TEMPLATE_OPTIONS) over the runtime.
+ * A template precompiled at bundle time, by "<framework>/<file>"; none here. scripts/bundle.mjs replaces this
+ * module with one that loads dist/templates.cjs (every template precompiled with TEMPLATE_OPTIONS, over
+ * Handlebars' runtime) on the first render, so commands that render nothing (run) never load it.
  */
-export const precompiledTemplates: Record<string, HandlebarsNs.TemplateDelegate> = {};
+export const precompiledTemplate = (_key: string): HandlebarsNs.TemplateDelegate | undefined => undefined;

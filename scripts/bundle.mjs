@@ -37,7 +37,10 @@ async function standaloneValidator() {
   return `${standaloneCode(ajv, ajv.compile(schema))}\nexport const validateSchema = validate;\n`;
 }
 
-/** Every template (templates/.../*.hbs) as a module over Handlebars' runtime, keyed "<framework>/<file>" as renderTemplate asks. */
+/**
+ * Every template (templates/.../*.hbs) precompiled into dist/templates.cjs over Handlebars' runtime, keyed
+ * "<framework>/<file>" as renderTemplate asks; and the module that loads it on the first render.
+ */
 async function precompiledTemplates() {
   const handlebars = createRequire(import.meta.url)('handlebars');
   const { TEMPLATE_OPTIONS } = await import(pathToFileURL(resolve(await builtModule('lib/templates.ts', ['handlebars']))).href);
@@ -46,9 +49,18 @@ async function precompiledTemplates() {
     const key = relative('templates', join('templates', f)).slice(0, -'.hbs'.length);
     entries.push(`  ${JSON.stringify(key)}: Handlebars.template(${handlebars.precompile(await readFile(join('templates', f), 'utf8'), TEMPLATE_OPTIONS)}),`);
   }
-  return `import Handlebars from 'handlebars/runtime.js';\nexport const precompiledTemplates = {\n${entries.join('\n')}\n};\n`;
+  const table = `const Handlebars = require('handlebars/runtime');\nmodule.exports = {\n${entries.join('\n')}\n};\n`;
+  await build({ ...common, format: 'cjs', stdin: { contents: table, resolveDir: resolve('.'), loader: 'js' }, outfile: join('dist', 'templates.cjs') });
+  return [
+    "import { createRequire } from 'node:module';",
+    "import { join } from 'node:path';",
+    "import { packageRoot } from './lib/package-root.ts';",
+    'let table;',
+    "export const precompiledTemplate = (key) => (table ??= createRequire(import.meta.url)(join(packageRoot(), 'dist', 'templates.cjs')))[key];",
+  ].join('\n');
 }
 
+await rm('dist', { recursive: true, force: true });
 const [validatorSource, templatesSource] = [await standaloneValidator(), await precompiledTemplates()];
 const precompiled = {
   name: 'precompiled',
@@ -60,7 +72,6 @@ const precompiled = {
 };
 
 await rm(scratch, { recursive: true, force: true });
-await rm('dist', { recursive: true, force: true });
 await build({
   ...common,
   banner,
