@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
@@ -67,14 +67,42 @@ export function findImage(l: Layout, ref: string): ImageRecord {
   return findByRef(images, ref, IMAGE_REF);
 }
 
-/** What is wrong with an image's files on disk (missing, or not the bytes stored), or null when nothing is. */
+/** Where an image remembers which of its files were last found intact, and as which inode state. */
+const VERIFIED = '.verified.json';
+
+/**
+ * A file's state as the kernel keeps it: rewriting, replacing or touching the file changes its ctime, which no
+ * tool can set back, so an unchanged stamp means unchanged bytes since they were last hashed. File times come
+ * from a coarse clock: a stamp is only trusted once its ctime is a second old, so a write in the same tick as a
+ * check cannot hide behind it.
+ */
+const fileStamp = (path: string): { stamp: string; settled: boolean } | null => {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? { stamp: `${st.dev}:${st.ino}:${st.size}:${st.ctimeMs}`, settled: Date.now() - st.ctimeMs > 1000 } : null;
+};
+
+/**
+ * What is wrong with an image's files on disk (missing, or not the bytes stored), or null when nothing is. A file
+ * is hashed again only when its stamp changed since it was last found intact: every run and cache hit checks,
+ * and only the first ones (or one after a change) pay for reading a kernel of up to megabytes.
+ */
 export async function corruption(image: Pick<ImageRecord, 'path' | 'sha256' | 'files' | 'filesSha256'>): Promise<string | null> {
   const expected: [string, string][] = [[image.path, image.sha256], ...Object.entries(image.files).map(([role, path]) => [path, image.filesSha256[role]!] as [string, string])];
+  const memoPath = join(dirname(image.path), VERIFIED);
+  const verified: Record<string, string> = existsSync(memoPath) ? JSON.parse(readFileSync(memoPath, 'utf8')) : {};
+  const intact: Record<string, string> = {};
   for (const [path, sha] of expected) {
-    if (!existsSync(path)) return `${path} is missing`;
-    const actual = await sha256File(path);
-    if (actual !== sha) return `${path} is corrupt (sha256 ${actual.slice(0, 16)}…, stored as ${sha.slice(0, 16)}…)`;
+    const now = fileStamp(path);
+    if (!now) return `${path} is missing`;
+    const key = `${sha}@${now.stamp}`;
+    if (verified[path] !== key) {
+      const actual = await sha256File(path);
+      if (actual !== sha) return `${path} is corrupt (sha256 ${actual.slice(0, 16)}…, stored as ${sha.slice(0, 16)}…)`;
+    }
+    if (now.settled) intact[path] = key;
   }
+  // Remembering is an optimisation: a store that cannot be written just hashes again next time.
+  if (JSON.stringify(intact) !== JSON.stringify(verified)) await writeJsonAtomic(memoPath, intact).catch(() => {});
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../images/record.js';
 import { findCached, findImage, listImages, putImage, removeImage, scanImages, verifyImage } from '../../images/store.js';
@@ -140,6 +140,19 @@ describe('image store, verified before use', () => {
     expect(await findCached(l, rec.cacheKey, (w) => heard.push(w))).toBeNull();
     expect(heard).toEqual([expect.stringContaining(`stored image hello (aaaa00000004): ${rec.path} is corrupt (sha256 `)]);
     await expect(verifyImage(rec)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(new RegExp(`^image hello \\(aaaa00000004\\): ${rec.path} is corrupt .*; rebuild it with "unik build /app"$`)) });
+  });
+
+  it('hashes a file again only after it changed: a remembered check still sees a rewrite of the same size', async () => {
+    const l = layout(tmpTree());
+    const built = tmpTree({ k: 'kernel-bytes' });
+    const rec = await putImage(l, join(built, 'k'), {}, recordFor('aaaa00000006'));
+    // Once the file is a second old its stamp is settled, and the check is remembered.
+    await new Promise((r) => setTimeout(r, 1100));
+    await verifyImage(rec);
+    expect(JSON.parse(readFileSync(join(dirname(rec.path), '.verified.json'), 'utf8'))).toHaveProperty([rec.path]);
+    await verifyImage(rec);
+    writeFileSync(rec.path, 'kernel-BYTES');
+    await expect(verifyImage(rec)).rejects.toThrow(`${rec.path} is corrupt`);
   });
 
   it('checks the extra files too (an OSv disk, a tender)', async () => {
