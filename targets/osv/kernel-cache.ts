@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -26,7 +26,7 @@ const META = 'kernel.json';
 
 /** Pure: one kernel per OSv commit, driver flags and root filesystem. */
 export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string {
-  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
+  return sha256().update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
 }
 
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
