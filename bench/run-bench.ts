@@ -18,6 +18,7 @@ import { schedule } from './schedule.js';
 import { medianRatio, summarize } from '../lib/stats.js';
 import { prepareBoot } from '../run/prepare.js';
 import type { Sample } from './containers/timed-run.js';
+import { floorShape } from '../machine/vmm-floor.js';
 import { floorContender } from './floor.js';
 import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
 import { unikernelContender } from './unikernel.js';
@@ -94,8 +95,8 @@ function appManifest(image: ImageRecord): Manifest | null {
 async function vmmFloorFor(image: ImageRecord): Promise<{ vmm: VmmShape; contender: Contender | null }> {
   const { spec, accel, shownAccel } = await prepareBoot(image, { accel: 'auto' });
   if (spec.kind === 'tender') return { vmm: { machine: spec.machine, accel: shownAccel, memoryMiB: spec.memoryMiB }, contender: null };
-  const shape = { machine: spec.machine.type, accel, memoryMiB: spec.memoryMiB };
-  return { vmm: shape, contender: await floorContender(layout(), shape) };
+  const shape = floorShape(spec, accel);
+  return { vmm: { machine: shape.machine, accel, memoryMiB: shape.memoryMiB }, contender: await floorContender(layout(), shape) };
 }
 
 /** Runs the interleaved schedule. A container runtime that fails is dropped (and listed as skipped); the unikernel failing ends the bench. */

@@ -8,10 +8,12 @@ import { quickHash } from '../lib/quick-hash.js';
 /**
  * A program unik compiles from its own sources on the user's machine (the probe guest, the reaper, the TSC
  * meter): built once per source version into UNIK_HOME/probes/<name>-<hash>, into a temp path renamed into
- * place, so a half-built file is never found. `compile(out)` writes the result to `out`.
+ * place, so a half-built file is never found. `compile(out)` writes the result to `out`; `flags` (how it is
+ * compiled) name the build with the sources.
  */
-export async function compiledOnce(l: Layout, name: string, inputs: string[], compile: (out: string) => Promise<void>): Promise<string> {
-  const out = join(l.probes, `${name}-${quickHash(...inputs.map((f) => readFileSync(f)))}`);
+export async function compiledOnce(l: Layout, name: string, inputs: string[], compile: (out: string) => Promise<void>, flags: readonly string[] = []): Promise<string> {
+  // The compiler flags are part of the version: a program built otherwise is another build.
+  const out = join(l.probes, `${name}-${quickHash(...inputs.map((f) => readFileSync(f)), ...(flags.length ? [new TextEncoder().encode(flags.join('\0'))] : []))}`);
   if (existsSync(out)) return out;
   await mkdir(l.probes, { recursive: true });
   const tmp = tempSibling(out);

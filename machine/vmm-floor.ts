@@ -11,11 +11,13 @@ import { PROBE_EXIT_PORT, probeSpec } from './probe-spec.js';
 import { qemuBinaryStamp } from './qemu-binary.js';
 import { runVm, type Measured } from './vm-process.js';
 
-/** What the floor depends on: the image's machine type, accelerator and memory (the argv shape). */
+/** What the floor depends on: the image's machine type, accelerator, memory and CPU (the argv shape). */
 export interface FloorShape {
   machine: QemuMachine['type'];
   accel: Accel;
   memoryMiB: number;
+  /** The image's CPU has no local APIC (Solo5 virtio on microvm): so has the floor's. */
+  noApic?: boolean;
 }
 
 /** The VMM floor: QEMU booting a guest that exits at once, with an image's argv shape. Medians over `runs`. */
@@ -31,17 +33,25 @@ export interface VmmFloor extends FloorShape {
 export const FLOOR_RUNS = 5;
 const FLOOR_TIMEOUT_MS = 10_000;
 
+/** Pure: the argv shape of an image's boot spec under an accelerator. */
+export const floorShape = (spec: QemuBootSpec, accel: Accel): FloorShape => ({
+  machine: spec.machine.type,
+  accel,
+  memoryMiB: spec.memoryMiB,
+  ...(spec.machine.noApic ? { noApic: true } : {}),
+});
+
 /**
  * Pure: the probe guest (5 KB, prints one line and exits through isa-debug-exit) with the image's machine type,
- * accelerator and memory, so everything QEMU does before and after the guest's own work is in the figure.
+ * accelerator, memory and CPU, so everything QEMU does before and after the guest's own work is in the figure.
  */
 export const floorSpec = (guest: string, shape: FloorShape): QemuBootSpec => ({
   ...probeSpec(guest),
   memoryMiB: shape.memoryMiB,
-  machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 } },
+  machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 }, ...(shape.noApic ? { noApic: true } : {}) },
 });
 
-export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M`;
+export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}`;
 
 /** One boot of the floor guest, spawned and timed exactly as an image is (runVm, through the reaper). */
 export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> {

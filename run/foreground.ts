@@ -3,7 +3,7 @@ import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
 import { layout } from '../lib/home.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
-import { vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
+import { floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 
 export interface RunOptions extends BootRequest {
@@ -59,7 +59,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   // Measured after the guest ran, so a first run shows its console before the floor's few boots.
   const floor =
     opts.floor && spec.kind === 'qemu'
-      ? await vmmFloor(layout(), { machine: spec.machine.type, accel, memoryMiB: spec.memoryMiB }, { fresh: opts.floor === 'fresh' }).catch(() => null)
+      ? await vmmFloor(layout(), floorShape(spec, accel), { fresh: opts.floor === 'fresh' }).catch(() => null)
       : null;
   const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
   return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };

@@ -23,6 +23,19 @@ export function mirageSources(manifest: Manifest): string[] {
   return rels;
 }
 
+/** Packages whose users draw from the default RNG (mirage-crypto-rng's generator): with one, the app keeps it. */
+const RNG_PACKAGES: ReadonlySet<string> = new Set(['mirage-crypto', 'mirage-crypto-rng', 'randomconv']);
+
+/**
+ * Pure: whether the app gets mirage's default RNG (`register ~random`). mirage 4.10 seeds mirage-crypto-rng's
+ * Fortuna in every unikernel unless told `no_random`; that links digestif and mirage-crypto and runs their
+ * initialisers and the seeding at every start: a quarter of a console-only app's boot code under TCG. The TCP/IP
+ * stack draws from it (sequence numbers, ports), and so do apps that list a package using it.
+ */
+export function mirageNeedsRng(devices: readonly { type: string }[], packages: readonly string[]): boolean {
+  return devices.some((d) => d.type === 'stackv4v6') || packages.some((p) => RNG_PACKAGES.has(p));
+}
+
 /** Pure: config.ml for the declared devices (settings: binding → "type:impl", in start-argument order). */
 export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
   mirageSources(manifest);
@@ -37,6 +50,6 @@ export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedF
     const i = manifest.packages.indexOf(unknown[0]!);
     throw manifestError(manifest.manifestPath, `packages[${i}]`, `an OCaml package unik's duniverse seed provides (${[...SEED_PACKAGES.keys()].sort().join(', ')})`, `${unknown.map((u) => JSON.stringify(u)).join(', ')}, which it does not`);
   }
-  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages };
+  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages, rng: mirageNeedsRng(devices, manifest.packages) };
   return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', data) }];
 }

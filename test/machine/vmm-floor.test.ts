@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qemuArgv } from '../../machine/qemu-argv.js';
-import { floorKey, floorSpec } from '../../machine/vmm-floor.js';
+import { floorKey, floorShape, floorSpec } from '../../machine/vmm-floor.js';
+import { probeSpec } from '../../machine/probe-spec.js';
 
 describe('the VMM floor', () => {
   const pairs = (argv: string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]!] : []));
@@ -16,5 +17,14 @@ describe('the VMM floor', () => {
   it('is cached per machine type, accelerator and memory', () => {
     expect(floorKey({ machine: 'microvm', accel: 'tcg', memoryMiB: 8 })).toBe('microvm/tcg/8M');
     expect(floorKey({ machine: 'microvm', accel: 'kvm', memoryMiB: 8 })).not.toBe(floorKey({ machine: 'microvm', accel: 'tcg', memoryMiB: 8 }));
+    expect(floorKey({ machine: 'microvm', accel: 'tcg', memoryMiB: 32, noApic: true })).toBe('microvm/tcg/32M/no-apic');
+  });
+  it('takes the CPU without a local APIC from an image that has one (Solo5 virtio on microvm)', () => {
+    const image = { ...probeSpec('/img/kernel'), memoryMiB: 32, machine: { type: 'microvm' as const, debugExit: { iobase: 0x501, iosize: 2 }, noApic: true } };
+    const shape = floorShape(image, 'tcg');
+    expect(shape).toEqual({ machine: 'microvm', accel: 'tcg', memoryMiB: 32, noApic: true });
+    const [floor, img] = [qemuArgv(floorSpec('/p/probe-guest', shape), 'tcg'), qemuArgv(image, 'tcg')];
+    for (const flag of ['-M', '-accel', '-cpu', '-m']) expect(pairs(floor, flag)).toEqual(pairs(img, flag));
+    expect(floorShape({ ...image, machine: { type: 'pc', debugExit: null } }, 'tcg')).toEqual({ machine: 'pc', accel: 'tcg', memoryMiB: 32 });
   });
 });

@@ -15,7 +15,10 @@ export const DUNIVERSE = [
 
 export type DuniverseDir = (typeof DUNIVERSE)[number];
 
-/** Every Solo5 unikernel, even console-only: mirage 4.10 links the default RNG (mirage-crypto) into all of them. */
+/**
+ * Every Solo5 unikernel, even console-only. mirage-crypto, digestif and eqaf are the default RNG, linked only where
+ * the app keeps it (mirageNeedsRng); the seed copy costs only hard links.
+ */
 const SOLO5_BASE: DuniverseDir[] = [
   'bheap', 'cmdliner', 'cmdliner-stdlib', 'digestif', 'duration', 'eqaf', 'fmt', 'logs', 'lwt', 'metrics', 'mirage',
   'mirage-bootvar', 'mirage-crypto', 'mirage-logs', 'mirage-mtime', 'mirage-ptime', 'mirage-sleep', 'mirage-solo5', 'ptime',

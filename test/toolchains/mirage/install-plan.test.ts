@@ -26,9 +26,13 @@ describe('planInstall', () => {
   it('four steps in build order, each with its sources and fixups; the same inputs give the same keys', () => {
     expect(base.steps.map((s) => s.name)).toEqual(['solo5', 'ocaml-solo5', 'mirage', 'duniverse']);
     expect(base.steps.find((s) => s.name === 'mirage')).toMatchObject({ sources: ['mirage', 'emile', 'pecu'], fixups: ['mirage-workspace/dune-workspace'] });
-    expect(base.steps.find((s) => s.name === 'solo5')!.fixups).toEqual(['0001-solo5-tsc-frequency-from-fw-cfg.patch']);
+    expect(base.steps.find((s) => s.name === 'solo5')!.fixups).toEqual([
+      '0001-solo5-tsc-frequency-from-fw-cfg.patch',
+      '0002-solo5-spt-maps-the-image.patch',
+      '0003-solo5-spt-static.patch',
+    ]);
     expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(
-      fixupFiles().filter((f) => !f.startsWith('mirage-workspace/') && !f.startsWith('0001-solo5')),
+      fixupFiles().filter((f) => !f.startsWith('mirage-workspace/') && !/^\d{4}-solo5-/.test(f)),
     );
     expect(planInstall(sources, fixups, host)).toEqual(base);
     expect(base.id).toMatch(/^[0-9a-f]{16}$/);

@@ -3,18 +3,31 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/cli.js';
 
-/** The Solo5 patches the MirageOS toolchain installer applies to its build copy of Solo5 v0.12.1 (issue 11). */
+/** The Solo5 patches the MirageOS toolchain installer applies to its build copy of Solo5 v0.12.1 (issues 11, 12). */
 const DIR = join(ROOT, 'toolchains', 'mirage', 'fixups');
 
-describe('toolchains/mirage/fixups: the Solo5 patch', () => {
-  it('holds reviewed unified diffs (patch -p1) that say what they change and why, touching only the virtio TSC clock', () => {
+/** Each patch and the only files it may touch: the virtio clock, the spt tender's ELF loader, its link. */
+const TOUCHES: Record<string, string[]> = {
+  '0001-solo5-tsc-frequency-from-fw-cfg.patch': ['b/bindings/virtio/tscclock.c'],
+  '0002-solo5-spt-maps-the-image.patch': ['b/tenders/common/elf.c', 'b/tenders/common/elf.h', 'b/tenders/hvt/hvt_main.c', 'b/tenders/spt/spt_main.c'],
+  '0003-solo5-spt-static.patch': ['b/tenders/GNUmakefile'],
+};
+
+describe('toolchains/mirage/fixups: the Solo5 patches', () => {
+  it('are reviewed unified diffs (patch -p1) that say what they change and why, each touching only its files', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.patch')).sort();
-    expect(files).toEqual(['0001-solo5-tsc-frequency-from-fw-cfg.patch']);
+    expect(files).toEqual(Object.keys(TOUCHES));
     for (const f of files) {
       const text = readFileSync(join(DIR, f), 'utf8');
       expect(text.slice(0, text.indexOf('diff --git'))).toMatch(/^unik: .+\n\n[\s\S]{200,}/);
-      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(['b/bindings/virtio/tscclock.c']);
-      expect(text).toContain('opt/unik/tsc_khz');
+      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(TOUCHES[f]);
     }
+    expect(readFileSync(join(DIR, '0001-solo5-tsc-frequency-from-fw-cfg.patch'), 'utf8')).toContain('opt/unik/tsc_khz');
+  });
+
+  it('hvt keeps copying the image: only the spt tender maps it', () => {
+    const text = readFileSync(join(DIR, '0002-solo5-spt-maps-the-image.patch'), 'utf8');
+    expect(text).toMatch(/^\+\s+spt_guest_mprotect, spt, &p_entry, &p_end, true\);$/m);
+    expect(text).toMatch(/^\+\s+false\);$/m);
   });
 });
