@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
+import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
-import type { OsvFs } from './drivers.js';
+import { withKconfig, type OsvFs } from './drivers.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
 export interface OsvKernel {
@@ -16,12 +16,19 @@ export interface OsvKernel {
   kernel: string;
   libenviron: string;
   driversHeader: string;
+  kernelConfig: string;
   version: string | null;
 }
 
 /** The files kept from an OSv out directory (the rest, ~250 MB of objects, stays in the checkout for make). */
 const KEPT_KERNEL = 'loader-stripped.elf';
-const KEPT = { kernel: KEPT_KERNEL, libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
+const KEPT = {
+  kernel: KEPT_KERNEL,
+  libenviron: 'libenviron.so',
+  driversHeader: 'gen/include/osv/drivers_config.h',
+  kernelConfig: 'gen/include/osv/kernel_config.h',
+  version: 'gen/include/osv/version.h',
+} as const;
 const META = 'kernel.json';
 
 /** Pure: one kernel per OSv commit, driver flags and root filesystem. */
@@ -38,9 +45,10 @@ const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(
  * on the rofs disk, so the kernel is app-independent.
  */
 export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number, bootfsManifest = 'bootfs_empty.manifest.skel') {
-  const out = `out=build/unik-${key}.x64`;
+  const outDir = `build/unik-${key}.x64`;
+  const out = `out=${outDir}`;
   return {
-    outDir: `build/unik-${key}.x64`,
+    outDir,
     config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
     // OSv reads bootfs_manifest relative to its checkout. Its Makefile marks every file .SECONDARY, so a
     // missing loader-stripped.elf is not remade for `all` alone: name it as a goal too.
@@ -55,6 +63,7 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
   kernel: join(dir, 'loader-stripped.elf'),
   libenviron: join(dir, 'libenviron.so'),
   driversHeader: join(dir, 'drivers_config.h'),
+  kernelConfig: join(dir, 'kernel_config.h'),
   version,
 });
 
@@ -69,7 +78,8 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(osv.path, argv.outDir);
   // A ramfs kernel is relinked per app, so it needs a sound out directory in this checkout, not only the copy.
-  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
+  // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
+  const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 
@@ -79,6 +89,14 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
     await repairableWork(out, async () => {
       if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
         await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+        // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
+        // it: OSv's own path after menuconfig.
+        const dotConfig = join(out, '.config');
+        const edited = withKconfig(await readFile(dotConfig, 'utf8'), makeArgs);
+        if (edited !== null) {
+          await writeFileAtomic(dotConfig, edited);
+          await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: osv.path });
+        }
       }
       await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
     }, { killed: run.killed });
@@ -92,6 +110,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
       await copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
       await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
       await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
+      await copyFile(join(out, KEPT.kernelConfig), join(tmp, 'kernel_config.h'));
       await writeJsonAtomic(join(tmp, META), { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, version, outDir: out });
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);

@@ -11,6 +11,7 @@ describe('kernelKey', () => {
     expect(kernelKey('b'.repeat(40), args, 'rofs')).not.toBe(k);
     expect(kernelKey('a'.repeat(40), [...args, 'conf_drivers_virtio_blk=1'], 'rofs')).not.toBe(k);
     expect(kernelKey('a'.repeat(40), args, 'ramfs')).not.toBe(k);
+    expect(kernelKey('a'.repeat(40), [...args, 'conf_networking_stack=0'], 'rofs')).not.toBe(k);
   });
 });
 
