@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -9,6 +9,7 @@ import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
 import { withKconfig, type OsvFs } from './drivers.js';
+import { pickSeed, seedOutDir, type KernelMeta } from './seed.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
 export interface OsvKernel {
@@ -56,6 +57,13 @@ export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs:
   };
 }
 
+/** The records of every kernel cached so far (seed candidates). */
+async function cachedMetas(cacheDir: string): Promise<KernelMeta[]> {
+  const keys = await readdir(cacheDir).catch(() => [] as string[]);
+  const read = (k: string) => readFile(join(cacheDir, k, META), 'utf8').then((t) => [JSON.parse(t) as KernelMeta], () => []);
+  return (await Promise.all(keys.map(read))).flat();
+}
+
 const lockOf = (osv: ResolvedSource) => join(osv.path, 'build', '.unik.lock');
 
 const kernelAt = (dir: string, version: string | null): OsvKernel => ({
@@ -88,6 +96,8 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
     // An out directory a killed build left behind is emptied first (lib/workdir.ts).
     await repairableWork(out, async () => {
       if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
+        const seed = osv.dirty ? null : pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs);
+        if (seed) await seedOutDir(run, seed, out, osv.path, argv.outDir);
         await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
         // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
         // it: OSv's own path after menuconfig.
