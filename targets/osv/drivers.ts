@@ -29,11 +29,25 @@ const BLOCK = { conf_drivers_virtio_blk: '1', conf_drivers_scsi: '1' };
 const NET = { conf_drivers_virtio_net: '1', conf_drivers_scsi: '1' };
 
 /**
+ * unik's own C files a kernel links (targets/osv/c/<name>.c), compiled into its out directory: OSv's make
+ * expands $(out) when it links, and puts conf_linker_extra_options after its own inputs.
+ */
+export const UNIK_OBJECTS = ['unik-no-net-sockets'] as const;
+export type UnikObject = (typeof UNIK_OBJECTS)[number];
+function unikObjectArg(name: UnikObject): string {
+  return `$(out)/${name}.o`;
+}
+
+/** Pure: the unik objects a kernel's make arguments link. */
+export const unikObjectsIn = (makeArgs: string[]): UnikObject[] => UNIK_OBJECTS.filter((n) => makeArgs.some((a) => a.startsWith('conf_linker_extra_options=') && a.includes(unikObjectArg(n))));
+
+/**
  * No NIC, no network stack: OSv's Kconfig networking_stack (default y) initialises the BSD stack at every boot
  * (about 9 % of a TCG boot) even with no NIC. Without it the kernel has no AF_INET sockets (AF_UNIX and pipes
- * stay); an app that wants any, even on loopback, declares devices.net.
+ * stay); an app that wants any, even on loopback, declares devices.net. The pinned OSv's io_uring calls the
+ * socket functions regardless, so such a kernel also links unik's stubs for them (c/unik-no-net-sockets.c).
  */
-const NO_NET_STACK = { conf_networking_stack: '0' };
+const NO_NET_STACK = { conf_networking_stack: '0', conf_linker_extra_options: unikObjectArg('unik-no-net-sockets') };
 
 /** Declared devices (+ the root filesystem) → OSv's conf_* make variables. Pure. */
 export function osvDrivers(devices: Devices, fs: OsvFs): DriverSet {

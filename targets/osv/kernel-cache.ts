@@ -8,7 +8,8 @@ import { withLock } from '../../lib/lock.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
-import { withKconfig, type OsvFs } from './drivers.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { unikObjectsIn, withKconfig, type OsvFs, type UnikObject } from './drivers.js';
 import { pickSeed, seedOutDir, type KernelMeta } from './seed.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
@@ -32,13 +33,28 @@ const KEPT = {
 } as const;
 const META = 'kernel.json';
 
-/** Pure: one kernel per OSv commit, driver flags and root filesystem. */
-export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string {
-  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
+/** Pure: one kernel per OSv commit, make flags, root filesystem and the sha256 of each unik object it links. */
+export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs, objects: Record<string, string> = {}): string {
+  const linked = Object.keys(objects).length ? { objects } : {};
+  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs, ...linked })).digest('hex').slice(0, 16);
 }
 
+const objectSource = (name: UnikObject) => join(packageRoot(), 'targets', 'osv', 'c', `${name}.c`);
+
+/** Pure: how a unik object is compiled for OSv's kernel: not position-independent, like the kernel's own code. */
+export const unikObjectGccArgv = (src: string, obj: string) => ['-c', '-O2', '-fno-pie', '-fno-stack-protector', '-o', obj, src];
+
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
-const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs);
+async function keyOf(osv: ResolvedSource, makeArgs: string[], fs: OsvFs): Promise<string> {
+  const sha = async (n: UnikObject) => [n, createHash('sha256').update(await readFile(objectSource(n))).digest('hex')] as const;
+  const objects = Object.fromEntries(await Promise.all(unikObjectsIn(makeArgs).map(sha)));
+  return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects);
+}
+
+/** Compile the unik objects the make arguments link into the out directory, where they name them. */
+async function compileUnikObjects(run: StepRunner, makeArgs: string[], out: string): Promise<void> {
+  for (const n of unikObjectsIn(makeArgs)) await run.step(`compile ${n}.c for the OSv kernel (gcc)`, 'gcc', unikObjectGccArgv(objectSource(n), join(out, `${n}.o`)));
+}
 
 /**
  * Pure: the make argument arrays, run in the OSv checkout. OSv's Makefile wants out=build/<name>.<arch>, and a
@@ -81,7 +97,7 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
  * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
  */
 export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
-  const key = keyOf(osv, makeArgs, fs);
+  const key = await keyOf(osv, makeArgs, fs);
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(osv.path, argv.outDir);
@@ -108,6 +124,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
           await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: osv.path });
         }
       }
+      await compileUnikObjects(run, makeArgs, out);
       await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
     }, { killed: run.killed });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
@@ -138,7 +155,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
  * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
  */
 export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
-  const key = keyOf(osv, makeArgs, 'ramfs');
+  const key = await keyOf(osv, makeArgs, 'ramfs');
   const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
   return withLock(lockOf(osv), async () => {
     const out = join(osv.path, argv.outDir);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Devices } from '../../../manifest/devices.js';
-import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvDrivers, withKconfig } from '../../../targets/osv/drivers.js';
+import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvDrivers, unikObjectsIn, withKconfig } from '../../../targets/osv/drivers.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 
@@ -10,13 +10,14 @@ describe('osvDrivers', () => {
       'conf_drivers_hpet=1',
       'conf_drivers_profile=base',
       'conf_drivers_pvpanic=1',
+      'conf_linker_extra_options=$(out)/unik-no-net-sockets.o',
       'conf_networking_stack=0',
     ]);
   });
 
   it('rofs adds virtio-blk for the root disk, and the SCSI core it links against; nothing for net or fs', () => {
     const args = kernelMakeArgs(osvDrivers(consoleOnly, 'rofs'));
-    expect(args).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_networking_stack=0']);
+    expect(args).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_linker_extra_options=$(out)/unik-no-net-sockets.o', 'conf_networking_stack=0']);
     expect(args.join(' ')).not.toMatch(/virtio_net|virtio_fs|drivers_profile=all/);
   });
 
@@ -29,7 +30,7 @@ describe('osvDrivers', () => {
     const rofs = kernelMakeArgs(osvDrivers(net, 'rofs'));
     expect(rofs).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_drivers_virtio_net=1']);
     expect(kernelMakeArgs(osvDrivers(net, 'ramfs'))).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_net=1']);
-    expect(rofs.join(' ')).not.toMatch(/virtio_fs|virtio_rng|vmxnet3|ena=|networking_stack/);
+    expect(rofs.join(' ')).not.toMatch(/virtio_fs|virtio_rng|vmxnet3|ena=|networking_stack|linker_extra/);
   });
 
   it('leaves the network stack out exactly when no NIC is declared, so the two get separate kernels', () => {
@@ -39,6 +40,13 @@ describe('osvDrivers', () => {
     expect(osvDrivers(disk, 'ramfs').settings.conf_networking_stack).toBe('0');
     expect(osvDrivers(net, 'rofs').settings).not.toHaveProperty('conf_networking_stack');
     expect(osvDrivers(net, 'ramfs').settings).not.toHaveProperty('conf_networking_stack');
+  });
+
+  it("links unik's socket stubs exactly into kernels without the network stack (the pinned io_uring calls them)", () => {
+    const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
+    expect(unikObjectsIn(kernelMakeArgs(osvDrivers(consoleOnly, 'rofs')))).toEqual(['unik-no-net-sockets']);
+    expect(unikObjectsIn(kernelMakeArgs(osvDrivers(net, 'rofs')))).toEqual([]);
+    expect(unikObjectsIn(['conf_drivers_hpet=1', 'unik-no-net-sockets.o'])).toEqual([]);
   });
 
   it('refuses host shares in one line that says why, naming the field (exit 2)', () => {

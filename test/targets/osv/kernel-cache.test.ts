@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelKey, kernelMakeArgv } from '../../../targets/osv/kernel-cache.js';
+import { kernelKey, kernelMakeArgv, unikObjectGccArgv } from '../../../targets/osv/kernel-cache.js';
 
 const args = ['conf_drivers_hpet=1', 'conf_drivers_profile=base'];
 
@@ -12,6 +12,18 @@ describe('kernelKey', () => {
     expect(kernelKey('a'.repeat(40), [...args, 'conf_drivers_virtio_blk=1'], 'rofs')).not.toBe(k);
     expect(kernelKey('a'.repeat(40), args, 'ramfs')).not.toBe(k);
     expect(kernelKey('a'.repeat(40), [...args, 'conf_networking_stack=0'], 'rofs')).not.toBe(k);
+  });
+
+  it("changes with the source of each unik object the kernel links, and keeps the old keys of kernels linking none", () => {
+    const k = kernelKey('a'.repeat(40), args, 'rofs', { 'unik-no-net-sockets': '1'.repeat(64) });
+    expect(kernelKey('a'.repeat(40), args, 'rofs', { 'unik-no-net-sockets': '2'.repeat(64) })).not.toBe(k);
+    expect(kernelKey('a'.repeat(40), args, 'rofs', {})).toBe(kernelKey('a'.repeat(40), args, 'rofs'));
+  });
+});
+
+describe('unikObjectGccArgv', () => {
+  it('compiles like the kernel: an object, not position-independent, no stack protector', () => {
+    expect(unikObjectGccArgv('/u/targets/osv/c/x.c', '/osv/build/o/x.o')).toEqual(['-c', '-O2', '-fno-pie', '-fno-stack-protector', '-o', '/osv/build/o/x.o', '/u/targets/osv/c/x.c']);
   });
 });
 
