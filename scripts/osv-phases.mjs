@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Where an OSv guest's TCG boot goes, phase by phase (issue 12). Never part of the tests:
-//   node scripts/osv-phases.mjs [--runs 10] 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB]' …
+//   node scripts/osv-phases.mjs [--runs 10] 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB[|EXTRA QEMU ARGS]]' …
 // OSv's own --bootchart prints nothing under TCG (its HPET clocksource cannot convert TSC ticks), so each phase
 // ends at a console line, timestamped on the host as it arrives from QEMU's serial pipe (t0 just before spawn).
 // The variants are booted interleaved, round by round, with unik's argv shape for OSv (-M pc, SeaBIOS, the disk
@@ -27,16 +27,17 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 10;
 const variants = args.map((v) => {
-  const [label, kernel, disk, append, mem = '256'] = v.split('|');
-  if (!label || !kernel || append === undefined) throw new Error(`expected 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB]', found ${JSON.stringify(v)}`);
-  return { label, kernel, disk, append, mem };
+  const [label, kernel, disk, append, mem = '256', extra = ''] = v.split('|');
+  if (!label || !kernel || append === undefined) throw new Error(`expected 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB[|EXTRA QEMU ARGS]]', found ${JSON.stringify(v)}`);
+  return { label, kernel, disk, append, mem, extra: extra.split(' ').filter(Boolean) };
 });
-if (!variants.length) throw new Error("usage: osv-phases.mjs [--runs N] 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB]' …");
+if (!variants.length) throw new Error("usage: osv-phases.mjs [--runs N] 'LABEL|KERNEL|DISK|APPEND[|MEMORY_MIB[|EXTRA QEMU ARGS]]' …");
 
-const qemuArgv = ({ kernel, disk, append, mem }) => [
+const qemuArgv = ({ kernel, disk, append, mem, extra }) => [
   '-M', 'pc', '-accel', 'tcg', '-cpu', 'max', '-m', `${mem}M`, '-nodefaults', '-no-user-config', '-display', 'none',
   '-serial', 'stdio', '-no-reboot', '-kernel', kernel, '-append', append,
   ...(disk ? ['-drive', `file=${disk},if=none,id=rootfs,format=raw,readonly=on`, '-device', 'virtio-blk-pci,drive=rootfs'] : []),
+  ...extra,
 ];
 
 /** One boot: the host time of each milestone's first line, and of QEMU's exit. */
