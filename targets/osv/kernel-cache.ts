@@ -67,6 +67,9 @@ export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs:
   return {
     outDir,
     config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
+    // OSv regenerates drivers_config.h (and version.h) through phony targets while the build runs, after make
+    // may have judged the objects that include it: alone, a switched driver set can leave stale objects.
+    headers: ['-j1', out, ...makeArgs, 'generated-headers'],
     // OSv reads bootfs_manifest relative to its checkout. Its Makefile marks every file .SECONDARY, so a
     // missing loader-stripped.elf is not remade for `all` alone: name it as a goal too.
     build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`, 'all', `build/unik-${key}.x64/${KEPT_KERNEL}`],
@@ -110,10 +113,11 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
   return withLock(lockOf(osv), async () => {
     if (usable()) return kernelAt(dir, await cached());
     // An out directory a killed build left behind is emptied first (lib/workdir.ts).
+    let seeded = false;
     await repairableWork(out, async () => {
       if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
         const seed = osv.dirty ? null : pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs);
-        if (seed) await seedOutDir(run, seed, out, osv.path, argv.outDir);
+        seeded = seed !== null && (await seedOutDir(run, seed, out, osv.path, argv.outDir));
         await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
         // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
         // it: OSv's own path after menuconfig.
@@ -124,6 +128,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
           await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: osv.path });
         }
       }
+      if (seeded) await run.step("regenerate OSv's generated headers for this configuration (make generated-headers)", 'make', argv.headers, { cwd: osv.path });
       await compileUnikObjects(run, makeArgs, out);
       await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
     }, { killed: run.killed });

@@ -32,6 +32,7 @@ describe('kernelMakeArgv', () => {
     const a = kernelMakeArgv('0123456789abcdef', args, 'rofs', 2);
     expect(a.outDir).toBe('build/unik-0123456789abcdef.x64');
     expect(a.config).toEqual(['-f', 'conf/Makefile', '-j1', 'out=build/unik-0123456789abcdef.x64', ...args, 'config']);
+    expect(a.headers).toEqual(['-j1', 'out=build/unik-0123456789abcdef.x64', ...args, 'generated-headers']);
     expect(a.build).toEqual(['-j2', 'out=build/unik-0123456789abcdef.x64', ...args, 'fs=rofs', 'bootfs_manifest=bootfs_empty.manifest.skel', 'all', 'build/unik-0123456789abcdef.x64/loader-stripped.elf']);
   });
 
