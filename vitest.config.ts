@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // Hooks clean up kernel build trees (tens of thousands of files): seconds each on a busy 2-core machine.
+    hookTimeout: 120_000,
     // Integration tests build kernels and boot VMs: running them side by side on 2 cores only adds noise.
     fileParallelism: false,
   },

@@ -231,4 +231,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+void main();

@@ -9,12 +9,13 @@ export interface Command {
   args: string[];
 }
 
-const SETPRIV = which('setpriv') !== null;
-const TIMEOUT = which('timeout') !== null;
+let found: { setpriv: boolean; timeout: boolean } | undefined;
+/** Looked up on first use, not at import: a run under unik's reaper needs neither. */
+const tools = () => (found ??= { setpriv: which('setpriv') !== null, timeout: which('timeout') !== null });
 
 /** One process without children of its own (QEMU, a tender): the kernel SIGKILLs it when unik dies. */
 export const tiedProcess = (file: string, args: string[]): Command =>
-  SETPRIV ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...args] } : { file, args };
+  tools().setpriv ? { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', file, ...args] } : { file, args };
 
 /**
  * A tool with children of its own (make → sub-makes → gcc). A parent-death signal reaches only the direct
@@ -24,6 +25,6 @@ export const tiedProcess = (file: string, args: string[]): Command =>
  * group is SIGKILLed. A SIGTERM to timeout (unik's own orderly cleanup) is passed on to the group as is.
  */
 export const tiedGroup = (file: string, args: string[]): Command =>
-  SETPRIV && TIMEOUT
+  tools().setpriv && tools().timeout
     ? { file: 'setpriv', args: ['--pdeathsig', 'ALRM', '--', 'timeout', '--signal=KILL', '0', file, ...args] }
     : { file, args };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -40,7 +40,7 @@ export async function syncLinks(dir: string, links: Record<string, string>): Pro
  * framework's own build stays incremental. Keyed by the app's path, so two checkouts never share one.
  */
 export function appWorkDir(l: Layout, name: string, appDir: string, variant: string): string {
-  const key = createHash('sha256').update(`${appDir}\0${variant}`).digest('hex').slice(0, 8);
+  const key = sha256().update(`${appDir}\0${variant}`).digest('hex').slice(0, 8);
   return join(l.builds, `${name}-${key}`);
 }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, goal, interleaved, median, wall } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const productHome = process.env.UNIK_HOME ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'unik');
 const lock = JSON.parse(readFileSync(join(productHome, 'sources', 'sources.json'), 'utf8'));

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { goal, median, wall } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
 

@@ -11,7 +11,7 @@ import { firstHttp200 } from './first-200.mjs';
 import { fmt, median } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 
 const apps = [

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const productHome = process.env.UNIK_HOME ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'unik');
 const home = mkdtempSync(join(tmpdir(), 'unik-bench-mirage-'));

@@ -15,7 +15,7 @@ import { startRegistry, uploadedBlobs, uploadStarts } from './registry.mjs';
 import { median } from './stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const runs = Number(arg('--runs')) || 5;
 const examples = (arg('--examples') ?? 'hello-unikraft,hello-osv').split(',');

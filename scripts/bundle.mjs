@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Bundles unik into dist/ with esbuild: one ESM graph split per command, so `unik run` and `unik --help` load a
-// handful of files instead of hundreds of modules. tsc only type-checks (npm run build runs it first).
+// Bundles unik into dist/ with esbuild. tsc only type-checks (npm run build runs it first).
+// The CLI is one CommonJS file, dist/cli/unik.cjs, started by dist/cli/main.cjs (cli/bin.ts) through V8's code
+// cache: CommonJS because Node 20 can code-cache only scripts, and one file because resolving and linking ES
+// modules cost `unik run` more than all its own work. Each command's modules still run only when it runs (esbuild
+// wraps what main.ts imports lazily). The detached supervisor and Unikraft's fetch shim are ES modules as before.
 // Two things are compiled here, once, instead of on every run: the manifest's schema validator (ajv's standalone
 // code: the CLI never loads or compiles ajv) and the templates (Handlebars.precompile: only its runtime loads).
 import { build } from 'esbuild';
@@ -10,11 +13,11 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const entryPoints = [
-  'cli/main.ts', // the CLI
   'run/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
   'targets/unikraft/fetch-shim.ts', // Unikraft's $(WGET) stand-in
 ];
-const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
+// ASCII output: the code-cache loader reads bundles as latin1, which decodes ASCII exactly and fastest.
+const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 // CommonJS dependencies (commander, handlebars' loader, ajv's runtime helpers) require() node builtins; ESM
 // output needs a real require for that.
 const banner = { js: "import { createRequire as __unikRequire } from 'node:module'; const require = __unikRequire(import.meta.url);" };
@@ -60,6 +63,7 @@ async function precompiledTemplates() {
   ].join('\n');
 }
 
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 await rm('dist', { recursive: true, force: true });
 const [validatorSource, templatesSource] = [await standaloneValidator(), await precompiledTemplates()];
 const precompiled = {
@@ -68,6 +72,8 @@ const precompiled = {
     const as = (contents) => () => ({ contents, loader: 'js', resolveDir: resolve('.') });
     b.onLoad({ filter: /[\\/]manifest[\\/]schema-validator\.ts$/ }, as(validatorSource));
     b.onLoad({ filter: /[\\/]lib[\\/]precompiled-templates\.ts$/ }, as(templatesSource));
+    // The version as a constant: reading package.json cost every start (--help included) a file read.
+    b.onLoad({ filter: /[\\/]lib[\\/]version\.ts$/ }, as(`export const unikVersion = () => ${JSON.stringify(version)};`));
   },
 };
 
@@ -84,3 +90,39 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [precompiled],
 });
+
+// CommonJS has no import.meta: the bundle's own file URL stands in for it, made only when asked for (node:url's
+// first use costs a start several milliseconds).
+const cjs = {
+  ...common,
+  format: 'cjs',
+  define: { 'import.meta.url': '__unikMeta.url' },
+  banner: { js: "const __unikMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+};
+// The CLI bundle lies at dist/cli/, two floors below the package root: no search for package.json per start.
+const besideRoot = {
+  name: 'package-root',
+  setup(b) {
+    const contents = "export const packageRoot = () => require('node:path').resolve(__dirname, '..', '..');";
+    b.onLoad({ filter: /[\\/]lib[\\/]package-root\.ts$/ }, () => ({ contents, loader: 'js' }));
+  },
+};
+// The chart renderer (vega, several MB) is a bundle of its own beside the CLI, required only by --chart.
+const chartApart = {
+  name: 'chart-apart',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]bench[\\/]chart\.js$/ }, () => ({ path: './chart.cjs', external: true }));
+  },
+};
+// No import() is left in the CLI bundle (it becomes require): a script run through the code cache cannot import.
+await build({ ...cjs, entryPoints: ['cli/main.ts'], outfile: join('dist', 'cli', 'unik.cjs'), supported: { 'dynamic-import': false }, plugins: [precompiled, besideRoot, chartApart] });
+// vega-canvas's Node build awaits an optional native `canvas` at top level, which CommonJS cannot; unik draws SVG
+// only and has no `canvas`, so its browser build (the same functions, returning null here) stands in.
+const noCanvas = {
+  name: 'no-canvas',
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: resolve('node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js') }));
+  },
+};
+await build({ ...cjs, entryPoints: ['bench/chart.ts'], outfile: join('dist', 'cli', 'chart.cjs'), plugins: [noCanvas] });
+await build({ ...cjs, entryPoints: ['cli/bin.ts'], outfile: join('dist', 'cli', 'main.cjs') });

@@ -45,7 +45,7 @@ fi
 step "npm dependencies and build"
 npm ci --no-audit --no-fund
 npm run build
-UNIK=(node dist/cli/main.js)
+UNIK=(node dist/cli/main.cjs)
 
 step "framework sources (pinned refs)"
 mirrors=()

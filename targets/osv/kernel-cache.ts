@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -36,7 +36,7 @@ const META = 'kernel.json';
 /** Pure: one kernel per OSv commit, make flags, root filesystem and the sha256 of each unik object it links. */
 export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs, objects: Record<string, string> = {}): string {
   const linked = Object.keys(objects).length ? { objects } : {};
-  return createHash('sha256').update(JSON.stringify({ commit, makeArgs, fs, ...linked })).digest('hex').slice(0, 16);
+  return sha256().update(JSON.stringify({ commit, makeArgs, fs, ...linked })).digest('hex').slice(0, 16);
 }
 
 const objectSource = (name: UnikObject) => join(packageRoot(), 'targets', 'osv', 'c', `${name}.c`);
@@ -46,7 +46,7 @@ export const unikObjectGccArgv = (src: string, obj: string) => ['-c', '-O2', '-f
 
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
 async function keyOf(osv: ResolvedSource, makeArgs: string[], fs: OsvFs): Promise<string> {
-  const sha = async (n: UnikObject) => [n, createHash('sha256').update(await readFile(objectSource(n))).digest('hex')] as const;
+  const sha = async (n: UnikObject) => [n, sha256().update(await readFile(objectSource(n))).digest('hex')] as const;
   const objects = Object.fromEntries(await Promise.all(unikObjectsIn(makeArgs).map(sha)));
   return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects);
 }

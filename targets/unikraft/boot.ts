@@ -24,8 +24,10 @@ export function unikraftAppend(devices: Devices, args: string[]): string {
 }
 
 /**
- * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here); anything with a virtio
- * device needs PCI, so pc with SeaBIOS (qboot hangs probing virtio-net-pci).
+ * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here) with a CPU without a local
+ * APIC: Unikraft 0.16.3 takes its timer from the PIT through the 8259 PIC, whose line microvm's firmware leaves
+ * masked at the APIC, so a sleeping app would never wake. Anything with a virtio device needs PCI, so pc with
+ * SeaBIOS (qboot hangs probing virtio-net-pci).
  */
 export function unikraftBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
   const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
@@ -34,7 +36,7 @@ export function unikraftBoot(input: BootInput, devices: Devices, args: string[])
     kernel: input.kernel,
     append: unikraftAppend(devices, args),
     memoryMiB: input.memoryMiB,
-    machine: { type: needsPci ? 'pc' : 'microvm', debugExit: DEBUG_EXIT },
+    machine: needsPci ? { type: 'pc', debugExit: DEBUG_EXIT } : { type: 'microvm', debugExit: DEBUG_EXIT, noApic: true },
     devices,
     disks: [],
     // Read by the patched tscclock (patches/0001-…): the host's TSC frequency instead of a 100 ms calibration.

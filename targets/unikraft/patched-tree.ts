@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { SourcePatch } from '../target.js';
 
 /** Pure: where the copy of `commit` with these patches lives: one directory per (commit, patch set). */
 export function patchedTreeDir(buildsDir: string, commit: string, patches: SourcePatch[]): string {
-  const set = createHash('sha256');
+  const set = sha256();
   for (const p of patches) set.update(`${p.file}\0${p.sha256}\0`);
   return join(buildsDir, 'unikraft-src', `${commit.slice(0, 12)}-${set.digest('hex').slice(0, 12)}`);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/sha256.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
@@ -14,6 +14,6 @@ export function unikraftPatches(dir = UNIKRAFT_PATCH_DIR): SourcePatch[] {
     .sort()
     .map((file) => {
       const path = join(dir, file);
-      return { source: 'unikraft', file, path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+      return { source: 'unikraft', file, path, sha256: sha256().update(readFileSync(path)).digest('hex') };
     });
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/sha256.js';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { failure } from '../../lib/errors.js';
@@ -146,7 +146,7 @@ async function askVersions(tc: MirageToolchain, platform: Platform | 'unix'): Pr
     dune: dune!,
     ocaml: ocaml!,
     ...(solo5 ? { solo5 } : {}),
-    ...(bindings ? { 'solo5-bindings': createHash('sha256').update(readFileSync(bindings)).digest('hex').slice(0, 16) } : {}),
+    ...(bindings ? { 'solo5-bindings': sha256().update(readFileSync(bindings)).digest('hex').slice(0, 16) } : {}),
   };
 }
 

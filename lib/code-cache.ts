@@ -1,0 +1,81 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** Cache files kept at most; the oldest go first (each `npm run build` makes new ones). */
+const KEEP = 64;
+
+/**
+ * Where V8's code caches live: the user's own cache directory, made private. Code read from a cache runs as
+ * this user, so a directory another user could write is never used (null: run without a cache).
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unik', 'v8');
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    return st.uid === process.getuid?.() && (st.mode & 0o022) === 0 ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cache file for one build of a bundle, this Node, its flags and one command: the bundle's inode, size and
+ * mtime change with every build (V8 checks a cache against the source's length only). A cache per command holds the
+ * functions that command ran, so `unik run` starts with run's bytecode, not --help's.
+ */
+export function codeCacheName(bundle: { ino: number; size: number; mtimeMs: number }, command: string, flags: string): string {
+  const word = /^[a-z]{1,16}$/.test(command) ? command : '_';
+  return `${bundle.ino}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${process.version}-${process.arch}-${fnv1a(flags)}-${word}.bin`;
+}
+
+/** A short, stable hash of Node's flags (V8 rejects a cache made under other flags: each set gets its own file). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+/**
+ * Run a CommonJS bundle as Node would, but through V8's code cache: what Node 22's module.enableCompileCache
+ * does, for the Node 20 unik supports. A start then skips parsing and compiling what the command runs. The
+ * cache is written at a successful exit when there was none or V8 rejected it; a cache failure only costs speed.
+ */
+export function runWithCodeCache(bundle: string, command: string, env: NodeJS.ProcessEnv = process.env): void {
+  const dir = codeCacheDir(env);
+  const file = dir ? join(dir, codeCacheName(statSync(bundle), command, `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`)) : null;
+  let cachedData: Buffer | undefined;
+  try {
+    if (file) cachedData = readFileSync(file);
+  } catch {
+    cachedData = undefined;
+  }
+  // esbuild writes ASCII only (charset: 'ascii'), so latin1 decodes it exactly and faster than UTF-8.
+  const source = readFileSync(bundle, 'latin1').replace(/^#!.*/, '');
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  // Written after a command that succeeded, so the cache holds the functions of its usual path, not an error's.
+  if (file && (!cachedData || script.cachedDataRejected)) process.once('exit', (code) => code === 0 && saveCodeCache(dir!, file, script));
+  const mod = { exports: {} };
+  (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+}
+
+function saveCodeCache(dir: string, file: string, script: Script): void {
+  try {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    renameSync(tmp, file);
+    const old = readdirSync(dir)
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)
+      .slice(KEEP);
+    for (const { f } of old) unlinkSync(join(dir, f));
+  } catch {
+    // A full or read-only disk only costs the next start its head start.
+  }
+}
