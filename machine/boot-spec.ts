@@ -39,6 +39,11 @@ export interface QemuMachine {
    * virtual-wire input masked (microvm, qboot; SeaBIOS sets it up).
    */
   noApic?: boolean;
+  /**
+   * pc only: no ACPI PCI hotplug (PIIX4_PM). QEMU then leaves the hotplug methods of every PCI slot out of its
+   * DSDT, which a guest that loads the ACPI namespace (OSv's ACPICA) interprets at boot under TCG.
+   */
+  noPciHotplug?: boolean;
 }
 
 /** A guest QEMU boots; the argv is built from this by qemuArgv. */

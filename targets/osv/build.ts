@@ -10,7 +10,7 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
-import { driversFromConfigHeader, kernelMakeArgs, osvFs } from './drivers.js';
+import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvFs } from './drivers.js';
 import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
 import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
@@ -63,7 +63,7 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   for (const f of renderOsv(ctx.manifest, ctx.drivers)) await writeIfChanged(join(stage, f.path), f.content);
 
   const common = {
-    drivers: driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')),
+    drivers: [...driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await readFile(kernel.kernelConfig, 'utf8'))],
     libraries: [],
     bootSettings: { fs },
     ...(kernel.version ? { version: kernel.version } : {}),

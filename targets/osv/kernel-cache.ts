@@ -1,14 +1,16 @@
 import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { tempSibling, writeJsonAtomic } from '../../lib/atomic.js';
+import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
-import type { OsvFs } from './drivers.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { unikObjectsIn, withKconfig, type OsvFs, type UnikObject } from './drivers.js';
+import { pickSeed, seedOutDir, type KernelMeta } from './seed.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
 export interface OsvKernel {
@@ -16,21 +18,43 @@ export interface OsvKernel {
   kernel: string;
   libenviron: string;
   driversHeader: string;
+  kernelConfig: string;
   version: string | null;
 }
 
 /** The files kept from an OSv out directory (the rest, ~250 MB of objects, stays in the checkout for make). */
 const KEPT_KERNEL = 'loader-stripped.elf';
-const KEPT = { kernel: KEPT_KERNEL, libenviron: 'libenviron.so', driversHeader: 'gen/include/osv/drivers_config.h', version: 'gen/include/osv/version.h' } as const;
+const KEPT = {
+  kernel: KEPT_KERNEL,
+  libenviron: 'libenviron.so',
+  driversHeader: 'gen/include/osv/drivers_config.h',
+  kernelConfig: 'gen/include/osv/kernel_config.h',
+  version: 'gen/include/osv/version.h',
+} as const;
 const META = 'kernel.json';
 
-/** Pure: one kernel per OSv commit, driver flags and root filesystem. */
-export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs): string {
-  return sha256().update(JSON.stringify({ commit, makeArgs, fs })).digest('hex').slice(0, 16);
+/** Pure: one kernel per OSv commit, make flags, root filesystem and the sha256 of each unik object it links. */
+export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs, objects: Record<string, string> = {}): string {
+  const linked = Object.keys(objects).length ? { objects } : {};
+  return sha256().update(JSON.stringify({ commit, makeArgs, fs, ...linked })).digest('hex').slice(0, 16);
 }
 
+const objectSource = (name: UnikObject) => join(packageRoot(), 'targets', 'osv', 'c', `${name}.c`);
+
+/** Pure: how a unik object is compiled for OSv's kernel: not position-independent, like the kernel's own code. */
+export const unikObjectGccArgv = (src: string, obj: string) => ['-c', '-O2', '-fno-pie', '-fno-stack-protector', '-o', obj, src];
+
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
-const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs);
+async function keyOf(osv: ResolvedSource, makeArgs: string[], fs: OsvFs): Promise<string> {
+  const sha = async (n: UnikObject) => [n, sha256().update(await readFile(objectSource(n))).digest('hex')] as const;
+  const objects = Object.fromEntries(await Promise.all(unikObjectsIn(makeArgs).map(sha)));
+  return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects);
+}
+
+/** Compile the unik objects the make arguments link into the out directory, where they name them. */
+async function compileUnikObjects(run: StepRunner, makeArgs: string[], out: string): Promise<void> {
+  for (const n of unikObjectsIn(makeArgs)) await run.step(`compile ${n}.c for the OSv kernel (gcc)`, 'gcc', unikObjectGccArgv(objectSource(n), join(out, `${n}.o`)));
+}
 
 /**
  * Pure: the make argument arrays, run in the OSv checkout. OSv's Makefile wants out=build/<name>.<arch>, and a
@@ -38,14 +62,25 @@ const keyOf = (osv: ResolvedSource, makeArgs: string[], fs: OsvFs) => kernelKey(
  * on the rofs disk, so the kernel is app-independent.
  */
 export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs: number, bootfsManifest = 'bootfs_empty.manifest.skel') {
-  const out = `out=build/unik-${key}.x64`;
+  const outDir = `build/unik-${key}.x64`;
+  const out = `out=${outDir}`;
   return {
-    outDir: `build/unik-${key}.x64`,
+    outDir,
     config: ['-f', 'conf/Makefile', '-j1', out, ...makeArgs, 'config'],
+    // OSv regenerates drivers_config.h (and version.h) through phony targets while the build runs, after make
+    // may have judged the objects that include it: alone, a switched driver set can leave stale objects.
+    headers: ['-j1', out, ...makeArgs, 'generated-headers'],
     // OSv reads bootfs_manifest relative to its checkout. Its Makefile marks every file .SECONDARY, so a
     // missing loader-stripped.elf is not remade for `all` alone: name it as a goal too.
     build: [`-j${jobs}`, out, ...makeArgs, `fs=${fs}`, `bootfs_manifest=${bootfsManifest}`, 'all', `build/unik-${key}.x64/${KEPT_KERNEL}`],
   };
+}
+
+/** The records of every kernel cached so far (seed candidates). */
+async function cachedMetas(cacheDir: string): Promise<KernelMeta[]> {
+  const keys = await readdir(cacheDir).catch(() => [] as string[]);
+  const read = (k: string) => readFile(join(cacheDir, k, META), 'utf8').then((t) => [JSON.parse(t) as KernelMeta], () => []);
+  return (await Promise.all(keys.map(read))).flat();
 }
 
 const lockOf = (osv: ResolvedSource) => join(osv.path, 'build', '.unik.lock');
@@ -55,6 +90,7 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
   kernel: join(dir, 'loader-stripped.elf'),
   libenviron: join(dir, 'libenviron.so'),
   driversHeader: join(dir, 'drivers_config.h'),
+  kernelConfig: join(dir, 'kernel_config.h'),
   version,
 });
 
@@ -64,22 +100,36 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
  * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
  */
 export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
-  const key = keyOf(osv, makeArgs, fs);
+  const key = await keyOf(osv, makeArgs, fs);
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(osv.path, argv.outDir);
   // A ramfs kernel is relinked per app, so it needs a sound out directory in this checkout, not only the copy.
-  const usable = () => !osv.dirty && existsSync(join(dir, META)) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
+  // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
+  const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 
   return withLock(lockOf(osv), async () => {
     if (usable()) return kernelAt(dir, await cached());
     // An out directory a killed build left behind is emptied first (lib/workdir.ts).
+    let seeded = false;
     await repairableWork(out, async () => {
       if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
+        const seed = osv.dirty ? null : pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs);
+        seeded = seed !== null && (await seedOutDir(run, seed, out, osv.path, argv.outDir));
         await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+        // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
+        // it: OSv's own path after menuconfig.
+        const dotConfig = join(out, '.config');
+        const edited = withKconfig(await readFile(dotConfig, 'utf8'), makeArgs);
+        if (edited !== null) {
+          await writeFileAtomic(dotConfig, edited);
+          await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: osv.path });
+        }
       }
+      if (seeded) await run.step("regenerate OSv's generated headers for this configuration (make generated-headers)", 'make', argv.headers, { cwd: osv.path });
+      await compileUnikObjects(run, makeArgs, out);
       await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
     }, { killed: run.killed });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
@@ -92,6 +142,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
       await copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
       await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
       await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
+      await copyFile(join(out, KEPT.kernelConfig), join(tmp, 'kernel_config.h'));
       await writeJsonAtomic(join(tmp, META), { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, version, outDir: out });
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
@@ -109,7 +160,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
  * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
  */
 export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
-  const key = keyOf(osv, makeArgs, 'ramfs');
+  const key = await keyOf(osv, makeArgs, 'ramfs');
   const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
   return withLock(lockOf(osv), async () => {
     const out = join(osv.path, argv.outDir);

@@ -43,6 +43,15 @@ describe('qemuArgv', () => {
     expect([pairs(qemuArgv(noApic, 'tcg'), '-cpu'), pairs(qemuArgv(noApic, 'kvm'), '-cpu')]).toEqual([['max,-apic'], ['host,-apic']]);
   });
 
+  it('a pc guest that asks for no PCI hotplug gets none from PIIX4_PM; other machines never see the flag', () => {
+    expect(pairs(qemuArgv(spec({ machine: { type: 'pc', debugExit: null, noPciHotplug: true } }), 'tcg'), '-global')).toEqual([
+      'PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off',
+      'PIIX4_PM.acpi-root-pci-hotplug=off',
+    ]);
+    expect(pairs(qemuArgv(spec({ machine: { type: 'pc', debugExit: null } }), 'tcg'), '-global')).toEqual([]);
+    expect(pairs(qemuArgv(spec({ machine: { type: 'microvm', debugExit: null, noPciHotplug: true } }), 'tcg'), '-global')).toEqual([]);
+  });
+
   it('several ports ride ONE NIC, each forwarded from 127.0.0.1 only', () => {
     const argv = deviceArgv(twoPorts, 'pc');
     expect(pairs(argv, '-netdev')).toEqual([

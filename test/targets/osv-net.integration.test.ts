@@ -28,8 +28,8 @@ describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integr
     for (const pid of await pidsMatching(home)) process.kill(pid, 'SIGKILL');
   });
 
-  it('has exactly virtio-net on top of what a rofs console app needs, read back from drivers_config.h', () => {
-    expect(image.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic', 'scsi', 'virtio', 'virtio_blk', 'virtio_net']);
+  it('has exactly virtio-net and the network stack on top of what a rofs console app needs, read back from the generated headers', () => {
+    expect(image.drivers).toEqual(['acpi', 'hpet', 'pci', 'pvpanic', 'scsi', 'virtio', 'virtio_blk', 'virtio_net', 'networking_stack']);
   });
 
   it('runs detached, ready by its regex, answers on both published ports on 127.0.0.1, and stops', async () => {
@@ -60,5 +60,6 @@ describe.skipIf(!osvSrc)('examples/http-osv: OSv on QEMU user networking (integr
     const res = await unik(['build', hello, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout).image.drivers).not.toContain('virtio_net');
+    expect(JSON.parse(res.stdout).image.drivers).not.toContain('networking_stack');
   }, BUILD_TIMEOUT);
 });

@@ -40,6 +40,11 @@ describe('osvBoot', () => {
     expect(argv[argv.indexOf('-append') + 1]).toBe('--verbose --rootfs=rofs /hello-osv "world"');
   });
 
+  it('turns off ACPI PCI hotplug, whose AML OSv would otherwise interpret at every boot', () => {
+    expect(spec.machine).toMatchObject({ type: 'pc', noPciHotplug: true });
+    expect(qemuArgv(spec, 'tcg')).toEqual(expect.arrayContaining(['-global', 'PIIX4_PM.acpi-root-pci-hotplug=off']));
+  });
+
   it('follows the root filesystem stored with the image, never a guess from the files (a rofs image without its disk is refused)', () => {
     const ramfs = osvBoot({ ...image, files: {}, bootSettings: { fs: 'ramfs' } }, consoleOnly, []);
     expect(ramfs.append).toBe('--verbose --rootfs=ramfs /hello-osv');

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepRunner } from '../../lib/steps.js';
+import { isIncomplete } from '../../lib/workdir.js';
+import type { OsvFs } from './drivers.js';
+
+/** What kernel-cache.ts records next to a cached kernel (kernel.json). */
+export interface KernelMeta {
+  commit: string;
+  dirty: boolean;
+  makeArgs: string[];
+  fs: OsvFs;
+  outDir: string;
+}
+
+/**
+ * Pure: the out directory a new kernel's build can start from: one of the same clean commit, built for rofs
+ * (so its bootfs is the empty one), sharing the most make flags. OSv's make is built for this: drivers_config.h
+ * and the kernel_config_*.h headers are rewritten only where they change, so only the files that include a
+ * changed one are recompiled (minutes, not the hour a clean build can take on 2 busy cores).
+ */
+export function pickSeed(metas: KernelMeta[], commit: string, makeArgs: string[]): KernelMeta | null {
+  const shared = (m: KernelMeta) => m.makeArgs.filter((a) => makeArgs.includes(a)).length - m.makeArgs.filter((a) => !makeArgs.includes(a)).length;
+  const fit = metas.filter((m) => m.commit === commit && !m.dirty && m.fs === 'rofs');
+  return fit.sort((a, b) => shared(b) - shared(a) || a.outDir.localeCompare(b.outDir))[0] ?? null;
+}
+
+/** Pure: make's dependency lists name the out directory (build/unik-<key>.x64/…); re-point them at the copy. */
+export const repointDeps = (text: string, fromRel: string, toRel: string): string => text.split(`${fromRel}/`).join(`${toRel}/`);
+
+/** The files in an out directory that name it: make's .d dependency lists and Kconfig's .cmd lists. */
+const NAMES_OUT_DIR = /\.(d|cmd)$/;
+
+/**
+ * Copy a complete out directory of the same checkout into a fresh one (timestamps kept, so make sees what is up
+ * to date), re-point its dependency lists, and drop its configuration (.config, kernel_conf.mk) so that `make
+ * config` starts from OSv's defaults again. Returns false when the seed is not there or not sound.
+ */
+export async function seedOutDir(run: StepRunner, seed: KernelMeta, out: string, osvPath: string, outRel: string): Promise<boolean> {
+  const from = seed.outDir;
+  if (from === out || !from.startsWith(`${osvPath}/build/`) || !existsSync(join(from, 'loader.elf')) || isIncomplete(from)) return false;
+  const fromRel = from.slice(osvPath.length + 1);
+  await run.step(`seed the OSv out directory from ${fromRel} (cp -a)`, 'cp', ['-a', `${from}/.`, out]);
+  for (const f of await readdir(out, { recursive: true })) {
+    if (!NAMES_OUT_DIR.test(f)) continue;
+    const text = await readFile(join(out, f), 'utf8');
+    const next = repointDeps(text, fromRel, outRel);
+    if (next !== text) await writeFile(join(out, f), next);
+  }
+  for (const f of ['.config', 'gen/config/kernel_conf.mk']) await rm(join(out, f), { force: true });
+  return true;
+}
