@@ -218,6 +218,12 @@ program
   .action(lazy(() => import('./commands/doctor.js'), 'doctorCommand'));
 
 async function main(): Promise<void> {
+  // A reader that stops reading (`unik sources list | head`) ends the output, not unik with a stack trace. Exiting
+  // runs the same teardown as any exit: a guest being run dies with its reaper (parent-death signal).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
