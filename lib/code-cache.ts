@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { quickHash } from './quick-hash.js';
 
 /** Cache files kept at most; the oldest go first (each `npm run build` makes new ones). */
 const KEEP = 64;
@@ -24,19 +25,13 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | nul
 
 /**
  * The cache file for one build of a bundle, this Node, its flags and one command: the bundle's inode, size and
- * mtime change with every build (V8 checks a cache against the source's length only). A cache per command holds the
+ * mtime change with every build (V8 checks a cache against the source's length only); V8 rejects a cache made
+ * under other flags, so each set of flags gets its own file. A cache per command holds the
  * functions that command ran, so `unik run` starts with run's bytecode, not --help's.
  */
 export function codeCacheName(bundle: { ino: number; size: number; mtimeMs: number }, command: string, flags: string): string {
   const word = /^[a-z]{1,16}$/.test(command) ? command : '_';
-  return `${bundle.ino}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${process.version}-${process.arch}-${fnv1a(flags)}-${word}.bin`;
-}
-
-/** A short, stable hash of Node's flags (V8 rejects a cache made under other flags: each set gets its own file). */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16);
+  return `${bundle.ino}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${process.version}-${process.arch}-${quickHash(new TextEncoder().encode(flags))}-${word}.bin`;
 }
 
 /**

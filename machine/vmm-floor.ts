@@ -16,9 +16,15 @@ export interface FloorShape {
   machine: QemuMachine['type'];
   accel: Accel;
   memoryMiB: number;
-  /** The image's CPU has no local APIC (Solo5 virtio on microvm): so has the floor's. */
+  /** The image's CPU has no local APIC (console-only guests on microvm): so has the floor's. */
   noApic?: boolean;
+  /** The image's pc has no ACPI PCI hotplug (OSv): nor has the floor's. */
+  noPciHotplug?: boolean;
 }
+
+/** The image's machine options the floor copies: each changes what QEMU itself does at start. */
+const MACHINE_OPTIONS = ['noApic', 'noPciHotplug'] as const;
+const optionsOf = (o: Partial<Record<(typeof MACHINE_OPTIONS)[number], boolean>>) => Object.fromEntries(MACHINE_OPTIONS.filter((k) => o[k]).map((k) => [k, true]));
 
 /** The VMM floor: QEMU booting a guest that exits at once, with an image's argv shape. Medians over `runs`. */
 export interface VmmFloor extends FloorShape {
@@ -33,12 +39,12 @@ export interface VmmFloor extends FloorShape {
 export const FLOOR_RUNS = 5;
 const FLOOR_TIMEOUT_MS = 10_000;
 
-/** Pure: the argv shape of an image's boot spec under an accelerator. */
+/** Pure: the argv shape of an image's boot spec under an accelerator (machine type, memory, machine options). */
 export const floorShape = (spec: QemuBootSpec, accel: Accel): FloorShape => ({
   machine: spec.machine.type,
   accel,
   memoryMiB: spec.memoryMiB,
-  ...(spec.machine.noApic ? { noApic: true } : {}),
+  ...optionsOf(spec.machine),
 });
 
 /**
@@ -48,10 +54,10 @@ export const floorShape = (spec: QemuBootSpec, accel: Accel): FloorShape => ({
 export const floorSpec = (guest: string, shape: FloorShape): QemuBootSpec => ({
   ...probeSpec(guest),
   memoryMiB: shape.memoryMiB,
-  machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 }, ...(shape.noApic ? { noApic: true } : {}) },
+  machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 }, ...optionsOf(shape) },
 });
 
-export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}`;
+export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}${s.noPciHotplug ? '/no-pci-hotplug' : ''}`;
 
 /** One boot of the floor guest, spawned and timed exactly as an image is (runVm, through the reaper). */
 export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> {

@@ -27,4 +27,11 @@ describe('the VMM floor', () => {
     for (const flag of ['-M', '-accel', '-cpu', '-m']) expect(pairs(floor, flag)).toEqual(pairs(img, flag));
     expect(floorShape({ ...image, machine: { type: 'pc', debugExit: null } }, 'tcg')).toEqual({ machine: 'pc', accel: 'tcg', memoryMiB: 32 });
   });
+  it('takes the pc without ACPI PCI hotplug from an image that has one (OSv), so the firmware tables match', () => {
+    const image = { ...probeSpec('/img/kernel'), memoryMiB: 256, machine: { type: 'pc' as const, debugExit: null, noPciHotplug: true } };
+    const shape = floorShape(image, 'tcg');
+    expect(shape).toEqual({ machine: 'pc', accel: 'tcg', memoryMiB: 256, noPciHotplug: true });
+    expect(floorKey(shape)).toBe('pc/tcg/256M/no-pci-hotplug');
+    expect(pairs(qemuArgv(floorSpec('/p/probe-guest', shape), 'tcg'), '-global')).toEqual(pairs(qemuArgv(image, 'tcg'), '-global'));
+  });
 });
