@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure } from '../lib/errors.js';
@@ -26,6 +25,21 @@ export interface StoreScan {
   problems: StoreProblem[];
 }
 
+/** One image directory: its usable record, or what is wrong with it. */
+function readEntry(l: Layout, id: string): { image: ImageRecord } | { problem: StoreProblem } {
+  const dir = join(l.images, id);
+  const file = join(dir, RECORD);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { problem: { id, file, why: code === 'ENOENT' || code === 'ENOTDIR' ? 'it is missing' : 'it is not valid JSON' } };
+  }
+  const why = recordProblem(raw, dir);
+  return why ? { problem: { id, file, why } } : { image: raw as ImageRecord };
+}
+
 /** Every image directory: the usable records, and for each other one the file and what is wrong with it. */
 export function scanImages(l: Layout): StoreScan {
   const scan: StoreScan = { images: [], problems: [] };
@@ -33,19 +47,9 @@ export function scanImages(l: Layout): StoreScan {
   for (const id of readdirSync(l.images)) {
     // Dot entries are the store's own temp directories and lock.
     if (id.startsWith('.')) continue;
-    const dir = join(l.images, id);
-    const file = join(dir, RECORD);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      scan.problems.push({ id, file, why: code === 'ENOENT' || code === 'ENOTDIR' ? 'it is missing' : 'it is not valid JSON' });
-      continue;
-    }
-    const why = recordProblem(raw, dir);
-    if (why) scan.problems.push({ id, file, why });
-    else scan.images.push(raw as ImageRecord);
+    const entry = readEntry(l, id);
+    if ('image' in entry) scan.images.push(entry.image);
+    else scan.problems.push(entry.problem);
   }
   scan.images.sort((a, b) => codeUnitOrder(b.createdAt, a.createdAt));
   return scan;
@@ -61,6 +65,12 @@ const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: Image
 
 /** Resolve an image by id, unique id prefix (4+ chars) or name (newest of that name). */
 export function findImage(l: Layout, ref: string): ImageRecord {
+  // An exact id wins over names and prefixes: its own record is all there is to read (`unik run ID` reads one file).
+  if (IMAGE_ID.test(ref) && existsSync(join(l.images, ref))) {
+    const entry = readEntry(l, ref);
+    if ('image' in entry) return entry.image;
+    throw failure(`image ${ref} is unusable: ${problemLine(entry.problem)}`);
+  }
   const { images, problems } = scanImages(l);
   const broken = problems.find((p) => p.id === ref);
   if (broken) throw failure(`image ${ref} is unusable: ${problemLine(broken)}`);
@@ -139,14 +149,14 @@ export async function putImage(
   if (!IMAGE_ID.test(record.id)) throw new Error(`image id ${JSON.stringify(record.id)} is not 12 lowercase hex digits`);
   const final = join(l.images, record.id);
   const tmp = tempSibling(final);
-  await mkdir(tmp, { recursive: true });
+  await fsp.mkdir(tmp, { recursive: true });
   try {
     const kernel = join(tmp, basename(kernelPath));
-    await copyFile(kernelPath, kernel);
+    await fsp.copyFile(kernelPath, kernel);
     const stored: Record<string, string> = {};
     const filesSha256: Record<string, string> = {};
     for (const [role, path] of Object.entries(files)) {
-      await copyFile(path, join(tmp, basename(path)));
+      await fsp.copyFile(path, join(tmp, basename(path)));
       stored[role] = join(final, basename(path));
       filesSha256[role] = await sha256File(join(tmp, basename(path)));
     }
@@ -155,22 +165,22 @@ export async function putImage(
       path: join(final, basename(kernelPath)),
       files: stored,
       filesSha256,
-      sizeBytes: (await stat(kernel)).size,
+      sizeBytes: (await fsp.stat(kernel)).size,
       sha256: await sha256File(kernel),
     };
     await writeJsonAtomic(join(tmp, RECORD), full);
     await withLock(join(l.images, '.lock'), async () => {
-      await rm(final, { recursive: true, force: true });
-      await rename(tmp, final);
+      await fsp.rm(final, { recursive: true, force: true });
+      await fsp.rename(tmp, final);
       for (const old of listImages(l)) {
         if (old.id !== full.id && old.name === full.name && old.target === full.target && old.platform === full.platform) {
-          await rm(join(l.images, old.id), { recursive: true, force: true });
+          await fsp.rm(join(l.images, old.id), { recursive: true, force: true });
         }
       }
     });
     return full;
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true });
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
       const need = [kernelPath, ...Object.values(files)].reduce((sum, f) => sum + statSync(f).size, 0);
       throw failure(`no space left on device storing image ${record.name} in ${l.images}: it needs ${humanBytes(need)} free there`);
@@ -183,7 +193,7 @@ export async function putImage(
 export async function removeImage(l: Layout, ref: string): Promise<Pick<ImageRecord, 'id' | 'name'>> {
   const broken = IMAGE_ID.test(ref) && scanImages(l).problems.some((p) => p.id === ref);
   const rec = broken ? { id: ref, name: '(unusable record)' } : findImage(l, ref);
-  await rm(join(l.images, rec.id), { recursive: true, force: true });
+  await fsp.rm(join(l.images, rec.id), { recursive: true, force: true });
   return rec;
 }
 

@@ -15,8 +15,7 @@ const KEEP = 64;
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unik', 'v8');
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = statSync(dir);
+    const st = statSync(dir, { throwIfNoEntry: false }) ?? (mkdirSync(dir, { recursive: true, mode: 0o700 }), statSync(dir));
     return st.uid === process.getuid?.() && (st.mode & 0o022) === 0 ? dir : null;
   } catch {
     return null;
@@ -38,6 +37,8 @@ export function codeCacheName(bundle: { ino: number; size: number; mtimeMs: numb
  * Run a CommonJS bundle as Node would, but through V8's code cache: what Node 22's module.enableCompileCache
  * does, for the Node 20 unik supports. A start then skips parsing and compiling what the command runs. The
  * cache is written at a successful exit when there was none or V8 rejected it; a cache failure only costs speed.
+ * The bundle's text is already Node's CommonJS wrapper around the module (scripts/bundle.mjs writes it so), one
+ * function expression taking (exports, require, module, __filename, __dirname).
  */
 export function runWithCodeCache(bundle: string, command: string, env: NodeJS.ProcessEnv = process.env): void {
   const dir = codeCacheDir(env);
@@ -49,8 +50,7 @@ export function runWithCodeCache(bundle: string, command: string, env: NodeJS.Pr
     cachedData = undefined;
   }
   // esbuild writes ASCII only (charset: 'ascii'), so latin1 decodes it exactly and faster than UTF-8.
-  const source = readFileSync(bundle, 'latin1').replace(/^#!.*/, '');
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const script = new Script(readFileSync(bundle, 'latin1'), {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });

@@ -1,4 +1,4 @@
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempSibling } from './atomic.js';
 import { isAlive, startedAtMs } from './pid.js';
@@ -14,7 +14,7 @@ const START_SLACK_MS = 2000;
 async function liveHolder(path: string, text: string): Promise<number | null> {
   const pid = /^\d+$/.test(text.trim()) ? Number(text) : null;
   if (!pid || !isAlive(pid)) return null;
-  const written = (await stat(path).catch(() => null))?.mtimeMs;
+  const written = (await fsp.stat(path).catch(() => null))?.mtimeMs;
   const started = startedAtMs(pid);
   return written !== undefined && started !== null && started > written + START_SLACK_MS ? null : pid;
 }
@@ -24,15 +24,15 @@ const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 /** Create `path` holding `content`, atomically: nobody ever sees it empty. False when it exists. */
 async function createWith(path: string, content: string): Promise<boolean> {
   const tmp = tempSibling(path);
-  await writeFile(tmp, content);
+  await fsp.writeFile(tmp, content);
   try {
-    await link(tmp, path);
+    await fsp.link(tmp, path);
     return true;
   } catch (e) {
     if (code(e) === 'EEXIST') return false;
     throw e;
   } finally {
-    await rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
   }
 }
 
@@ -43,13 +43,13 @@ async function createWith(path: string, content: string): Promise<boolean> {
 async function removeStale(path: string, judged: string): Promise<void> {
   const aside = tempSibling(path);
   try {
-    await rename(path, aside);
+    await fsp.rename(path, aside);
   } catch (e) {
     if (code(e) === 'ENOENT') return;
     throw e;
   }
-  if ((await readFile(aside, 'utf8')) === judged) await rm(aside, { force: true });
-  else await rename(aside, path);
+  if ((await fsp.readFile(aside, 'utf8')) === judged) await fsp.rm(aside, { force: true });
+  else await fsp.rename(aside, path);
 }
 
 /**
@@ -57,11 +57,11 @@ async function removeStale(path: string, judged: string): Promise<void> {
  * or its pid now someone else's) is taken over; a live holder is waited for, with `onWait` told once.
  */
 export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (holder: number) => void): Promise<T> {
-  await mkdir(dirname(path), { recursive: true });
+  await fsp.mkdir(dirname(path), { recursive: true });
   const me = String(process.pid);
   let told = false;
   while (!(await createWith(path, me))) {
-    const text = await readFile(path, 'utf8').catch(() => '');
+    const text = await fsp.readFile(path, 'utf8').catch(() => '');
     const holder = await liveHolder(path, text);
     if (holder === null) {
       await removeStale(path, text);
@@ -74,6 +74,6 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (
   try {
     return await fn();
   } finally {
-    await rm(path, { force: true });
+    await fsp.rm(path, { force: true });
   }
 }

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync, readFileSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import type { Layout } from '../lib/home.js';
@@ -15,13 +14,13 @@ export async function compiledOnce(l: Layout, name: string, inputs: string[], co
   // The compiler flags are part of the version: a program built otherwise is another build.
   const out = join(l.probes, `${name}-${quickHash(...inputs.map((f) => readFileSync(f)), ...(flags.length ? [new TextEncoder().encode(flags.join('\0'))] : []))}`);
   if (existsSync(out)) return out;
-  await mkdir(l.probes, { recursive: true });
+  await fsp.mkdir(l.probes, { recursive: true });
   const tmp = tempSibling(out);
   try {
     await compile(tmp);
-    await rename(tmp, out);
+    await fsp.rename(tmp, out);
   } finally {
-    await rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
   }
   return out;
 }

@@ -1,5 +1,4 @@
-import { constants, existsSync, readFileSync } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { constants, existsSync, readFileSync, promises as fsp } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
@@ -42,7 +41,7 @@ export async function probeKvm(l: Layout, opts: { fresh?: boolean } = {}): Promi
 async function bootProbe(l: Layout): Promise<{ usable: boolean; reason: string | null }> {
   if (!existsSync('/dev/kvm')) return { usable: false, reason: 'no /dev/kvm (KVM module not loaded, or not exposed to this machine)' };
   try {
-    await access('/dev/kvm', constants.R_OK | constants.W_OK);
+    await fsp.access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch {
     return { usable: false, reason: '/dev/kvm is not readable and writable by this user (add it to the kvm group)' };
   }

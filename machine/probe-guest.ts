@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { failure } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
@@ -21,7 +21,7 @@ export async function probeGuest(l: Layout): Promise<string> {
         await execa('gcc', ['-m32', '-ffreestanding', '-fno-pic', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-O2', '-c', src, '-o', obj]);
         await execa('ld', ['-m', 'elf_i386', '--no-warn-rwx-segments', '-T', ld, '-o', out, obj]);
       } finally {
-        await rm(obj, { force: true });
+        await fsp.rm(obj, { force: true });
       }
     });
   } catch (e) {

@@ -46,7 +46,7 @@ describe('the unik launcher', () => {
     copyFileSync(CLI, join(dir, 'main.cjs'));
     writeFileSync(
       join(dir, 'unik.cjs'),
-      '#!/usr/bin/env node\nconst { join } = require("node:path");\nconsole.log(JSON.stringify({ file: __filename, dir: __dirname, path: join("a", "b") }));\nprocess.exitCode = Number(process.argv[3] ?? 0);\n',
+      '(function (exports, require, module, __filename, __dirname) {\nconst { join } = require("node:path");\nconsole.log(JSON.stringify({ file: __filename, dir: __dirname, path: join("a", "b") }));\nprocess.exitCode = Number(process.argv[3] ?? 0);\n})',
     );
     const cache = tmpTree();
     const run = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'main.cjs'), ...args], { env: { ...process.env, XDG_CACHE_HOME: cache }, encoding: 'utf8' });
