@@ -12,9 +12,11 @@ export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string
   const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
   const candidates = isAbsolute(cmd) ? [cmd] : dirs.map((d) => join(d, cmd));
   for (const c of candidates) {
+    // stat first: most PATH entries lack the file, and a thrown ENOENT per entry costs more than the search.
+    if (!statSync(c, { throwIfNoEntry: false })?.isFile()) continue;
     try {
       accessSync(c, constants.X_OK);
-      if (statSync(c).isFile()) return c;
+      return c;
     } catch {
       continue;
     }
