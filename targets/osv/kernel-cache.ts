@@ -1,6 +1,6 @@
 import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -171,7 +171,8 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
  */
 export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, tree: BuildTree, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
   const key = await keyOf(osv, tree, makeArgs, 'ramfs');
-  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(tree.path, join(stage, 'usr.manifest')));
+  // make runs in the tree's real directory: a linked tree (a test's UNIK_HOME) must not skew the relative path.
+  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(await realpath(tree.path), join(stage, 'usr.manifest')));
   return withLock(lockOf(tree), async () => {
     const out = join(tree.path, argv.outDir);
     await rm(join(out, stageLink), { force: true });

@@ -6,7 +6,7 @@ import { findMirageToolchain } from '../../toolchains/mirage/find.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { clockDrift, runClockFixture } from '../helpers/clock.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { mirageHome, productSource } from '../helpers/toolchain.js';
+import { mirageHome, osvHome, productSource } from '../helpers/toolchain.js';
 
 /**
  * The TSC patches take the kernel's TSC frequency from the host instead of calibrating: prove the clock is still
@@ -83,4 +83,40 @@ describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time
     expect(run.ticks).toHaveLength(11);
     expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
   }, 60_000);
+});
+
+const osvSrc = productSource('osv', 'clock integration tests (OSv without ACPI)');
+
+/**
+ * OSv is not given a TSC frequency: under TCG it clocks itself with the HPET. unik's patch lets it find the HPET
+ * without ACPI, and unik then boots it with none: prove that clock (and the timer sleeps use) keeps time.
+ */
+describe.skipIf(!osvSrc)('OSv with the HPET patch keeps time without ACPI (integration, real boot under TCG)', () => {
+  const env = { UNIK_HOME: '' };
+  const app = join(tmpTree(), 'clock-osv');
+  let image: { id: string; patches: { source: string; file: string; sha256: string }[] };
+
+  beforeAll(async () => {
+    env.UNIK_HOME = await osvHome(tmpTree());
+    cpSync(join(ROOT, 'test', 'fixtures', 'clock-osv'), app, { recursive: true });
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    image = JSON.parse(res.stdout).image;
+  }, 1_800_000);
+
+  it('builds from a patched copy, lists the patch in the record, boots with -machine acpi=off, and leaves the sources cache untouched', async () => {
+    expect(image.patches).toEqual([{ source: 'osv', file: '0001-hpet-at-its-fixed-address-without-acpi.patch', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect((await unik(['run', image.id, '--accel', 'tcg', '--dry-run'], env)).stdout).toMatch(/ -M pc -machine acpi=off /);
+    const status = await (await import('execa')).execa('git', ['-C', osvSrc!, 'status', '--porcelain']);
+    expect(status.stdout).toBe('');
+  });
+
+  for (const mode of ['polls', 'sleeps'] as const) {
+    it(`${mode === 'polls' ? 'polls its clock' : 'sleeps ten times 100 ms'}: 1 s of its clock is 1 s of the host's, within 1 %`, async () => {
+      const run = await runClockFixture(image.id, env, mode === 'sleeps' ? ['sleep'] : []);
+      expect(run.code, run.output).toBe(0);
+      expect(run.ticks).toHaveLength(11);
+      expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
+    }, 60_000);
+  }
 });
