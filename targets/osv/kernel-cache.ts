@@ -113,7 +113,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(tree.path, argv.outDir);
-  // A ramfs kernel is relinked per app, so it needs a sound out directory in this checkout, not only the copy.
+  // A ramfs kernel is relinked per app, so it needs a sound out directory in this tree, not only the copy.
   // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
   const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;

@@ -14,20 +14,31 @@ import { mirageHome, osvHome, productSource } from '../helpers/toolchain.js';
  * clock must run within 1 % of the host's.
  */
 const FW_CFG_FILE = 'opt/unik/tsc_khz';
+
+interface FixtureImage {
+  id: string;
+  path: string;
+  patches: { source: string; file: string; sha256: string }[];
+}
+
+/** Copy test/fixtures/<name> to a temp dir and `unik build` it; the image record. */
+async function buildFixture(name: string, env: Record<string, string>): Promise<FixtureImage> {
+  const app = join(tmpTree(), name);
+  cpSync(join(ROOT, 'test', 'fixtures', name), app, { recursive: true });
+  const res = await unik(['build', app, '--json'], env);
+  expect(res.exitCode, res.stderr).toBe(0);
+  return JSON.parse(res.stdout).image;
+}
 const unikraftSrc = productSource('unikraft', 'TSC clock integration tests (Unikraft)');
 
 describe.skipIf(!unikraftSrc)('Unikraft with the TSC patch keeps time (integration, real boot under TCG)', () => {
   const home = tmpTree();
   const env = { UNIK_HOME: home };
-  const app = join(tmpTree(), 'clock-unikraft');
-  let image: { id: string; path: string; patches: { source: string; file: string; sha256: string }[] };
+  let image: FixtureImage;
 
   beforeAll(async () => {
-    cpSync(join(ROOT, 'test', 'fixtures', 'clock-unikraft'), app, { recursive: true });
     expect((await unik(['sources', 'add', 'unikraft', unikraftSrc!], env)).exitCode).toBe(0);
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    image = JSON.parse(res.stdout).image;
+    image = await buildFixture('clock-unikraft', env);
   }, 600_000);
 
   it('builds from a patched copy, lists the patch in the record, and leaves the sources cache untouched', async () => {
@@ -66,14 +77,10 @@ if (mirage && !patched) {
 
 describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time (integration, MirageOS under TCG)', () => {
   const env = { UNIK_HOME: mirage! };
-  const app = join(tmpTree(), 'clock-mirage');
   let id = '';
 
   beforeAll(async () => {
-    cpSync(join(ROOT, 'test', 'fixtures', 'clock-mirage'), app, { recursive: true });
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    id = JSON.parse(res.stdout).image.id;
+    id = (await buildFixture('clock-mirage', env)).id;
   }, 900_000);
 
   it('takes the frequency from the host, not a calibration, and its clock runs within 1 % of the host\'s over 1 s', async () => {
@@ -93,15 +100,11 @@ const osvSrc = productSource('osv', 'clock integration tests (OSv without ACPI)'
  */
 describe.skipIf(!osvSrc)('OSv with the HPET patch keeps time without ACPI (integration, real boot under TCG)', () => {
   const env = { UNIK_HOME: '' };
-  const app = join(tmpTree(), 'clock-osv');
-  let image: { id: string; patches: { source: string; file: string; sha256: string }[] };
+  let image: FixtureImage;
 
   beforeAll(async () => {
     env.UNIK_HOME = await osvHome(tmpTree());
-    cpSync(join(ROOT, 'test', 'fixtures', 'clock-osv'), app, { recursive: true });
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    image = JSON.parse(res.stdout).image;
+    image = await buildFixture('clock-osv', env);
   }, 1_800_000);
 
   it('builds from a patched copy, lists the patch in the record, boots with -machine acpi=off, and leaves the sources cache untouched', async () => {
