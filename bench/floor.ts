@@ -13,7 +13,7 @@ export async function floorContender(l: Layout, shape: FloorShape): Promise<Cont
     name: FLOOR_ROW,
     kind: 'floor',
     imageBytes: statSync(await probeGuest(l)).size,
-    notes: [`${FLOOR_ROW}: QEMU -M ${shape.machine} -accel ${shape.accel}${shape.noApic ? ' -cpu …,-apic' : ''}${shape.noPciHotplug ? ' without PCI hotplug' : ''} -m ${shape.memoryMiB}M booting unik's probe guest, which prints one line and exits at once: what the VMM costs before any kernel work`],
+    notes: [`${FLOOR_ROW}: QEMU -M ${shape.machine} -accel ${shape.accel}${shape.noApic ? ' -cpu …,-apic' : ''}${shape.noPciHotplug ? ' without PCI hotplug' : ''}${shape.noAcpi ? ' -machine acpi=off' : ''} -m ${shape.memoryMiB}M booting unik's probe guest, which prints one line and exits at once: what the VMM costs before any kernel work`],
     async runOnce() {
       const m = await floorRun(l, shape);
       return { firstOutputMs: m.bootMs!, exitMs: m.exitMs, output: '', peakMemoryKiB: m.peakRssKiB };

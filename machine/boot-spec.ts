@@ -44,6 +44,11 @@ export interface QemuMachine {
    * DSDT, which a guest that loads the ACPI namespace (OSv's ACPICA) interprets at boot under TCG.
    */
   noPciHotplug?: boolean;
+  /**
+   * pc only: no ACPI at all (-machine acpi=off): SeaBIOS builds no tables and the guest finds its CPUs in the MP
+   * table and powers off through a reset (an exit under -no-reboot). For kernels patched to boot without it (OSv).
+   */
+  noAcpi?: boolean;
 }
 
 /** A guest QEMU boots; the argv is built from this by qemuArgv. */

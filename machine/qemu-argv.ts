@@ -38,11 +38,12 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
   const m = spec.machine;
   return [
     ...MACHINE[m.type],
+    ...(m.noAcpi && m.type !== 'microvm' ? ['-machine', 'acpi=off'] : []),
     '-accel', accel,
     '-cpu', `${accel === 'kvm' ? 'host' : 'max'}${m.noApic ? ',-apic' : ''}`,
     '-m', `${spec.memoryMiB}M`,
     '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
-    ...(m.noPciHotplug && m.type !== 'microvm' ? ['-global', 'PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off', '-global', 'PIIX4_PM.acpi-root-pci-hotplug=off'] : []),
+    ...(m.noPciHotplug && !m.noAcpi && m.type !== 'microvm' ? ['-global', 'PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off', '-global', 'PIIX4_PM.acpi-root-pci-hotplug=off'] : []),
     ...(m.debugExit ? ['-device', `isa-debug-exit,iobase=0x${m.debugExit.iobase.toString(16)},iosize=0x${m.debugExit.iosize.toString(16)}`] : []),
     '-kernel', spec.kernel,
     ...(spec.append ? ['-append', spec.append] : []),

@@ -20,10 +20,12 @@ export interface FloorShape {
   noApic?: boolean;
   /** The image's pc has no ACPI PCI hotplug (OSv): nor has the floor's. */
   noPciHotplug?: boolean;
+  /** The image's pc has no ACPI (a patched OSv): nor has the floor's, whose SeaBIOS then builds no tables. */
+  noAcpi?: boolean;
 }
 
 /** The image's machine options the floor copies: each changes what QEMU itself does at start. */
-const MACHINE_OPTIONS = ['noApic', 'noPciHotplug'] as const;
+const MACHINE_OPTIONS = ['noApic', 'noPciHotplug', 'noAcpi'] as const;
 const optionsOf = (o: Partial<Record<(typeof MACHINE_OPTIONS)[number], boolean>>) => Object.fromEntries(MACHINE_OPTIONS.filter((k) => o[k]).map((k) => [k, true]));
 
 /** The VMM floor: QEMU booting a guest that exits at once, with an image's argv shape. Medians over `runs`. */
@@ -57,7 +59,7 @@ export const floorSpec = (guest: string, shape: FloorShape): QemuBootSpec => ({
   machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 }, ...optionsOf(shape) },
 });
 
-export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}${s.noPciHotplug ? '/no-pci-hotplug' : ''}`;
+export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}${s.noPciHotplug ? '/no-pci-hotplug' : ''}${s.noAcpi ? '/no-acpi' : ''}`;
 
 /** One boot of the floor guest, spawned and timed exactly as an image is (runVm, through the reaper). */
 export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> {

@@ -53,8 +53,9 @@ export function osvBoot(input: BootInput, devices: Devices, args: string[]): Qem
     kernel: input.kernel,
     append: osvAppend(input.name, fs, args, devices.net),
     memoryMiB: input.memoryMiB,
-    // Nothing is hot-plugged into a unik guest; without the hotplug AML, OSv's ACPI start-up is shorter.
-    machine: { type: 'pc', debugExit: null, noPciHotplug: true },
+    // A kernel patched to find its HPET without ACPI boots with none: no ACPICA start-up, tables or S5 AML.
+    // Otherwise: nothing is hot-plugged into a unik guest; without the hotplug AML, OSv's ACPI start-up is shorter.
+    machine: { type: 'pc', debugExit: null, ...(input.bootSettings.acpi === 'off' ? { noAcpi: true } : { noPciHotplug: true }) },
     devices,
     disks: fs === 'rofs' && disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,

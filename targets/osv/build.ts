@@ -12,6 +12,8 @@ import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
 import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvFs } from './drivers.js';
 import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
+import { osvTree } from './patched-tree.js';
+import { bootsWithoutAcpi } from './patches.js';
 import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
 /** Pure: gcc's arguments for the app. OSv loads position-independent executables and resolves libc itself. */
@@ -40,12 +42,13 @@ async function libgccS(): Promise<string> {
  * then for rofs pack the rendered usr.manifest with OSv's gen-rofs-img.py into a partitioned raw disk, or for
  * ramfs relink the kernel with the app in its bootfs.
  */
-export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<BuiltKernel> {
+export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir: string): Promise<BuiltKernel> {
   const fs = osvFs(ctx.manifest.fs);
   const osv = ctx.sources.osv!;
   const makeArgs = kernelMakeArgs(ctx.drivers);
   const jobs = Math.min(2, cpus().length);
-  const kernel = await ensureKernel(ctx.run, osv, makeArgs, fs, kernelsDir, jobs);
+  const tree = await osvTree(osv, ctx.patches, buildsDir, ctx.run);
+  const kernel = await ensureKernel(ctx.run, osv, tree, makeArgs, fs, kernelsDir, jobs);
 
   const stage = join(ctx.workDir, 'root-fs');
   const input = appInput(ctx.manifest);
@@ -65,11 +68,13 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string): Promise<B
   const common = {
     drivers: [...driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await readFile(kernel.kernelConfig, 'utf8'))],
     libraries: [],
-    bootSettings: { fs },
+    // A kernel that finds its clock without ACPI boots with QEMU's ACPI off (osvBoot).
+    bootSettings: { fs, ...(bootsWithoutAcpi(tree.applied) ? { acpi: 'off' } : {}) },
+    patches: tree.applied,
     ...(kernel.version ? { version: kernel.version } : {}),
   };
   if (fs === 'ramfs') {
-    const kernelPath = await linkRamfsKernel(ctx.run, osv, makeArgs, jobs, stage, RAMFS_STAGE_LINK, join(ctx.workDir, 'loader-stripped.elf'));
+    const kernelPath = await linkRamfsKernel(ctx.run, osv, tree, makeArgs, jobs, stage, RAMFS_STAGE_LINK, join(ctx.workDir, 'loader-stripped.elf'));
     return { kernelPath, files: {}, ...common };
   }
 

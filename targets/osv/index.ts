@@ -4,6 +4,7 @@ import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { osvBoot } from './boot.js';
 import { osvDrivers, osvFs } from './drivers.js';
+import { osvPatches } from './patches.js';
 import { renderOsv } from './render.js';
 
 export const osv: Target = {
@@ -15,8 +16,10 @@ export const osv: Target = {
   defaultMemoryMiB: () => 256,
   drivers: (devices, _platform, manifest) => osvDrivers(devices, osvFs(manifest.fs)),
   render: renderOsv,
-  // Kernels are cached per configuration under builds/osv-kernels (see kernel-cache.ts).
-  build: async (ctx) => (await import('./build.js')).buildOsv(ctx, join(layout().builds, 'osv-kernels')),
+  // Kernels are cached per configuration under builds/osv-kernels (see kernel-cache.ts), built in a patched
+  // copy of the checkout under builds/osv-src (patched-tree.ts).
+  build: async (ctx) => (await import('./build.js')).buildOsv(ctx, join(layout().builds, 'osv-kernels'), layout().builds),
+  patches: () => osvPatches(),
   boot: osvBoot,
   checks: async (l) => (await import('./checks.js')).osvChecks(l),
 };

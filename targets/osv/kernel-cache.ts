@@ -1,12 +1,13 @@
 import { sha256 } from '../../lib/sha256.js';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { withLock } from '../../lib/lock.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import type { StepRunner } from '../../lib/steps.js';
+import type { BuildTree } from '../source-patches.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { unikObjectsIn, withKconfig, type OsvFs, type UnikObject } from './drivers.js';
@@ -33,10 +34,17 @@ const KEPT = {
 } as const;
 const META = 'kernel.json';
 
-/** Pure: one kernel per OSv commit, make flags, root filesystem and the sha256 of each unik object it links. */
-export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs, objects: Record<string, string> = {}): string {
+/** Pure: how a kernel record names an applied patch: file and content hash. */
+export const patchIds = (applied: BuildTree['applied']): string[] => applied.map((p) => `${p.file}:${p.sha256}`);
+
+/**
+ * Pure: one kernel per OSv commit, make flags, root filesystem, the sha256 of each unik object it links and
+ * the patches applied to its tree (see patchIds).
+ */
+export function kernelKey(commit: string, makeArgs: string[], fs: OsvFs, objects: Record<string, string> = {}, patches: string[] = []): string {
   const linked = Object.keys(objects).length ? { objects } : {};
-  return sha256().update(JSON.stringify({ commit, makeArgs, fs, ...linked })).digest('hex').slice(0, 16);
+  const patched = patches.length ? { patches } : {};
+  return sha256().update(JSON.stringify({ commit, makeArgs, fs, ...linked, ...patched })).digest('hex').slice(0, 16);
 }
 
 const objectSource = (name: UnikObject) => join(packageRoot(), 'targets', 'osv', 'c', `${name}.c`);
@@ -45,10 +53,10 @@ const objectSource = (name: UnikObject) => join(packageRoot(), 'targets', 'osv',
 export const unikObjectGccArgv = (src: string, obj: string) => ['-c', '-O2', '-fno-pie', '-fno-stack-protector', '-o', obj, src];
 
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
-async function keyOf(osv: ResolvedSource, makeArgs: string[], fs: OsvFs): Promise<string> {
+async function keyOf(osv: ResolvedSource, tree: BuildTree, makeArgs: string[], fs: OsvFs): Promise<string> {
   const sha = async (n: UnikObject) => [n, sha256().update(await readFile(objectSource(n))).digest('hex')] as const;
   const objects = Object.fromEntries(await Promise.all(unikObjectsIn(makeArgs).map(sha)));
-  return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects);
+  return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects, patchIds(tree.applied));
 }
 
 /** Compile the unik objects the make arguments link into the out directory, where they name them. */
@@ -83,7 +91,7 @@ async function cachedMetas(cacheDir: string): Promise<KernelMeta[]> {
   return (await Promise.all(keys.map(read))).flat();
 }
 
-const lockOf = (osv: ResolvedSource) => join(osv.path, 'build', '.unik.lock');
+const lockOf = (tree: BuildTree) => join(tree.path, 'build', '.unik.lock');
 
 const kernelAt = (dir: string, version: string | null): OsvKernel => ({
   dir,
@@ -96,41 +104,42 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
 
 /**
  * The kernel for this configuration: from `cacheDir/<key>/` when built before, else built with OSv's make
- * (~5 min on 2 cores) and copied there. Builds are serialised per checkout: OSv's make re-points the shared
- * build/release and build/last links. A modified checkout is rebuilt (incrementally) every time.
+ * (~5 min on 2 cores) and copied there. make runs in `tree` (the checkout, or unik's patched copy of it).
+ * Builds are serialised per tree: OSv's make re-points the shared build/release and build/last links. A
+ * modified checkout is rebuilt (incrementally) every time.
  */
-export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
-  const key = await keyOf(osv, makeArgs, fs);
+export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: BuildTree, makeArgs: string[], fs: OsvFs, cacheDir: string, jobs: number): Promise<OsvKernel> {
+  const key = await keyOf(osv, tree, makeArgs, fs);
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
-  const out = join(osv.path, argv.outDir);
-  // A ramfs kernel is relinked per app, so it needs a sound out directory in this checkout, not only the copy.
+  const out = join(tree.path, argv.outDir);
+  // A ramfs kernel is relinked per app, so it needs a sound out directory in this tree, not only the copy.
   // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
   const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
   const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 
-  return withLock(lockOf(osv), async () => {
+  return withLock(lockOf(tree), async () => {
     if (usable()) return kernelAt(dir, await cached());
     // An out directory a killed build left behind is emptied first (lib/workdir.ts).
     let seeded = false;
     await repairableWork(out, async () => {
       if (!existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'))) {
-        const seed = osv.dirty ? null : pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs);
-        seeded = seed !== null && (await seedOutDir(run, seed, out, osv.path, argv.outDir));
-        await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: osv.path });
+        const seed = osv.dirty ? null : pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs, patchIds(tree.applied));
+        seeded = seed !== null && (await seedOutDir(run, seed, out, argv.outDir));
+        await run.step('configure the OSv kernel (make config)', 'make', argv.config, { cwd: tree.path });
         // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
         // it: OSv's own path after menuconfig.
         const dotConfig = join(out, '.config');
         const edited = withKconfig(await readFile(dotConfig, 'utf8'), makeArgs);
         if (edited !== null) {
           await writeFileAtomic(dotConfig, edited);
-          await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: osv.path });
+          await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: tree.path });
         }
       }
-      if (seeded) await run.step("regenerate OSv's generated headers for this configuration (make generated-headers)", 'make', argv.headers, { cwd: osv.path });
+      if (seeded) await run.step("regenerate OSv's generated headers for this configuration (make generated-headers)", 'make', argv.headers, { cwd: tree.path });
       await compileUnikObjects(run, makeArgs, out);
-      await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: osv.path });
+      await run.step(`build the OSv kernel (make, ${makeArgs.join(' ')})`, 'make', argv.build, { cwd: tree.path });
     }, { killed: run.killed });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
 
@@ -143,7 +152,8 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
       await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
       await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
       await copyFile(join(out, KEPT.kernelConfig), join(tmp, 'kernel_config.h'));
-      await writeJsonAtomic(join(tmp, META), { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, version, outDir: out });
+      const meta: KernelMeta & { version: string | null } = { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, patches: patchIds(tree.applied), version, outDir: out };
+      await writeJsonAtomic(join(tmp, META), meta);
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
     } catch (e) {
@@ -159,18 +169,19 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, makeArg
  * staging directory is linked into the out directory, bootfs.bin is rebuilt from `manifest`, and the kernel is
  * copied to `dest`. Under the same lock as kernel builds, since the out directory is shared.
  */
-export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
-  const key = await keyOf(osv, makeArgs, 'ramfs');
-  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(osv.path, join(stage, 'usr.manifest')));
-  return withLock(lockOf(osv), async () => {
-    const out = join(osv.path, argv.outDir);
+export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, tree: BuildTree, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
+  const key = await keyOf(osv, tree, makeArgs, 'ramfs');
+  // make runs in the tree's real directory: a linked tree (a test's UNIK_HOME) must not skew the relative path.
+  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(await realpath(tree.path), join(stage, 'usr.manifest')));
+  return withLock(lockOf(tree), async () => {
+    const out = join(tree.path, argv.outDir);
     await rm(join(out, stageLink), { force: true });
     await symlink(stage, join(out, stageLink));
     // mkbootfs's dependency list does not cover a re-pointed link: a touched manifest rebuilds the bootfs and
     // relinks the kernel every time; a kernel older than that is stale.
     const t0 = new Date();
     await utimes(join(stage, 'usr.manifest'), t0, t0);
-    await repairableWork(out, () => run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: osv.path }), { killed: run.killed });
+    await repairableWork(out, () => run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: tree.path }), { killed: run.killed });
     const built = await stat(join(out, KEPT.kernel)).catch(() => null);
     if (!built || built.mtimeMs < t0.getTime() - 1000) throw failure(`OSv's make finished but left no fresh ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
     const tmp = tempSibling(dest);

@@ -56,5 +56,9 @@ export async function osvHome(home: string): Promise<string> {
   mkdirSync(kernels, { recursive: true });
   mkdirSync(join(home, 'builds'), { recursive: true });
   symlinkSync(kernels, join(home, 'builds', 'osv-kernels'));
+  // unik's patched copies of the checkout hold the out directories of patched kernels: shared the same way.
+  const trees = join(l.builds, 'osv-src');
+  mkdirSync(trees, { recursive: true });
+  symlinkSync(trees, join(home, 'builds', 'osv-src'));
   return home;
 }

@@ -52,6 +52,13 @@ describe('qemuArgv', () => {
     expect(pairs(qemuArgv(spec({ machine: { type: 'microvm', debugExit: null, noPciHotplug: true } }), 'tcg'), '-global')).toEqual([]);
   });
 
+  it('a pc guest without ACPI gets -machine acpi=off and no PIIX4_PM flags (the device is gone); microvm never sees it', () => {
+    const argv = qemuArgv(spec({ machine: { type: 'pc', debugExit: null, noAcpi: true, noPciHotplug: true } }), 'tcg');
+    expect(pairs(argv, '-machine')).toEqual(['acpi=off']);
+    expect(pairs(argv, '-global')).toEqual([]);
+    expect(pairs(qemuArgv(spec({ machine: { type: 'microvm', debugExit: null, noAcpi: true } }), 'tcg'), '-machine')).toEqual([]);
+  });
+
   it('several ports ride ONE NIC, each forwarded from 127.0.0.1 only', () => {
     const argv = deviceArgv(twoPorts, 'pc');
     expect(pairs(argv, '-netdev')).toEqual([

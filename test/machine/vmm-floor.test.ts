@@ -34,4 +34,10 @@ describe('the VMM floor', () => {
     expect(floorKey(shape)).toBe('pc/tcg/256M/no-pci-hotplug');
     expect(pairs(qemuArgv(floorSpec('/p/probe-guest', shape), 'tcg'), '-global')).toEqual(pairs(qemuArgv(image, 'tcg'), '-global'));
   });
+  it('takes the pc without ACPI from an image that has none (a patched OSv): SeaBIOS then builds no tables either', () => {
+    const image = { ...probeSpec('/img/kernel'), memoryMiB: 256, machine: { type: 'pc' as const, debugExit: null, noAcpi: true } };
+    const shape = floorShape(image, 'tcg');
+    expect(floorKey(shape)).toBe('pc/tcg/256M/no-acpi');
+    expect(pairs(qemuArgv(floorSpec('/p/probe-guest', shape), 'tcg'), '-machine')).toEqual(['acpi=off']);
+  });
 });

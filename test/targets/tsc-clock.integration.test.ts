@@ -6,7 +6,7 @@ import { findMirageToolchain } from '../../toolchains/mirage/find.js';
 import { ROOT, unik } from '../helpers/cli.js';
 import { clockDrift, runClockFixture } from '../helpers/clock.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { mirageHome, productSource } from '../helpers/toolchain.js';
+import { mirageHome, osvHome, productSource } from '../helpers/toolchain.js';
 
 /**
  * The TSC patches take the kernel's TSC frequency from the host instead of calibrating: prove the clock is still
@@ -14,20 +14,31 @@ import { mirageHome, productSource } from '../helpers/toolchain.js';
  * clock must run within 1 % of the host's.
  */
 const FW_CFG_FILE = 'opt/unik/tsc_khz';
+
+interface FixtureImage {
+  id: string;
+  path: string;
+  patches: { source: string; file: string; sha256: string }[];
+}
+
+/** Copy test/fixtures/<name> to a temp dir and `unik build` it; the image record. */
+async function buildFixture(name: string, env: Record<string, string>): Promise<FixtureImage> {
+  const app = join(tmpTree(), name);
+  cpSync(join(ROOT, 'test', 'fixtures', name), app, { recursive: true });
+  const res = await unik(['build', app, '--json'], env);
+  expect(res.exitCode, res.stderr).toBe(0);
+  return JSON.parse(res.stdout).image;
+}
 const unikraftSrc = productSource('unikraft', 'TSC clock integration tests (Unikraft)');
 
 describe.skipIf(!unikraftSrc)('Unikraft with the TSC patch keeps time (integration, real boot under TCG)', () => {
   const home = tmpTree();
   const env = { UNIK_HOME: home };
-  const app = join(tmpTree(), 'clock-unikraft');
-  let image: { id: string; path: string; patches: { source: string; file: string; sha256: string }[] };
+  let image: FixtureImage;
 
   beforeAll(async () => {
-    cpSync(join(ROOT, 'test', 'fixtures', 'clock-unikraft'), app, { recursive: true });
     expect((await unik(['sources', 'add', 'unikraft', unikraftSrc!], env)).exitCode).toBe(0);
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    image = JSON.parse(res.stdout).image;
+    image = await buildFixture('clock-unikraft', env);
   }, 600_000);
 
   it('builds from a patched copy, lists the patch in the record, and leaves the sources cache untouched', async () => {
@@ -66,14 +77,10 @@ if (mirage && !patched) {
 
 describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time (integration, MirageOS under TCG)', () => {
   const env = { UNIK_HOME: mirage! };
-  const app = join(tmpTree(), 'clock-mirage');
   let id = '';
 
   beforeAll(async () => {
-    cpSync(join(ROOT, 'test', 'fixtures', 'clock-mirage'), app, { recursive: true });
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    id = JSON.parse(res.stdout).image.id;
+    id = (await buildFixture('clock-mirage', env)).id;
   }, 900_000);
 
   it('takes the frequency from the host, not a calibration, and its clock runs within 1 % of the host\'s over 1 s', async () => {
@@ -83,4 +90,36 @@ describe.skipIf(!mirage || !patched)('Solo5 virtio with the TSC patch keeps time
     expect(run.ticks).toHaveLength(11);
     expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
   }, 60_000);
+});
+
+const osvSrc = productSource('osv', 'clock integration tests (OSv without ACPI)');
+
+/**
+ * OSv is not given a TSC frequency: under TCG it clocks itself with the HPET. unik's patch lets it find the HPET
+ * without ACPI, and unik then boots it with none: prove that clock (and the timer sleeps use) keeps time.
+ */
+describe.skipIf(!osvSrc)('OSv with the HPET patch keeps time without ACPI (integration, real boot under TCG)', () => {
+  const env = { UNIK_HOME: '' };
+  let image: FixtureImage;
+
+  beforeAll(async () => {
+    env.UNIK_HOME = await osvHome(tmpTree());
+    image = await buildFixture('clock-osv', env);
+  }, 1_800_000);
+
+  it('builds from a patched copy, lists the patch in the record, boots with -machine acpi=off, and leaves the sources cache untouched', async () => {
+    expect(image.patches).toEqual([{ source: 'osv', file: '0001-hpet-at-its-fixed-address-without-acpi.patch', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect((await unik(['run', image.id, '--accel', 'tcg', '--dry-run'], env)).stdout).toMatch(/ -M pc -machine acpi=off /);
+    const status = await (await import('execa')).execa('git', ['-C', osvSrc!, 'status', '--porcelain']);
+    expect(status.stdout).toBe('');
+  });
+
+  for (const mode of ['polls', 'sleeps'] as const) {
+    it(`${mode === 'polls' ? 'polls its clock' : 'sleeps ten times 100 ms'}: 1 s of its clock is 1 s of the host's, within 1 %`, async () => {
+      const run = await runClockFixture(image.id, env, mode === 'sleeps' ? ['sleep'] : []);
+      expect(run.code, run.output).toBe(0);
+      expect(run.ticks).toHaveLength(11);
+      expect(Math.abs(clockDrift(run.ticks)), run.output).toBeLessThan(0.01);
+    }, 60_000);
+  }
 });

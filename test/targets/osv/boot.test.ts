@@ -45,6 +45,14 @@ describe('osvBoot', () => {
     expect(qemuArgv(spec, 'tcg')).toEqual(expect.arrayContaining(['-global', 'PIIX4_PM.acpi-root-pci-hotplug=off']));
   });
 
+  it('boots a kernel built to find its HPET without ACPI with no ACPI at all (and no hotplug flags, which need it)', () => {
+    const noAcpi = osvBoot({ ...image, bootSettings: { fs: 'rofs', acpi: 'off' } }, consoleOnly, []);
+    expect(noAcpi.machine).toEqual({ type: 'pc', debugExit: null, noAcpi: true });
+    const argv = qemuArgv(noAcpi, 'tcg');
+    expect(argv.slice(0, 4)).toEqual(['-M', 'pc', '-machine', 'acpi=off']);
+    expect(argv).not.toContain('-global');
+  });
+
   it('follows the root filesystem stored with the image, never a guess from the files (a rofs image without its disk is refused)', () => {
     const ramfs = osvBoot({ ...image, files: {}, bootSettings: { fs: 'ramfs' } }, consoleOnly, []);
     expect(ramfs.append).toBe('--verbose --rootfs=ramfs /hello-osv');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelKey, kernelMakeArgv, unikObjectGccArgv } from '../../../targets/osv/kernel-cache.js';
+import { kernelKey, kernelMakeArgv, patchIds, unikObjectGccArgv } from '../../../targets/osv/kernel-cache.js';
 
 const args = ['conf_drivers_hpet=1', 'conf_drivers_profile=base'];
 
@@ -18,6 +18,13 @@ describe('kernelKey', () => {
     const k = kernelKey('a'.repeat(40), args, 'rofs', { 'unik-no-net-sockets': '1'.repeat(64) });
     expect(kernelKey('a'.repeat(40), args, 'rofs', { 'unik-no-net-sockets': '2'.repeat(64) })).not.toBe(k);
     expect(kernelKey('a'.repeat(40), args, 'rofs', {})).toBe(kernelKey('a'.repeat(40), args, 'rofs'));
+  });
+
+  it('changes with the patches applied to its tree (file and content), and keeps the old keys of unpatched kernels', () => {
+    const k = kernelKey('a'.repeat(40), args, 'rofs', {}, patchIds([{ file: '0001-x.patch', sha256: '1'.repeat(64) }]));
+    expect(k).not.toBe(kernelKey('a'.repeat(40), args, 'rofs'));
+    expect(kernelKey('a'.repeat(40), args, 'rofs', {}, patchIds([{ file: '0001-x.patch', sha256: '2'.repeat(64) }]))).not.toBe(k);
+    expect(kernelKey('a'.repeat(40), args, 'rofs', {}, [])).toBe(kernelKey('a'.repeat(40), args, 'rofs'));
   });
 });
 

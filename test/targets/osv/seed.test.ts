@@ -23,6 +23,15 @@ describe('pickSeed', () => {
     expect(pickSeed([meta('r', base, { fs: 'ramfs' }), meta('o', base, { commit: 'd'.repeat(40) }), meta('m', base, { dirty: true })], C, base)).toBeNull();
     expect(pickSeed([], C, base)).toBeNull();
   });
+
+  it("only out dirs whose tree had no patch the new tree lacks: an object built from a patch is newer than the pristine file", () => {
+    const pristine = meta('p', base);
+    const patched = meta('q', base, { patches: ['0001-a.patch:11'] });
+    expect(pickSeed([patched], C, base)).toBeNull();
+    expect(pickSeed([patched], C, base, ['0001-a.patch:22'])).toBeNull();
+    expect(pickSeed([patched, pristine], C, base, ['0001-a.patch:11'])).not.toBeNull();
+    expect(pickSeed([pristine], C, base, ['0001-a.patch:11'])).toBe(pristine);
+  });
 });
 
 describe('repointDeps', () => {
@@ -48,7 +57,7 @@ describe('seedOutDir', () => {
     utimesSync(join(osv, 'build/unik-aaaa.x64/core/app.o'), old, old);
     const out = join(osv, 'build/unik-bbbb.x64');
     const run = await openStepRunner(join(tmpTree(), 'build.log'));
-    expect(await seedOutDir(run, meta('aaaa', base, { outDir: join(osv, 'build/unik-aaaa.x64') }), out, osv, 'build/unik-bbbb.x64')).toBe(true);
+    expect(await seedOutDir(run, meta('aaaa', base, { outDir: join(osv, 'build/unik-aaaa.x64') }), out, 'build/unik-bbbb.x64')).toBe(true);
     await run.close();
     expect(statSync(join(out, 'core/app.o')).mtimeMs).toBe(old.getTime());
     expect(readFileSync(join(out, 'core/app.d'), 'utf8')).toBe('build/unik-bbbb.x64/core/app.o: core/app.cc build/unik-bbbb.x64/gen/include/osv/drivers_config.h\n');
@@ -58,14 +67,26 @@ describe('seedOutDir', () => {
     expect(readFileSync(join(osv, 'build/unik-aaaa.x64/core/app.d'), 'utf8')).toContain('unik-aaaa');
   });
 
-  it('refuses a seed that is unfinished, outside the checkout, or the out dir itself', async () => {
+  it("seeds from another copy of the same commit: the lists name sources relative to the tree", async () => {
+    const checkout = tmpTree({
+      'build/unik-aaaa.x64/loader.elf': 'ELF',
+      'build/unik-aaaa.x64/core/app.d': 'build/unik-aaaa.x64/core/app.o: core/app.cc\n',
+    });
+    const out = join(tmpTree({ 'build/unik-bbbb.x64/.unik-incomplete': '1\n' }), 'build/unik-bbbb.x64');
+    const run = await openStepRunner(join(tmpTree(), 'build.log'));
+    expect(await seedOutDir(run, meta('aaaa', base, { outDir: join(checkout, 'build/unik-aaaa.x64') }), out, 'build/unik-bbbb.x64')).toBe(true);
+    await run.close();
+    expect(readFileSync(join(out, 'core/app.d'), 'utf8')).toBe('build/unik-bbbb.x64/core/app.o: core/app.cc\n');
+  });
+
+  it('refuses a seed that is unfinished, not an out dir, or the out dir itself', async () => {
     const osv = tmpTree({ 'build/unik-aaaa.x64/loader.elf': 'ELF', 'build/unik-aaaa.x64/.unik-incomplete': '1\n', 'build/unik-cccc.x64/core/app.o': 'obj' });
     const run = await openStepRunner(join(tmpTree(), 'build.log'));
     const out = join(osv, 'build/unik-bbbb.x64');
-    expect(await seedOutDir(run, meta('a', base, { outDir: join(osv, 'build/unik-aaaa.x64') }), out, osv, 'build/unik-bbbb.x64')).toBe(false);
-    expect(await seedOutDir(run, meta('c', base, { outDir: join(osv, 'build/unik-cccc.x64') }), out, osv, 'build/unik-bbbb.x64')).toBe(false);
-    expect(await seedOutDir(run, meta('x', base, { outDir: '/elsewhere/build/unik-x.x64' }), out, osv, 'build/unik-bbbb.x64')).toBe(false);
-    expect(await seedOutDir(run, meta('b', base, { outDir: out }), out, osv, 'build/unik-bbbb.x64')).toBe(false);
+    expect(await seedOutDir(run, meta('a', base, { outDir: join(osv, 'build/unik-aaaa.x64') }), out, 'build/unik-bbbb.x64')).toBe(false);
+    expect(await seedOutDir(run, meta('c', base, { outDir: join(osv, 'build/unik-cccc.x64') }), out, 'build/unik-bbbb.x64')).toBe(false);
+    expect(await seedOutDir(run, meta('x', base, { outDir: join(osv, 'build/release.x64') }), out, 'build/unik-bbbb.x64')).toBe(false);
+    expect(await seedOutDir(run, meta('b', base, { outDir: out }), out, 'build/unik-bbbb.x64')).toBe(false);
     await run.close();
     expect(existsSync(out)).toBe(false);
   });

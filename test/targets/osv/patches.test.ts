@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { bootsWithoutAcpi, HPET_WITHOUT_ACPI, osvPatches } from '../../../targets/osv/patches.js';
+import { patchedTreeDir } from '../../../targets/source-patches.js';
+import { productSource } from '../../helpers/toolchain.js';
+import { tmpTree } from '../../helpers/tmp.js';
+
+describe('osvPatches', () => {
+  it('lists the reviewed patch files in order, each with its hash and a description, touching only the HPET driver', () => {
+    const patches = osvPatches();
+    expect(patches.map((p) => p.file)).toEqual([HPET_WITHOUT_ACPI]);
+    for (const p of patches) {
+      expect(p.source).toBe('osv');
+      expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const text = readFileSync(p.path, 'utf8');
+      expect(text.slice(0, text.indexOf('diff --git'))).toMatch(/^unik: .+\n\n[\s\S]{200,}/);
+      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(['b/drivers/hpet.cc']);
+    }
+  });
+
+  it('applies exactly (no fuzz) to the pinned OSv in the sources cache, when it is there', async (ctx) => {
+    const osv = productSource('osv', 'the OSv patch check');
+    if (!osv || !existsSync(join(osv, 'drivers', 'hpet.cc'))) return ctx.skip();
+    const copy = tmpTree({ 'drivers/hpet.cc': readFileSync(join(osv, 'drivers', 'hpet.cc'), 'utf8') });
+    for (const p of osvPatches()) await execa('patch', ['--batch', '--forward', '--fuzz=0', '-p1', '-d', copy, '-i', p.path]);
+    expect(readFileSync(join(copy, 'drivers', 'hpet.cc'), 'utf8')).toContain('HPET_DEFAULT_BASE 0xfed00000');
+  });
+
+  it('a kernel boots without ACPI only when the HPET patch is in it', () => {
+    expect(bootsWithoutAcpi([{ file: HPET_WITHOUT_ACPI }])).toBe(true);
+    expect(bootsWithoutAcpi([])).toBe(false);
+  });
+
+  it('keeps one copy of the tree per commit and patch set, apart from the Unikraft copies', () => {
+    const [p] = osvPatches();
+    expect(patchedTreeDir('/b', 'osv-src', '0e34e4dc2b278b7f64e4169abbf297b7de46fb6b', [p!])).toMatch(/^\/b\/osv-src\/0e34e4dc2b27-[0-9a-f]{12}$/);
+  });
+});
