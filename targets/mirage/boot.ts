@@ -21,13 +21,28 @@ const TENDER_EXIT: ExitMap = {
   passthrough: true,
 };
 
-/** Pure: the mirage runtime arguments: the static address on QEMU's user network, then the app's own. */
-export function mirageRuntimeArgs(devices: Devices, args: string[]): string[] {
+/** The image's bootSettings key saying its Solo5 still logs how it exited when told --solo5:quiet. */
+export const SOLO5_LOG_SETTING = 'solo5Log';
+
+/** Solo5's log-level options (bindings/cmdline.c); it reads them only at the start of the command line. */
+const SOLO5_OPTION = /^--solo5:(quiet|error|warn|info|debug)$/;
+
+/**
+ * Pure: the command line Solo5 gets: its own options, then the mirage runtime arguments (the static address on
+ * QEMU's user network, then the app's own). Solo5 prints a banner and memory map at start; on virtio that is ~650
+ * bytes written one port write at a time (~9 ms of a TCG boot), so images whose Solo5 keeps its exit line at every
+ * level (toolchains/mirage/fixups/0004) boot quiet. An app that names Solo5 options first (`--solo5:info` brings the
+ * banner back) gets them after unik's, where the last one wins.
+ */
+export function mirageRuntimeArgs(devices: Devices, args: string[], bootSettings: Record<string, string> = {}): string[] {
   const net = devices.net
     ? // IPv6 duplicate-address detection delays the stack by ~1 s; the user network is IPv4 anyway.
       [`--ipv4=${devices.net.guestIp}/${devices.net.prefix}`, `--ipv4-gateway=${devices.net.gateway}`, '--ipv4-only=true']
     : [];
-  return [...net, ...args];
+  const own = args.findIndex((a) => !SOLO5_OPTION.test(a));
+  const solo5 = own === -1 ? args : args.slice(0, own);
+  const quiet = bootSettings[SOLO5_LOG_SETTING] === 'quiet' ? ['--solo5:quiet'] : [];
+  return [...quiet, ...solo5, ...net, ...args.slice(solo5.length)];
 }
 
 /**
@@ -44,7 +59,7 @@ export function virtioMachine(devices: Devices): QemuMachine {
 
 /** Pure: how to boot a MirageOS image: spt/hvt through the Solo5 tender stored with it, virtio through QEMU. */
 export function mirageBoot(input: BootInput, devices: Devices, args: string[]): BootSpec {
-  const runtime = mirageRuntimeArgs(devices, args);
+  const runtime = mirageRuntimeArgs(devices, args, input.bootSettings);
   if (input.platform === 'virtio') {
     return {
       kind: 'qemu',

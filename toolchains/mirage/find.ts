@@ -104,6 +104,16 @@ export function solo5Bindings(tc: MirageToolchain, platform: Platform | 'unix'):
   return existsSync(o) ? o : null;
 }
 
+/**
+ * Whether the Solo5 bindings a platform's images link are unik's own install with this fixup applied (its record
+ * says so); an opam or PATH Solo5 is upstream's.
+ */
+export function solo5HasFixup(l: Layout, tc: MirageToolchain, platform: Platform, patch: string): boolean {
+  const bindings = solo5Bindings(tc, platform);
+  const record = installedRecord(l);
+  return !!record && !!bindings && bindings.startsWith(l.toolchains + '/') && patch in record.steps.solo5.fixups;
+}
+
 /** Pure-ish: what the versions depend on: each tool's path, size and mtime (a reinstall changes them). */
 const toolStamp = (tc: MirageToolchain, platform: Platform | 'unix'): string =>
   JSON.stringify([platform, tc.env, ...[...Object.values(tc.tools), tc.solo5Findlib, solo5Bindings(tc, platform)].map((f) => {

@@ -16,6 +16,19 @@ describe('mirageRuntimeArgs', () => {
     expect(mirageRuntimeArgs(net, ['--hello=x'])).toEqual(['--ipv4=10.0.2.15/24', '--ipv4-gateway=10.0.2.2', '--ipv4-only=true', '--hello=x']);
     expect(mirageRuntimeArgs(consoleOnly, [])).toEqual([]);
   });
+
+  it('boots quiet (no Solo5 banner) only an image whose Solo5 keeps its exit line when quiet; Solo5 options the app names first follow unik\'s', () => {
+    const quiet = { solo5Log: 'quiet' };
+    expect(mirageRuntimeArgs(consoleOnly, [], quiet)).toEqual(['--solo5:quiet']);
+    expect(mirageRuntimeArgs(net, ['--hello=x'], quiet)).toEqual(['--solo5:quiet', '--ipv4=10.0.2.15/24', '--ipv4-gateway=10.0.2.2', '--ipv4-only=true', '--hello=x']);
+    // Solo5 reads its options only at the start of the command line, the last one winning: the banner comes back.
+    expect(mirageRuntimeArgs(net, ['--solo5:info', '--hello=x', '--solo5:debug'], quiet)).toEqual([
+      '--solo5:quiet', '--solo5:info', '--ipv4=10.0.2.15/24', '--ipv4-gateway=10.0.2.2', '--ipv4-only=true', '--hello=x', '--solo5:debug',
+    ]);
+    expect(mirageRuntimeArgs(consoleOnly, ['--solo5:debug'], quiet)).toEqual(['--solo5:quiet', '--solo5:debug']);
+    expect(mirageRuntimeArgs(consoleOnly, ['--solo5:infox'], quiet)).toEqual(['--solo5:quiet', '--solo5:infox']);
+    expect(mirageRuntimeArgs(consoleOnly, ['-l', '*:debug'], {})).toEqual(['-l', '*:debug']);
+  });
 });
 
 describe('mirageBoot', () => {
@@ -64,6 +77,14 @@ describe('Solo5 exit statuses', () => {
     expect(interpretExit(spec, 83, null, 'Solo5: solo5_exit(64) called\n')).toEqual({ code: 64, how: 'guest exit code 64' });
     expect(interpretExit(spec, 83, null, 'Solo5: solo5_abort() called\n')).toEqual({ code: 1, how: 'stopped without reporting an exit status (status 83)' });
     expect(interpretExit(spec, 1, null, '')).toEqual({ code: 1, how: 'qemu exited with status 1' });
+  });
+
+  it('a quiet virtio boot still reads its status: the patched Solo5 prints the exit line at every level', () => {
+    const spec = mirageBoot({ ...image('virtio'), bootSettings: { solo5Log: 'quiet' } }, consoleOnly, ['x']);
+    expect(spec).toMatchObject({ kind: 'qemu', append: '--solo5:quiet x' });
+    expect(interpretExit(spec, 83, null, 'Hello\nSolo5: solo5_exit(3) called\n')).toEqual({ code: 3, how: 'guest exit code 3' });
+    const spt = mirageBoot({ ...image('spt', { tender: '/t' }), bootSettings: { solo5Log: 'quiet' } }, consoleOnly, []);
+    expect(spt).toMatchObject({ args: ['--mem=32', '/img/app.spt', '--solo5:quiet'] });
   });
 
   it('tenders pass the guest status through; 255 is solo5_abort', () => {

@@ -30,6 +30,7 @@ describe('planInstall', () => {
       '0001-solo5-tsc-frequency-from-fw-cfg.patch',
       '0002-solo5-spt-maps-the-image.patch',
       '0003-solo5-spt-static.patch',
+      '0004-solo5-exit-line-at-every-log-level.patch',
     ]);
     expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(
       fixupFiles().filter((f) => !f.startsWith('mirage-workspace/') && !/^\d{4}-solo5-/.test(f)),

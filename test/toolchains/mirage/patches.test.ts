@@ -6,11 +6,12 @@ import { ROOT } from '../../helpers/cli.js';
 /** The Solo5 patches the MirageOS toolchain installer applies to its build copy of Solo5 v0.12.1 (issues 11, 12). */
 const DIR = join(ROOT, 'toolchains', 'mirage', 'fixups');
 
-/** Each patch and the only files it may touch: the virtio clock, the spt tender's ELF loader, its link. */
+/** Each patch and the only files it may touch: the virtio clock, the spt tender's ELF loader, its link, the exit line. */
 const TOUCHES: Record<string, string[]> = {
   '0001-solo5-tsc-frequency-from-fw-cfg.patch': ['b/bindings/virtio/tscclock.c'],
   '0002-solo5-spt-maps-the-image.patch': ['b/tenders/common/elf.c', 'b/tenders/common/elf.h', 'b/tenders/hvt/hvt_main.c', 'b/tenders/spt/spt_main.c'],
   '0003-solo5-spt-static.patch': ['b/tenders/GNUmakefile'],
+  '0004-solo5-exit-line-at-every-log-level.patch': ['b/bindings/exit.c'],
 };
 
 describe('toolchains/mirage/fixups: the Solo5 patches', () => {
@@ -29,5 +30,11 @@ describe('toolchains/mirage/fixups: the Solo5 patches', () => {
     const text = readFileSync(join(DIR, '0002-solo5-spt-maps-the-image.patch'), 'utf8');
     expect(text).toMatch(/^\+\s+spt_guest_mprotect, spt, &p_entry, &p_end, true\);$/m);
     expect(text).toMatch(/^\+\s+false\);$/m);
+  });
+
+  it('a quiet Solo5 still logs how it exited: both exit lines move from INFO to ERROR, the level --solo5:quiet keeps', () => {
+    const text = readFileSync(join(DIR, '0004-solo5-exit-line-at-every-log-level.patch'), 'utf8');
+    expect([...text.matchAll(/^-\s+log\((\w+), "Solo5: (solo5_\w+)/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['INFO solo5_exit', 'INFO solo5_abort']);
+    expect([...text.matchAll(/^\+\s+log\((\w+), "Solo5: (solo5_\w+)/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['ERROR solo5_exit', 'ERROR solo5_abort']);
   });
 });
