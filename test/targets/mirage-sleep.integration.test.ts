@@ -27,7 +27,8 @@ describe.skipIf(!home)('examples/sleep-mirage: timers fire on every platform and
     ['virtio', 150],
   ])('%s: sleeps 1 s, wakes up and exits 0; the guest clock is within a few per cent of the host\'s', async (platform, exitSlackMs) => {
     // Before the fix a console-only virtio image slept forever on microvm: the timeout turns that into a failure.
-    const run = await unik(['run', app, '--platform', platform, '--timeout', '30s', '--json'], env);
+    // unik boots Solo5 quiet; the app's leading --solo5:info brings back the banner that names the clock source.
+    const run = await unik(['run', app, '--platform', platform, '--timeout', '30s', '--json', '--', '--solo5:info'], env);
     expect(run.exitCode, run.stderr).toBe(0);
     if (platform === 'virtio') expect(run.stderr).toMatch(/Solo5: Clock source: TSC, frequency \d+ Hz \(not calibrated\)/);
     const result = JSON.parse(run.stdout) as { readyMs: number; exitMs: number };

@@ -37,7 +37,7 @@ export interface InstallPlan {
 }
 
 /** Bump a step's recipe when its commands change, so existing installs rebuild it. */
-const RECIPE: Record<StepName, number> = { solo5: 1, 'ocaml-solo5': 1, mirage: 1, duniverse: 1 };
+const RECIPE: Record<StepName, number> = { solo5: 1, 'ocaml-solo5': 2, mirage: 1, duniverse: 1 };
 
 const MIRAGE_CLI: SourceName[] = ['mirage', 'emile', 'pecu'];
 
