@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../../lib/home.js';
-import { mirageFingerprint, type MirageToolchain } from '../../../toolchains/mirage/find.js';
+import { mirageFingerprint, solo5HasFixup, type MirageToolchain } from '../../../toolchains/mirage/find.js';
 import {
   installedRecord, LINKED_STEPS, mirageStatus, recordFingerprint, recordPath, recordSummary, STAMP, stepDir, type InstallRecord,
 } from '../../../toolchains/mirage/install/record.js';
@@ -99,5 +99,29 @@ describe('install record', () => {
     // A mirage from elsewhere (opam): its tools are asked instead, and absent tools say so.
     const opam = { ...own, tools: { ...own.tools, mirage: null, dune: null, ocamlfind: null, 'solo5-elftool': null } };
     expect(await mirageFingerprint(l, opam, 'spt')).toEqual({ mirage: 'missing', dune: 'missing', ocaml: 'missing', solo5: 'missing' });
+  });
+
+  it('says a Solo5 carries a fixup only for the installed bindings whose record lists it (what decides a quiet boot)', () => {
+    const fixup = '0004-solo5-exit-line-at-every-log-level.patch';
+    const l = layout(tmpTree());
+    mkdirSync(l.toolchains, { recursive: true });
+    const r = sampleRecord(l);
+    const tc = (elftool: string): MirageToolchain => ({
+      env: {}, tools: { mirage: null, dune: null, ocamlfind: null, cppo: null, 'solo5-spt': null, 'solo5-hvt': null, 'solo5-elftool': elftool }, solo5Findlib: null, opamMonorepo: null,
+    });
+    const own = tc(join(l.toolchains, 'solo5', 'bin', 'solo5-elftool'));
+    expect(solo5HasFixup(l, own, 'virtio', fixup)).toBe(false);
+    install(l, { ...r, steps: { ...r.steps, solo5: { ...r.steps.solo5, fixups: { [fixup]: 'aa' } } } });
+    const lib = join(r.steps.solo5.dir, 'lib', 'x86_64-solo5-none-static');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, 'solo5_virtio.o'), '');
+    expect(solo5HasFixup(l, own, 'virtio', fixup)).toBe(true);
+    // No bindings for that platform, another fixup, or an opam Solo5 (upstream's): no.
+    expect(solo5HasFixup(l, own, 'spt', fixup)).toBe(false);
+    expect(solo5HasFixup(l, own, 'virtio', '0001-solo5-tsc-frequency-from-fw-cfg.patch')).toBe(false);
+    const opam = join(tmpTree(), 'bin', 'solo5-elftool');
+    mkdirSync(join(opam, '..', '..', 'lib', 'x86_64-solo5-none-static'), { recursive: true });
+    writeFileSync(join(opam, '..', '..', 'lib', 'x86_64-solo5-none-static', 'solo5_virtio.o'), '');
+    expect(solo5HasFixup(l, tc(opam), 'virtio', fixup)).toBe(false);
   });
 });
