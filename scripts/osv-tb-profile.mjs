@@ -7,9 +7,10 @@
 // the counts per phase (phase = from the first block of one marker function to the first of the next) show
 // where that goes, and the top functions what it is. DISK may be '' (ramfs).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { symbolAt, textSymbols, translatedBlocks } from './tb-log.mjs';
 
 /** Functions whose first translated block opens a phase, in boot order. */
 const MARKERS = [
@@ -45,31 +46,13 @@ try {
   if (q.status !== 0) throw new Error(`QEMU exited with ${q.status ?? q.signal}`);
 
   // Text symbols, sorted by address; the kernel runs at 0x40200000 and, before paging is set up, at 0x200000.
-  const nm = spawnSync('nm', ['-nC', join(outDir, 'loader.elf')], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const syms = nm.stdout.split('\n').map((l) => /^([0-9a-f]+) [tTwW] (.+)$/.exec(l)).filter(Boolean).map((m) => [Number.parseInt(m[1], 16), m[2]]);
+  const syms = textSymbols(join(outDir, 'loader.elf'), true);
   const name = (a) => {
     const v = a >= 0x200000 && a < 0x40000000 ? a + 0x40000000 : a;
     if (v < 0x40200000 || v >= 0x40800000) return v >= 0x100000000000 ? '<app and its libraries>' : '<firmware>';
-    let lo = 0;
-    let hi = syms.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (syms[mid][0] <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    return syms[lo][1];
+    return symbolAt(syms, v);
   };
-
-  // Each "IN:" entry is one translated block; its first instruction line gives the guest address.
-  const blocks = [];
-  let open = false;
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
-    if (line.startsWith('IN:')) open = true;
-    else if (open && line.startsWith('0x')) {
-      blocks.push(name(Number.parseInt(line.slice(0, line.indexOf(':')), 16)));
-      open = false;
-    }
-  }
+  const blocks = translatedBlocks(log).map((b) => name(b.addr));
 
   const starts = MARKERS.map(([, fn]) => (fn === null ? 0 : blocks.findIndex((s) => s.startsWith(fn))));
   console.log(`${blocks.length} blocks translated (QEMU -d in_asm), by phase:\n`);
