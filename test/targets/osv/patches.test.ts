@@ -10,7 +10,7 @@ import { tmpTree } from '../../helpers/tmp.js';
 /** Each reviewed patch and the only files it may touch. */
 const TOUCHES: Record<string, string[]> = {
   [HPET_WITHOUT_ACPI]: ['b/drivers/hpet.cc'],
-  '0002-power-off-when-the-last-app-returns.patch': ['b/loader.cc'],
+  '0002-power-off-when-the-last-app-returns.patch': ['b/core/shutdown.cc', 'b/loader.cc'],
 };
 
 describe('osvPatches', () => {
@@ -34,6 +34,7 @@ describe('osvPatches', () => {
     for (const p of osvPatches()) await execa('patch', ['--batch', '--forward', '--fuzz=0', '-p1', '-d', copy, '-i', p.path]);
     expect(readFileSync(join(copy, 'drivers', 'hpet.cc'), 'utf8')).toContain('HPET_DEFAULT_BASE 0xfed00000');
     expect(readFileSync(join(copy, 'loader.cc'), 'utf8')).toContain('power_off_after_last_app');
+    expect(readFileSync(join(copy, 'core', 'shutdown.cc'), 'utf8')).toContain('sched::thread::yield();');
   });
 
   it('a kernel boots without ACPI only when the HPET patch is in it', () => {
