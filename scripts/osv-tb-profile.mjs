@@ -25,7 +25,7 @@ const MARKERS = [
   ['drivers (virtio-blk), rofs', 'hw::driver_manager::load_all'],
   ['pivot_rootfs, /proc /sys, command parse', 'pivot_rootfs'],
   ['loading the app', 'osv::application::run('],
-  ['the app, then unloading it', 'osv::application::run_main'],
+  ['the app, then unloading it (patch 0002: its destructors)', 'osv::application::run_main'],
   ['unmounts', 'vfs_exit'],
   ['power-off', 'osv::poweroff'],
 ];

@@ -49,11 +49,18 @@ export const unikObjectsIn = (makeArgs: string[]): UnikObject[] => UNIK_OBJECTS.
  */
 const NO_NET_STACK = { conf_networking_stack: '0', conf_linker_extra_options: unikObjectArg('unik-no-net-sockets') };
 
+/**
+ * No tracepoints: OSv's Kconfig tracepoints (default y) registers every tracepoint of the kernel in global
+ * constructors at each boot, about 1,600 translated blocks under TCG. Only the loader options --trace, --strace
+ * and --sampler use them, and unik passes none, so a unik kernel could never enable one.
+ */
+const NO_TRACEPOINTS = { conf_tracepoints: '0' };
+
 /** Declared devices (+ the root filesystem) → OSv's conf_* make variables. Pure. */
 export function osvDrivers(devices: Devices, fs: OsvFs): DriverSet {
   if (devices.share.length) throw usageError(`devices.share: expected no host shares for target osv (${SHARE_REFUSAL})`);
   const blockDisk = fs === 'rofs' || devices.block.length > 0;
-  return { settings: { ...CONSOLE, ...(blockDisk ? BLOCK : {}), ...(devices.net ? NET : NO_NET_STACK) }, requires: [] };
+  return { settings: { ...CONSOLE, ...NO_TRACEPOINTS, ...(blockDisk ? BLOCK : {}), ...(devices.net ? NET : NO_NET_STACK) }, requires: [] };
 }
 
 /** The make arguments for a driver set, in a stable order (they are part of the kernel cache key). */
@@ -71,7 +78,7 @@ export function driversFromConfigHeader(header: string): string[] {
  * The settings that are Kconfig symbols, not make variables: OSv compiles them from its out directory's .config
  * (gen/include/osv/kernel_config_*.h), so a make argument alone would not reach the C code.
  */
-const KCONFIG_SYMBOLS = ['networking_stack'] as const;
+const KCONFIG_SYMBOLS = ['networking_stack', 'tracepoints'] as const;
 
 /** Pure: the Kconfig features unik decides (KCONFIG_SYMBOLS) that a kernel really has, from its kernel_config.h. */
 export function featuresFromKernelConfig(header: string): string[] {

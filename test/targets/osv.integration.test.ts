@@ -72,8 +72,10 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(JSON.parse(res.stdout).kernelBootedMs).toBeGreaterThan(0);
   }, BUILD_TIMEOUT);
 
-  it('an app change rebuilds only the app (seconds, same kernel), and its exit status becomes unik run\'s', async () => {
-    writeFileSync(join(app, 'main.c'), '#include <stdio.h>\nint main(void) { puts("bye"); return 3; }\n');
+  it('an app change rebuilds only the app (seconds, same kernel), its exit status becomes unik run\'s, and its destructors still run', async () => {
+    // Patch 0002 powers off right after the last main() returns: the app's destructors must run first.
+    const main = '#include <stdio.h>\n__attribute__((destructor)) static void done(void) { puts("destructor ran"); }\nint main(void) { puts("bye"); return 3; }\n';
+    writeFileSync(join(app, 'main.c'), main);
     const logsBefore = readdirSync(join(home, 'logs')).length;
     const res = await unik(['build', app, '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
@@ -84,7 +86,7 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(readdirSync(join(home, 'logs')).length).toBe(logsBefore + 1);
     expect(log).not.toContain('build the OSv kernel');
     const run = await unik(['run', app, '--accel', 'tcg', '--timeout', '30s'], env);
-    expect(run.stdout).toContain('bye');
+    expect(run.stdout).toMatch(/bye[\s\S]*destructor ran/);
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/code 3, tcg; guest exit code 3/);
   }, BUILD_TIMEOUT);

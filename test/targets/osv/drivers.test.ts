@@ -12,12 +12,13 @@ describe('osvDrivers', () => {
       'conf_drivers_pvpanic=1',
       'conf_linker_extra_options=$(out)/unik-no-net-sockets.o',
       'conf_networking_stack=0',
+      'conf_tracepoints=0',
     ]);
   });
 
   it('rofs adds virtio-blk for the root disk, and the SCSI core it links against; nothing for net or fs', () => {
     const args = kernelMakeArgs(osvDrivers(consoleOnly, 'rofs'));
-    expect(args).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_linker_extra_options=$(out)/unik-no-net-sockets.o', 'conf_networking_stack=0']);
+    expect(args).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_linker_extra_options=$(out)/unik-no-net-sockets.o', 'conf_networking_stack=0', 'conf_tracepoints=0']);
     expect(args.join(' ')).not.toMatch(/virtio_net|virtio_fs|drivers_profile=all/);
   });
 
@@ -28,8 +29,8 @@ describe('osvDrivers', () => {
   it('a net device adds exactly virtio-net (and the SCSI core every virtio driver links), on rofs and ramfs', () => {
     const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
     const rofs = kernelMakeArgs(osvDrivers(net, 'rofs'));
-    expect(rofs).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_drivers_virtio_net=1']);
-    expect(kernelMakeArgs(osvDrivers(net, 'ramfs'))).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_net=1']);
+    expect(rofs).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_blk=1', 'conf_drivers_virtio_net=1', 'conf_tracepoints=0']);
+    expect(kernelMakeArgs(osvDrivers(net, 'ramfs'))).toEqual(['conf_drivers_hpet=1', 'conf_drivers_profile=base', 'conf_drivers_pvpanic=1', 'conf_drivers_scsi=1', 'conf_drivers_virtio_net=1', 'conf_tracepoints=0']);
     expect(rofs.join(' ')).not.toMatch(/virtio_fs|virtio_rng|vmxnet3|ena=|networking_stack|linker_extra/);
   });
 
@@ -40,6 +41,12 @@ describe('osvDrivers', () => {
     expect(osvDrivers(disk, 'ramfs').settings.conf_networking_stack).toBe('0');
     expect(osvDrivers(net, 'rofs').settings).not.toHaveProperty('conf_networking_stack');
     expect(osvDrivers(net, 'ramfs').settings).not.toHaveProperty('conf_networking_stack');
+  });
+
+  it('leaves the tracepoints out of every kernel: unik passes none of the options that would enable one', () => {
+    const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' } };
+    for (const devices of [consoleOnly, net]) for (const fs of ['rofs', 'ramfs'] as const) expect(osvDrivers(devices, fs).settings.conf_tracepoints).toBe('0');
+    expect(withKconfig('CONF_tracepoints=y\nCONF_tracepoints_strace=y\n', ['conf_drivers_hpet=1', 'conf_tracepoints=0'])).toBe('# CONF_tracepoints is not set\nCONF_tracepoints_strace=y\n');
   });
 
   it("links unik's socket stubs exactly into kernels without the network stack (the pinned io_uring calls them)", () => {

@@ -7,25 +7,34 @@ import { patchedTreeDir } from '../../../targets/source-patches.js';
 import { productSource } from '../../helpers/toolchain.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
+/** Each reviewed patch and the only files it may touch. */
+const TOUCHES: Record<string, string[]> = {
+  [HPET_WITHOUT_ACPI]: ['b/drivers/hpet.cc'],
+  '0002-power-off-when-the-last-app-returns.patch': ['b/core/shutdown.cc', 'b/loader.cc'],
+};
+
 describe('osvPatches', () => {
-  it('lists the reviewed patch files in order, each with its hash and a description, touching only the HPET driver', () => {
+  it('lists the reviewed patch files in order, each with its hash and a description, touching only its own files', () => {
     const patches = osvPatches();
-    expect(patches.map((p) => p.file)).toEqual([HPET_WITHOUT_ACPI]);
+    expect(patches.map((p) => p.file)).toEqual(Object.keys(TOUCHES));
     for (const p of patches) {
       expect(p.source).toBe('osv');
       expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
       const text = readFileSync(p.path, 'utf8');
       expect(text.slice(0, text.indexOf('diff --git'))).toMatch(/^unik: .+\n\n[\s\S]{200,}/);
-      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(['b/drivers/hpet.cc']);
+      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(TOUCHES[p.file]);
     }
   });
 
   it('applies exactly (no fuzz) to the pinned OSv in the sources cache, when it is there', async (ctx) => {
     const osv = productSource('osv', 'the OSv patch check');
-    if (!osv || !existsSync(join(osv, 'drivers', 'hpet.cc'))) return ctx.skip();
-    const copy = tmpTree({ 'drivers/hpet.cc': readFileSync(join(osv, 'drivers', 'hpet.cc'), 'utf8') });
+    const files = Object.values(TOUCHES).flat().map((f) => f.slice('b/'.length));
+    if (!osv || !files.every((f) => existsSync(join(osv, f)))) return ctx.skip();
+    const copy = tmpTree(Object.fromEntries(files.map((f) => [f, readFileSync(join(osv, f), 'utf8')])));
     for (const p of osvPatches()) await execa('patch', ['--batch', '--forward', '--fuzz=0', '-p1', '-d', copy, '-i', p.path]);
     expect(readFileSync(join(copy, 'drivers', 'hpet.cc'), 'utf8')).toContain('HPET_DEFAULT_BASE 0xfed00000');
+    expect(readFileSync(join(copy, 'loader.cc'), 'utf8')).toContain('power_off_after_last_app');
+    expect(readFileSync(join(copy, 'core', 'shutdown.cc'), 'utf8')).toContain('sched::thread::yield();');
   });
 
   it('a kernel boots without ACPI only when the HPET patch is in it', () => {

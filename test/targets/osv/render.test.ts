@@ -32,7 +32,7 @@ describe('renderOsv', () => {
     const text = renderOsv(r, osvDrivers(devicesOf(r), 'ramfs'))[0]!.content;
     expect(text).toMatch(/^\/my-app: unik-app\/app$/m);
     expect(text).toMatch(/^\/etc\/fstab: unik-app\/osv-static\/etc\/fstab$/m);
-    expect(text).toContain('conf_drivers_pvpanic=1 conf_linker_extra_options=$(out)/unik-no-net-sockets.o conf_networking_stack=0 fs=ramfs');
+    expect(text).toContain('conf_drivers_pvpanic=1 conf_linker_extra_options=$(out)/unik-no-net-sockets.o conf_networking_stack=0 conf_tracepoints=0 fs=ramfs');
     expect(text).not.toContain('virtio_blk');
   });
 
