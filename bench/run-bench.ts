@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { failure, UnikError } from '../lib/errors.js';
 import { layout } from '../lib/home.js';
@@ -39,7 +38,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   // Container and image names carry the tag; the directory name stays short for podman's 50-byte runroot limit.
   const tag = `unik-bench-${id}`;
   const dir = join(layout().bench, id);
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
 
   const skipped: Skipped[] = [];
   const started: Cleanup[] = [];
@@ -69,7 +68,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   } finally {
     opts.progress?.('cleaning up');
     cleanupErrors = await cleanupAll(started);
-    await rm(dir, { recursive: true, force: true });
+    await fsp.rm(dir, { recursive: true, force: true });
   }
   const leftovers = cleanupErrors.map((e) => `cleanup: ${e}`).join('\n');
   if (error) {

@@ -1,5 +1,5 @@
+import { promises as fsp } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
 import { layout, logPathFor } from '../lib/home.js';
@@ -86,7 +86,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
-    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await readFile(abs)).digest('hex');
+    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await fsp.readFile(abs)).digest('hex');
   }
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({

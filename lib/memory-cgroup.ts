@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -25,7 +25,7 @@ export function memoryV1Mount(mountsText: string): string | null {
   return null;
 }
 
-const bytes = async (path: string): Promise<number> => Number((await readFile(path, 'utf8')).trim());
+const bytes = async (path: string): Promise<number> => Number((await fsp.readFile(path, 'utf8')).trim());
 
 /**
  * Create the bench's parent memory cgroup under the v1 memory mount; null when there is none (or no permission).
@@ -35,7 +35,7 @@ export async function memoryPeak(memoryMount: string | null, name: string): Prom
   if (!memoryMount) return null;
   const dir = join(memoryMount, name);
   try {
-    await mkdir(dir);
+    await fsp.mkdir(dir);
   } catch {
     return null;
   }
@@ -43,7 +43,7 @@ export async function memoryPeak(memoryMount: string | null, name: string): Prom
   return {
     parent: `/${name}`,
     async reset() {
-      await writeFile(join(dir, 'memory.max_usage_in_bytes'), '0');
+      await fsp.writeFile(join(dir, 'memory.max_usage_in_bytes'), '0');
       base = await bytes(join(dir, 'memory.max_usage_in_bytes'));
     },
     async readKiB() {

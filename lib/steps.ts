@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { ResultPromise } from 'execa';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
+import { createWriteStream, type WriteStream, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { failure } from './errors.js';
 import { humanBytes } from './format.js';
@@ -35,7 +34,7 @@ export const outputTail = (text: string, lines = TAIL_LINES): string | undefined
   text.trimEnd().split('\n').slice(-lines).join('\n') || undefined;
 
 export async function logTail(path: string, lines = TAIL_LINES): Promise<string> {
-  return outputTail(await readFile(path, 'utf8').catch(() => ''), lines) ?? '';
+  return outputTail(await fsp.readFile(path, 'utf8').catch(() => ''), lines) ?? '';
 }
 
 const why = (res: { exitCode?: number | undefined; timedOut?: boolean; shortMessage?: string }) =>
@@ -45,7 +44,7 @@ const why = (res: { exitCode?: number | undefined; timedOut?: boolean; shortMess
 export const MIN_LOG_FREE = 1024 * 1024;
 
 async function checkLogSpace(logPath: string): Promise<void> {
-  const fs = await statfs(dirname(logPath));
+  const fs = await fsp.statfs(dirname(logPath));
   const free = fs.bavail * fs.bsize;
   if (free < MIN_LOG_FREE) {
     throw failure(`${dirname(logPath)}: a build needs ${humanBytes(MIN_LOG_FREE)} free for its log ${logPath}, found ${humanBytes(free)} free there`);
@@ -58,7 +57,7 @@ async function checkLogSpace(logPath: string): Promise<void> {
  * step fails with one line naming the log.
  */
 export async function openStepRunner(logPath: string, progress?: ProgressSink): Promise<StepRunner> {
-  await mkdir(dirname(logPath), { recursive: true });
+  await fsp.mkdir(dirname(logPath), { recursive: true });
   await checkLogSpace(logPath);
   const log: WriteStream = createWriteStream(logPath, { flags: 'w' });
   let logError: NodeJS.ErrnoException | null = null;
@@ -71,7 +70,7 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
   });
   const logFailure = async () => {
     const e = logError!;
-    await rm(logPath, { force: true });
+    await fsp.rm(logPath, { force: true });
     return e.code === 'ENOSPC'
       ? failure(`no space left on device writing the build log ${logPath} (after ${humanBytes(log.bytesWritten)}); free at least ${humanBytes(MIN_LOG_FREE)} there and build again`)
       : failure(`cannot write the build log ${logPath}: ${e.message}`);

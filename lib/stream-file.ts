@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, promises as fsp } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +12,7 @@ const BLOCK = 64 * 1024;
 
 /** The byte offset where the last `lines` lines of a file begin, found by reading backwards block by block. */
 export async function tailOffset(path: string, lines: number): Promise<number> {
-  const fh = await open(path, 'r');
+  const fh = await fsp.open(path, 'r');
   try {
     const { size } = await fh.stat();
     if (lines === 0) return size;

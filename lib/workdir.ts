@@ -1,13 +1,12 @@
 import { sha256 } from './sha256.js';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Layout } from './home.js';
 
 /** Write only when the content differs, so make sees unchanged mtimes and rebuilds nothing needlessly. */
 export async function writeIfChanged(path: string, content: string): Promise<boolean> {
-  const old = await readFile(path, 'utf8').catch(() => null);
+  const old = await fsp.readFile(path, 'utf8').catch(() => null);
   if (old === content) return false;
   await writeFileAtomic(path, content);
   return true;
@@ -18,20 +17,20 @@ export async function writeIfChanged(path: string, content: string): Promise<boo
  * Links keep the user's files where they are; make follows them for timestamps.
  */
 export async function syncLinks(dir: string, links: Record<string, string>): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
   for (const [rel, target] of Object.entries(links)) {
     const at = join(dir, rel);
-    const cur = await readlink(at).catch(() => null);
+    const cur = await fsp.readlink(at).catch(() => null);
     if (cur === target) continue;
-    await rm(at, { force: true, recursive: true });
-    await mkdir(dirname(at), { recursive: true });
-    await symlink(target, at);
+    await fsp.rm(at, { force: true, recursive: true });
+    await fsp.mkdir(dirname(at), { recursive: true });
+    await fsp.symlink(target, at);
   }
   const wanted = new Set(Object.keys(links));
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+  for (const entry of await fsp.readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isSymbolicLink()) continue;
     const rel = join(entry.parentPath, entry.name).slice(dir.length + 1);
-    if (!wanted.has(rel)) await rm(join(dir, rel), { force: true });
+    if (!wanted.has(rel)) await fsp.rm(join(dir, rel), { force: true });
   }
 }
 
@@ -69,16 +68,16 @@ export interface RepairOptions {
 export async function repairableWork<T>(dir: string, fn: () => Promise<T>, opts: RepairOptions = {}): Promise<T> {
   const marker = join(dir, INCOMPLETE);
   const interrupted = isIncomplete(dir);
-  if (interrupted || opts.clean) await rm(dir, { recursive: true, force: true });
+  if (interrupted || opts.clean) await fsp.rm(dir, { recursive: true, force: true });
   if (interrupted) opts.onRepair?.();
-  await mkdir(dir, { recursive: true });
-  await writeFile(marker, `${process.pid}\n`);
+  await fsp.mkdir(dir, { recursive: true });
+  await fsp.writeFile(marker, `${process.pid}\n`);
   let done = false;
   try {
     const out = await fn();
     done = true;
     return out;
   } finally {
-    if (done || !opts.killed?.()) await rm(marker, { force: true });
+    if (done || !opts.killed?.()) await fsp.rm(marker, { force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { usageError } from '../lib/errors.js';
@@ -16,7 +16,7 @@ import { readTar, tarOf, TarError } from './tar.js';
 export async function exportImage(image: ImageRecord, file: string): Promise<{ file: string; digest: string; bytes: number }> {
   if (!/\.tar$/.test(file)) throw usageError(`-o: expected a file name ending in .tar, found ${JSON.stringify(file)}`);
   const out = resolve(file);
-  if (!(await stat(dirname(out)).catch(() => null))?.isDirectory()) throw usageError(`-o: expected a file in an existing directory, found ${JSON.stringify(file)}`);
+  if (!(await fsp.stat(dirname(out)).catch(() => null))?.isDirectory()) throw usageError(`-o: expected a file in an existing directory, found ${JSON.stringify(file)}`);
   const pkg = await packageStored(image, image.name);
   const files = layoutFiles(pkg);
   const tar = tarOf([{ path: 'blobs/' }, { path: 'blobs/sha256/' }, ...[...files].map(([path, data]) => ({ path, data }))]);
@@ -32,7 +32,7 @@ export async function exportImage(image: ImageRecord, file: string): Promise<{ f
 export async function importArchive(l: Layout, file: string): Promise<{ digest: string; image: ImageRecord }> {
   let data: Buffer;
   try {
-    data = await readFile(file);
+    data = await fsp.readFile(file);
   } catch {
     throw usageError(`FILE: expected an OCI image layout archive (.tar), found ${JSON.stringify(file)}, which cannot be read`);
   }

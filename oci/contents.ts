@@ -1,5 +1,5 @@
+import { promises as fsp } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import { failure } from '../lib/errors.js';
@@ -8,12 +8,12 @@ import type { ImageRecord } from '../images/record.js';
 import { packageImage, type ImageContents, type OciPackage } from './package.js';
 
 /** Executable bits survive packaging (a Solo5 tender must stay runnable); everything else is 0644. */
-const modeOf = async (path: string) => ((await stat(path)).mode & 0o111 ? 0o755 : 0o644);
+const modeOf = async (path: string) => ((await fsp.stat(path)).mode & 0o111 ? 0o755 : 0o644);
 
 async function readChecked(path: string, sha256: string | undefined, image: ImageRecord): Promise<{ data: Buffer; mode: number }> {
   let data: Buffer;
   try {
-    data = await readFile(path);
+    data = await fsp.readFile(path);
   } catch {
     throw failure(`image ${image.name} (${image.id}): ${path} is missing from the store; rebuild it`);
   }
@@ -36,6 +36,6 @@ export const packageStored = async (image: ImageRecord, refName: string): Promis
 /** A fresh scratch directory inside the store's directory (same filesystem, hidden from listImages). */
 export async function scratchDir(l: Layout, kind: string): Promise<string> {
   const dir = tempSibling(join(l.images, kind));
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
   return dir;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../lib/errors.js';
@@ -24,12 +24,12 @@ export const authFileContent = (registry: string, user: string, password: string
  */
 export async function withAuthFile<T>(registry: string, creds: string, fn: (authFile: string) => Promise<T>): Promise<T> {
   const { user, password } = parseCreds(creds);
-  const dir = await mkdtemp(join(tmpdir(), 'unik-auth-'));
+  const dir = await fsp.mkdtemp(join(tmpdir(), 'unik-auth-'));
   try {
     const file = join(dir, 'auth.json');
-    await writeFile(file, authFileContent(registry, user, password), { mode: 0o600 });
+    await fsp.writeFile(file, authFileContent(registry, user, password), { mode: 0o600 });
     return await fn(file);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await fsp.rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { failure, usageError } from '../lib/errors.js';
@@ -15,17 +14,17 @@ export interface BlobSource {
 
 export const dirSource = (dir: string, what: string): BlobSource => ({
   what,
-  file: async (p) => (existsSync(join(dir, p)) ? readFile(join(dir, p)) : null),
+  file: async (p) => (existsSync(join(dir, p)) ? fsp.readFile(join(dir, p)) : null),
 });
 
 export const memorySource = (files: Map<string, Buffer>, what: string): BlobSource => ({ what, file: async (p) => files.get(p) ?? null });
 
 /** Write an OCI image layout (oci-layout, index.json, blobs/sha256/…) for skopeo or an archive. */
 export async function writeLayout(dir: string, pkg: OciPackage): Promise<void> {
-  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const [digest, data] of pkg.blobs) await writeFile(join(dir, blobPath(digest)), data);
-  await writeFile(join(dir, 'oci-layout'), OCI_LAYOUT);
-  await writeFile(join(dir, 'index.json'), pkg.index);
+  await fsp.mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const [digest, data] of pkg.blobs) await fsp.writeFile(join(dir, blobPath(digest)), data);
+  await fsp.writeFile(join(dir, 'oci-layout'), OCI_LAYOUT);
+  await fsp.writeFile(join(dir, 'index.json'), pkg.index);
 }
 
 /** Pure: the files of an OCI image layout, as (relative path → bytes), for an archive. */

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { failure, UnikError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from '../images/record.js';
@@ -35,6 +35,6 @@ export async function pullImage(l: Layout, refText: string, o: RegistryOptions):
   } catch (e) {
     throw e instanceof UnikError ? e : diskFullAware(e, l.images);
   } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
@@ -27,10 +27,10 @@ export async function pushImage(l: Layout, image: ImageRecord, refText: string, 
     await writeLayout(dir, pkg);
     const digestFile = join(dir, 'pushed-digest');
     await transfer(l, 'push', ref, dir, o, { digestFile, bytes: [...pkg.blobs.values()].reduce((n, b) => n + b.length, 0) });
-    const pushed = (await readFile(digestFile, 'utf8')).trim();
+    const pushed = (await fsp.readFile(digestFile, 'utf8')).trim();
     if (pushed !== pkg.manifest.digest) throw failure(`${ref.canonical}: the registry stored manifest ${pushed}, not the ${pkg.manifest.digest} unik built`);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await fsp.rm(dir, { recursive: true, force: true });
   }
   await rememberRef(l, ref.canonical, { id: image.id, digest: pkg.manifest.digest });
   const blobs = [...pkg.blobs].filter(([d]) => d !== pkg.manifest.digest).map(([digest, b]) => ({ digest, size: b.length }));

@@ -1,5 +1,5 @@
+import { promises as fsp } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import { failure, usageError, UnikError } from '../lib/errors.js';
@@ -61,14 +61,14 @@ export async function restoreImage(l: Layout, image: VerifiedImage, what: string
 
   const tmp = tempSibling(join(l.images, rec.id));
   try {
-    await mkdir(tmp, { recursive: true });
-    const write = (name: string, e: TarEntry) => writeFile(join(tmp, name), e.data!, { mode: e.mode ?? 0o644 });
+    await fsp.mkdir(tmp, { recursive: true });
+    const write = (name: string, e: TarEntry) => fsp.writeFile(join(tmp, name), e.data!, { mode: e.mode ?? 0o644 });
     await write(rec.path, kernel);
     for (const f of files) await write(f.name, f.entry);
     return await putImage(l, join(tmp, rec.path), Object.fromEntries(files.map((f) => [f.role, join(tmp, f.name)])), recordToStore(rec));
   } catch (e) {
     throw e instanceof UnikError ? e : diskFullAware(e, l.images);
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true });
   }
 }

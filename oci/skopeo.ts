@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { statSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { failure, usageError, UnikError } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
@@ -125,9 +124,9 @@ export async function transfer(l: Layout, direction: Direction, ref: ImageRef, l
 
 /** Bytes under a directory (a pull's layout while skopeo writes it). */
 async function bytesUnder(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   let n = 0;
-  for (const e of entries) if (e.isFile()) n += (await stat(join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+  for (const e of entries) if (e.isFile()) n += (await fsp.stat(join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
   return n;
 }
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
@@ -100,7 +99,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   if (listInstances(l).some((i) => i.name === name)) throw usageError(`--name: expected a name not in use, found ${JSON.stringify(name)} (see "unik ps"; "unik rm ${name}" frees it)`);
 
   const dir = instanceDir(l, id);
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
   const inst: Instance = {
     id, name,
     image: { id: image.id, name: image.name, target: image.target },
@@ -169,6 +168,6 @@ export async function removeInstance(ref: string, force: boolean): Promise<Insta
     if (!force) throw usageError(`instance: expected a stopped instance, found ${inst.name} ${inst.state} (unik stop ${inst.name}, or rm --force)`);
     inst = await stopInstance(inst.id);
   }
-  await rm(instanceDir(l, inst.id), { recursive: true, force: true });
+  await fsp.rm(instanceDir(l, inst.id), { recursive: true, force: true });
   return inst;
 }

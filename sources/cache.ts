@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
@@ -58,7 +57,7 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
 
   const dest = join(l.sources, name);
   const tmp = tempSibling(dest);
-  await mkdir(l.sources, { recursive: true });
+  await fsp.mkdir(l.sources, { recursive: true });
   let commit: string | null = null;
   try {
     await git(['clone', '--quiet', '--no-checkout', '--', origin, tmp]);
@@ -68,16 +67,16 @@ export async function addSource(l: Layout, name: string, location?: string, ref?
       for (const sub of known.submodules ?? []) await addSubmodule(tmp, origin, sub, known.url, mirrors);
     }
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true });
     const msg = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(e);
     throw failure(`sources add ${name}: could not clone ${origin} at ${wantRef}: ${msg}`);
   }
   if (!commit) {
-    await rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true });
     throw usageError(`${ref ? '--ref' : `the pinned ref of ${name}`}: expected a tag, branch or commit of ${origin}, found ${JSON.stringify(wantRef)}, which it does not have`);
   }
-  await rm(dest, { recursive: true, force: true });
-  await rename(tmp, dest);
+  await fsp.rm(dest, { recursive: true, force: true });
+  await fsp.rename(tmp, dest);
 
   const entry: SourceEntry = { name, origin, ref: wantRef, commit, path: dest, addedAt: new Date().toISOString() };
   const lock = readLock(l);
@@ -111,12 +110,12 @@ async function addSubmodule(repo: string, origin: string, path: string, superUrl
   const local = existsSync(join(origin, path, '.git')) ? [join(origin, path)] : [];
   const url = mirrors ? await submoduleUrl(repo, path) : null;
   for (const from of [...local, ...(url ? mirrorCandidates(mirrors!, resolveSubmoduleUrl(superUrl, url)).filter((p) => existsSync(p)) : [])]) {
-    await rm(dest, { recursive: true, force: true });
+    await fsp.rm(dest, { recursive: true, force: true });
     await git(['clone', '--quiet', '--no-checkout', '--', from, dest]);
     // A clone of another fork of the same name may lack the commit: then the next candidate.
     if ((await query('git', ['checkout', '--quiet', '--detach', pinned], { cwd: dest })).code === 0) return;
   }
-  await rm(dest, { recursive: true, force: true });
+  await fsp.rm(dest, { recursive: true, force: true });
   await git(['submodule', 'update', '--init', '--quiet', '--', path], repo);
 }
 
@@ -131,9 +130,9 @@ async function submoduleUrl(repo: string, path: string): Promise<string | null> 
 async function archiveFromGit(l: Layout, name: SourceName, repo: string, commit: string, spec: ArchiveSpec): Promise<ArchiveEntry> {
   const out = join(l.archives, spec.file);
   const tmp = tempSibling(out);
-  await mkdir(l.archives, { recursive: true });
+  await fsp.mkdir(l.archives, { recursive: true });
   await git(['archive', `--format=${spec.fromGit!.format}`, `--prefix=${spec.fromGit!.prefix}`, '-o', tmp, commit], repo);
-  await rename(tmp, out);
+  await fsp.rename(tmp, out);
   return { url: spec.url, file: spec.file, path: out, sha256: await sha256File(out), from: { source: name, commit } };
 }
 
@@ -149,7 +148,7 @@ export interface AddedArchive {
  */
 export async function addArchive(l: Layout, url: string, file: string, expectSha256?: string, force = false): Promise<AddedArchive> {
   if (!/^https?:\/\/[^\s]+\/[^/\s]+$/.test(url)) throw usageError(`url: expected the http(s) URL the build downloads, found ${JSON.stringify(url)}`);
-  const st = await stat(file).catch(() => null);
+  const st = await fsp.stat(file).catch(() => null);
   if (!st?.isFile()) throw usageError(`file: expected an existing archive file, found ${JSON.stringify(file)}`);
   const sha256 = await sha256File(file);
   if (expectSha256 && sha256 !== expectSha256.toLowerCase()) {
@@ -163,9 +162,9 @@ export async function addArchive(l: Layout, url: string, file: string, expectSha
   }
   const out = join(l.archives, name);
   const tmp = tempSibling(out);
-  await mkdir(l.archives, { recursive: true });
-  await copyFile(file, tmp);
-  await rename(tmp, out);
+  await fsp.mkdir(l.archives, { recursive: true });
+  await fsp.copyFile(file, tmp);
+  await fsp.rename(tmp, out);
   const entry: ArchiveEntry = { url, file: name, path: out, sha256 };
   const lock = readLock(l);
   lock.archives[url] = entry;

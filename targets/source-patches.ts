@@ -1,6 +1,5 @@
 import { sha256 } from '../lib/sha256.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import type { StepRunner } from '../lib/steps.js';
@@ -47,17 +46,17 @@ export async function patchedCopy(src: ResolvedSource, dir: string, patches: Sou
   if (existsSync(dir)) return { path: dir, applied: patches };
   const tmp = tempSibling(dir);
   const tar = `${tmp}.tar`;
-  await mkdir(tmp, { recursive: true });
+  await fsp.mkdir(tmp, { recursive: true });
   try {
     await copy(tmp, tar);
     await applyPatches(run, tmp, patches);
     // A build that made the same copy meanwhile wins; ours goes.
-    await rename(tmp, dir).catch((e: unknown) => {
+    await fsp.rename(tmp, dir).catch((e: unknown) => {
       if (!existsSync(dir)) throw e;
     });
   } finally {
-    await rm(tar, { force: true });
-    await rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tar, { force: true });
+    await fsp.rm(tmp, { recursive: true, force: true });
   }
   return { path: dir, applied: patches };
 }

@@ -1,6 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeJsonAtomic } from '../../lib/atomic.js';
@@ -86,7 +85,7 @@ export async function startPrivateDockerd(
       throw failure(`a private docker daemon needs a shorter UNIK_HOME: ${path} is over ${SOCKET_PATH_MAX} bytes, too long for a unix socket`);
     }
   }
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
   await writeJsonAtomic(p.config, dockerdConfig(p));
   // Its containers' cgroups go under a "docker" parent in every hierarchy.
   const residue = watchResidue([...HARDCODED_RUN_DIRS, ...cgroupDirs(cgroupMounts, ['docker'])]);
@@ -114,7 +113,7 @@ export async function startPrivateDockerd(
     await sleep(200);
   }
   await stop();
-  const log = outputTail(await readFile(p.log, 'utf8').catch(() => ''));
+  const log = outputTail(await fsp.readFile(p.log, 'utf8').catch(() => ''));
   throw failure(
     exited ? `the private docker daemon exited while starting; log: ${p.log}` : `the private docker daemon did not answer within ${timeoutMs / 1000} s; log: ${p.log}`,
     log,

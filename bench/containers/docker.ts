@@ -1,5 +1,5 @@
+import { promises as fsp } from 'node:fs';
 import { execa } from 'execa';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { which } from '../../lib/which.js';
 import { startPrivateDockerd, type PrivateDockerd } from './docker-daemon.js';
@@ -103,7 +103,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
         // The private daemon's data root holds only this bench's image and containers: stopping it and
         // deleting the directory removes them all, even when the daemon already went down on Ctrl-C.
         await daemon.stop();
-        await rm(privateDir, { recursive: true, force: true });
+        await fsp.rm(privateDir, { recursive: true, force: true });
       } else if (env) {
         // The host's daemon: only what this bench created (its containers carry the tag, and one image).
         const ids = (await docker('docker ps', ['ps', '--all', '--quiet', '--filter', `name=^${ctx.tag}-`])).split('\n').filter(Boolean);

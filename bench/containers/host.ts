@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { memoryV1Mount } from '../../lib/memory-cgroup.js';
 
 /** Facts about this host that decide how the container runtimes must be started. */
@@ -32,7 +32,7 @@ export function hardLimit(limitsText: string, row: 'Max open files' | 'Max proce
   return hard && /^\d+$/.test(hard) ? Number(hard) : null;
 }
 
-const read = (path: string): Promise<string | null> => readFile(path, 'utf8').catch(() => null);
+const read = (path: string): Promise<string | null> => fsp.readFile(path, 'utf8').catch(() => null);
 
 export async function hostFacts(): Promise<HostFacts> {
   const [mounts, v2Controllers, limits, pidMax] = await Promise.all([

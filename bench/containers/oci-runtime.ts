@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
 import { which } from '../../lib/which.js';
@@ -46,7 +45,7 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
       return { ok: true };
     },
     async prepare(twin) {
-      await mkdir(root, { recursive: true });
+      await fsp.mkdir(root, { recursive: true });
       launcher = [bin!];
       if (workaround) {
         const helper = join(ctx.dir, 'without-cgroup2');
@@ -78,7 +77,7 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
         const [f, a] = invoke(['--root', root, 'delete', '--force', id]);
         await runStep(`${name} delete ${id}`, f, a);
       }
-      await rm(root, { recursive: true, force: true });
+      await fsp.rm(root, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { which } from '../../lib/which.js';
@@ -113,7 +112,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
     },
     async prepare(twin) {
       residue = watchResidue([...cgroupDirs(ctx.host.cgroupMounts, ['libpod_parent/conmon', 'libpod_parent']), ...PODMAN_HOST_PATHS]);
-      await mkdir(dir, { recursive: true });
+      await fsp.mkdir(dir, { recursive: true });
       await podman('podman import', ['import', twin.tarball, image]);
       argv = twin.argv;
       return Number(await podman('podman image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
@@ -136,8 +135,8 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
         await podman('podman rm', ['rm', '--all', '--force']);
         await podman('podman rmi', ['rmi', '--all', '--force']);
       } finally {
-        await rm(dir, { recursive: true, force: true });
-        await rm(dirs.runroot, { recursive: true, force: true });
+        await fsp.rm(dir, { recursive: true, force: true });
+        await fsp.rm(dirs.runroot, { recursive: true, force: true });
         await residue?.sweep();
       }
     },

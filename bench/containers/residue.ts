@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { lstat, rm, rmdir } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -26,9 +25,9 @@ const SETTLE = { tries: 10, delayMs: 200 };
 export function watchResidue(paths: string[]): Residue {
   const fresh = deepestFirst(paths.filter((p) => !existsSync(p)));
   const remove = async (p: string): Promise<boolean> => {
-    const st = await lstat(p).catch(() => null);
+    const st = await fsp.lstat(p).catch(() => null);
     if (!st) return true;
-    return (st.isFile() ? rm(p, { force: true }) : rmdir(p)).then(
+    return (st.isFile() ? fsp.rm(p, { force: true }) : fsp.rmdir(p)).then(
       () => true,
       () => false,
     );

@@ -1,4 +1,4 @@
-import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { extname, join } from 'node:path';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -59,10 +59,10 @@ export const gccArgv = (sources: string[], appDir: string, out: string): string[
 export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; cmdline: string[]; dir: string; cgroupsPath: string | null; targetTwin?: () => Promise<string> }): Promise<Twin> {
   const bundle = join(opts.dir, 'bundle');
   const rootfs = join(bundle, 'rootfs');
-  await mkdir(rootfs, { recursive: true });
+  await fsp.mkdir(rootfs, { recursive: true });
   const exe = join(rootfs, TWIN_EXECUTABLE);
   if (opts.targetTwin) {
-    await copyFile(await opts.targetTwin(), exe);
+    await fsp.copyFile(await opts.targetTwin(), exe);
   } else {
     const sources = twinSources(opts.manifest);
     if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc, false) ?? 'no container twin can be built');
@@ -78,9 +78,9 @@ export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; 
 /** Regular files, those with an execute bit, and their bytes: the container's side of the attack surface. */
 export async function rootfsStats(dir: string): Promise<RootfsStats> {
   const stats: RootfsStats = { bytes: 0, files: 0, executables: 0 };
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+  for (const entry of await fsp.readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
-    const st = await lstat(join(entry.parentPath, entry.name));
+    const st = await fsp.lstat(join(entry.parentPath, entry.name));
     stats.files += 1;
     stats.bytes += st.size;
     if (st.mode & 0o111) stats.executables += 1;

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { usageError } from '../../lib/errors.js';
@@ -53,7 +52,7 @@ export async function initCommand(dir: string, flags: InitFlags): Promise<void> 
   const files = STARTERS[target as keyof typeof STARTERS];
   const clash = files.find((f) => existsSync(join(appDir, f)));
   if (clash) throw usageError(`${join(dir, clash)}: expected no existing file (init never overwrites), found one`);
-  await mkdir(appDir, { recursive: true });
+  await fsp.mkdir(appDir, { recursive: true });
   for (const f of files) await writeFileAtomic(join(appDir, f), renderTemplate(`init/${target}`, f, { name }));
   if (flags.json) return printJson({ dir: appDir, name, target, files });
   process.stdout.write(`created ${files.join(', ')} in ${appDir}\nnext: unik build ${dir} && unik run ${dir}\n`);

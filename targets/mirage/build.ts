@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
@@ -38,10 +37,10 @@ export const stripArgs = (platform: Platform | 'unix'): string[] => (platform ==
 export async function stageApp(app: string, manifest: Manifest, generated: GeneratedFile[]): Promise<void> {
   const modules = mirageSources(manifest);
   for (const f of generated) await writeIfChanged(join(app, f.path), f.content);
-  for (const rel of modules) await writeIfChanged(join(app, rel), await readFile(join(manifest.appDir, rel), 'utf8'));
+  for (const rel of modules) await writeIfChanged(join(app, rel), await fsp.readFile(join(manifest.appDir, rel), 'utf8'));
   // A module dropped from the manifest must not stay in the build.
-  for (const name of await readdir(app)) {
-    if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await rm(join(app, name));
+  for (const name of await fsp.readdir(app)) {
+    if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await fsp.rm(join(app, name));
   }
 }
 
@@ -56,9 +55,9 @@ export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToo
   const seed = seededDuniverse(l, dirs);
   if (!seed.missing.length) {
     const stamp = JSON.stringify({ seed: seedIdentity(l), dirs });
-    if ((await readFile(join(target, SEED_STAMP), 'utf8').catch(() => null)) === stamp) return;
-    await rm(target, { recursive: true, force: true });
-    await mkdir(target, { recursive: true });
+    if ((await fsp.readFile(join(target, SEED_STAMP), 'utf8').catch(() => null)) === stamp) return;
+    await fsp.rm(target, { recursive: true, force: true });
+    await fsp.mkdir(target, { recursive: true });
     await run.step(`copy the duniverse seed (${dirs.length} libraries)`, 'cp', ['-al', '--', ...dirs.map((d) => seed.present[d]!), target]);
     await writeFileAtomic(join(target, SEED_STAMP), stamp);
     return;
@@ -81,7 +80,7 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
   const tc = requireMirageToolchain(l, ctx.platform);
   const app = mirageAppDir(ctx.workDir);
   const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
-  await mkdir(app, { recursive: true });
+  await fsp.mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
   await prepareDuniverse(l, ctx.run, tc, app, dirs);
@@ -94,7 +93,7 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
   await ctx.run.step('strip', 'strip', [...stripArgs(ctx.platform), '-o', kernelPath, built]);
 
   // Build and run must agree: the tender flags and QEMU devices come from the same Solo5 manifest.
-  const written = JSON.parse(await readFile(join(app, 'mirage', 'manifest.json'), 'utf8')) as { devices: { name: string; type: string }[] };
+  const written = JSON.parse(await fsp.readFile(join(app, 'mirage', 'manifest.json'), 'utf8')) as { devices: { name: string; type: string }[] };
   const solo5 = written.devices.map((d) => `${d.type}:${d.name}`).sort();
   const expected = solo5Manifest(ctx.devices).map((d) => `${d.type}:${d.name}`).sort();
   if (JSON.stringify(solo5) !== JSON.stringify(expected)) {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { tempSibling } from '../../lib/atomic.js';
 import { failure, usageError } from '../../lib/errors.js';
@@ -39,14 +38,14 @@ export async function buildMirageUnixTwin(manifest: Manifest, opts: { progress?:
   const tc = requireMirageToolchain(l, 'unix');
   const workDir = appWorkDir(l, manifest.name, manifest.appDir, 'mirage\0unix');
   const app = join(workDir, 'app');
-  await mkdir(app, { recursive: true });
+  await fsp.mkdir(app, { recursive: true });
   const run = await openStepRunner(logPathFor(l, 'twin', manifest.name), opts.progress);
   const out = join(workDir, manifest.name);
   try {
     await stageApp(app, manifest, renderMirage(manifest, mirageDrivers(devices, 'unix')));
     await run.step('configure (mirage configure -t unix)', tc.tools.mirage!, ['configure', '-t', 'unix'], { cwd: app, env: tc.env });
     // configure rewrites dune.build each time, so the static link is reapplied each time.
-    const dune = staticLinkFlags(await readFile(join(app, 'dune.build'), 'utf8'));
+    const dune = staticLinkFlags(await fsp.readFile(join(app, 'dune.build'), 'utf8'));
     if (!dune) throw failure(`mirage configure -t unix wrote a dune.build without "(link_flags (-thread))"; cannot link the twin statically (${join(app, 'dune.build')})`);
     await writeIfChanged(join(app, 'dune.build'), dune);
     await prepareDuniverse(l, run, tc, app, [...new Set([...UNIX_CONSOLE, ...packageDirs(manifest.packages).dirs])].sort());
@@ -56,9 +55,9 @@ export async function buildMirageUnixTwin(manifest: Manifest, opts: { progress?:
     const tmp = tempSibling(out);
     try {
       await run.step('strip', 'strip', [...stripArgs('unix'), '-o', tmp, built]);
-      await rename(tmp, out);
+      await fsp.rename(tmp, out);
     } finally {
-      await rm(tmp, { force: true });
+      await fsp.rm(tmp, { force: true });
     }
   } finally {
     await run.close();

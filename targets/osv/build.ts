@@ -1,6 +1,5 @@
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
-import { open, readFile, realpath, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
@@ -21,7 +20,7 @@ export const appGccArgv = (sources: string[], out: string) => ['-O2', '-fPIE', '
 
 /** A prebuilt app must be an x86-64 ELF that OSv can relocate: ET_DYN (a PIE or a shared object). */
 async function checkPrebuilt(file: string, manifest: Manifest, field: string): Promise<void> {
-  const fh = await open(file, 'r');
+  const fh = await fsp.open(file, 'r');
   const { buffer } = await fh.read(Buffer.alloc(20), 0, 20, 0).finally(() => fh.close());
   const elf = buffer.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
   if (!elf || buffer.readUInt16LE(16) !== 3 || buffer.readUInt16LE(18) !== 0x3e) {
@@ -34,7 +33,7 @@ async function libgccS(): Promise<string> {
   const res = await execa('gcc', ['-print-file-name=libgcc_s.so.1'], { reject: false, stdin: 'ignore' });
   const path = res.stdout.trim();
   if (res.exitCode !== 0 || !path.startsWith('/')) throw failure('gcc cannot find libgcc_s.so.1 (install build-essential)');
-  return realpath(path);
+  return fsp.realpath(path);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir:
   for (const f of renderOsv(ctx.manifest, ctx.drivers)) await writeIfChanged(join(stage, f.path), f.content);
 
   const common = {
-    drivers: [...driversFromConfigHeader(await readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await readFile(kernel.kernelConfig, 'utf8'))],
+    drivers: [...driversFromConfigHeader(await fsp.readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await fsp.readFile(kernel.kernelConfig, 'utf8'))],
     libraries: [],
     // A kernel that finds its clock without ACPI boots with QEMU's ACPI off (osvBoot).
     bootSettings: { fs, ...(bootsWithoutAcpi(tree.applied) ? { acpi: 'off' } : {}) },
@@ -79,11 +78,11 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir:
   }
 
   const rofs = join(ctx.workDir, 'rofs.img');
-  await rm(rofs, { force: true });
+  await fsp.rm(rofs, { force: true });
   await ctx.run.step('pack the root filesystem (gen-rofs-img.py)', 'python3', [join(osv.path, 'scripts', 'gen-rofs-img.py'), '-o', rofs, '-m', 'usr.manifest'], { cwd: stage });
   if (!existsSync(rofs)) throw failure(`gen-rofs-img.py finished but produced no ${rofs}; log: ${ctx.run.logPath}`);
   const disk = join(ctx.workDir, 'usr.img');
-  await writeFileAtomic(disk, rofsDisk(await readFile(rofs)));
+  await writeFileAtomic(disk, rofsDisk(await fsp.readFile(rofs)));
 
   return { kernelPath: kernel.kernel, files: { disk }, ...common };
 }

@@ -1,6 +1,5 @@
 import { sha256 } from '../../lib/sha256.js';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tempSibling, writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
@@ -54,7 +53,7 @@ export const unikObjectGccArgv = (src: string, obj: string) => ['-c', '-O2', '-f
 
 /** A modified checkout gets its own out directory and cache entry, so its kernel never passes for the commit's. */
 async function keyOf(osv: ResolvedSource, tree: BuildTree, makeArgs: string[], fs: OsvFs): Promise<string> {
-  const sha = async (n: UnikObject) => [n, sha256().update(await readFile(objectSource(n))).digest('hex')] as const;
+  const sha = async (n: UnikObject) => [n, sha256().update(await fsp.readFile(objectSource(n))).digest('hex')] as const;
   const objects = Object.fromEntries(await Promise.all(unikObjectsIn(makeArgs).map(sha)));
   return kernelKey(osv.dirty ? `${osv.commit}-dirty` : osv.commit, makeArgs, fs, objects, patchIds(tree.applied));
 }
@@ -86,8 +85,8 @@ export function kernelMakeArgv(key: string, makeArgs: string[], fs: OsvFs, jobs:
 
 /** The records of every kernel cached so far (seed candidates). */
 async function cachedMetas(cacheDir: string): Promise<KernelMeta[]> {
-  const keys = await readdir(cacheDir).catch(() => [] as string[]);
-  const read = (k: string) => readFile(join(cacheDir, k, META), 'utf8').then((t) => [JSON.parse(t) as KernelMeta], () => []);
+  const keys = await fsp.readdir(cacheDir).catch(() => [] as string[]);
+  const read = (k: string) => fsp.readFile(join(cacheDir, k, META), 'utf8').then((t) => [JSON.parse(t) as KernelMeta], () => []);
   return (await Promise.all(keys.map(read))).flat();
 }
 
@@ -116,7 +115,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
   // A ramfs kernel is relinked per app, so it needs a sound out directory in this tree, not only the copy.
   // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
   const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
-  const cached = async () => (JSON.parse(await readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
+  const cached = async () => (JSON.parse(await fsp.readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 
   return withLock(lockOf(tree), async () => {
@@ -131,7 +130,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
         // unik's Kconfig choices go into the new .config, and the same target syncs the generated headers to
         // it: OSv's own path after menuconfig.
         const dotConfig = join(out, '.config');
-        const edited = withKconfig(await readFile(dotConfig, 'utf8'), makeArgs);
+        const edited = withKconfig(await fsp.readFile(dotConfig, 'utf8'), makeArgs);
         if (edited !== null) {
           await writeFileAtomic(dotConfig, edited);
           await run.step("apply unik's Kconfig choices (make config)", 'make', argv.config, { cwd: tree.path });
@@ -143,21 +142,21 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
     }, { killed: run.killed });
     if (!existsSync(join(out, KEPT.kernel))) throw failure(`OSv's make finished but produced no ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
 
-    const versionH = await readFile(join(out, KEPT.version), 'utf8').catch(() => '');
+    const versionH = await fsp.readFile(join(out, KEPT.version), 'utf8').catch(() => '');
     const version = /OSV_VERSION "v?([^"]+)"/.exec(versionH)?.[1] ?? null;
     const tmp = tempSibling(dir);
-    await mkdir(tmp, { recursive: true });
+    await fsp.mkdir(tmp, { recursive: true });
     try {
-      await copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
-      await copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
-      await copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
-      await copyFile(join(out, KEPT.kernelConfig), join(tmp, 'kernel_config.h'));
+      await fsp.copyFile(join(out, KEPT.kernel), join(tmp, 'loader-stripped.elf'));
+      await fsp.copyFile(join(out, KEPT.libenviron), join(tmp, 'libenviron.so'));
+      await fsp.copyFile(join(out, KEPT.driversHeader), join(tmp, 'drivers_config.h'));
+      await fsp.copyFile(join(out, KEPT.kernelConfig), join(tmp, 'kernel_config.h'));
       const meta: KernelMeta & { version: string | null } = { commit: osv.commit, dirty: osv.dirty, makeArgs, fs, patches: patchIds(tree.applied), version, outDir: out };
       await writeJsonAtomic(join(tmp, META), meta);
-      await rm(dir, { recursive: true, force: true });
-      await rename(tmp, dir);
+      await fsp.rm(dir, { recursive: true, force: true });
+      await fsp.rename(tmp, dir);
     } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
+      await fsp.rm(tmp, { recursive: true, force: true });
       throw e;
     }
     return kernelAt(dir, version);
@@ -172,21 +171,21 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
 export async function linkRamfsKernel(run: StepRunner, osv: ResolvedSource, tree: BuildTree, makeArgs: string[], jobs: number, stage: string, stageLink: string, dest: string): Promise<string> {
   const key = await keyOf(osv, tree, makeArgs, 'ramfs');
   // make runs in the tree's real directory: a linked tree (a test's UNIK_HOME) must not skew the relative path.
-  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(await realpath(tree.path), join(stage, 'usr.manifest')));
+  const argv = kernelMakeArgv(key, makeArgs, 'ramfs', jobs, relative(await fsp.realpath(tree.path), join(stage, 'usr.manifest')));
   return withLock(lockOf(tree), async () => {
     const out = join(tree.path, argv.outDir);
-    await rm(join(out, stageLink), { force: true });
-    await symlink(stage, join(out, stageLink));
+    await fsp.rm(join(out, stageLink), { force: true });
+    await fsp.symlink(stage, join(out, stageLink));
     // mkbootfs's dependency list does not cover a re-pointed link: a touched manifest rebuilds the bootfs and
     // relinks the kernel every time; a kernel older than that is stale.
     const t0 = new Date();
-    await utimes(join(stage, 'usr.manifest'), t0, t0);
+    await fsp.utimes(join(stage, 'usr.manifest'), t0, t0);
     await repairableWork(out, () => run.step('link the app into the OSv kernel (make, ramfs bootfs)', 'make', argv.build, { cwd: tree.path }), { killed: run.killed });
-    const built = await stat(join(out, KEPT.kernel)).catch(() => null);
+    const built = await fsp.stat(join(out, KEPT.kernel)).catch(() => null);
     if (!built || built.mtimeMs < t0.getTime() - 1000) throw failure(`OSv's make finished but left no fresh ${join(out, KEPT.kernel)}; log: ${run.logPath}`);
     const tmp = tempSibling(dest);
-    await copyFile(join(out, KEPT.kernel), tmp);
-    await rename(tmp, dest);
+    await fsp.copyFile(join(out, KEPT.kernel), tmp);
+    await fsp.rename(tmp, dest);
     return dest;
   });
 }

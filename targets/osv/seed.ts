@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { StepRunner } from '../../lib/steps.js';
 import { isIncomplete } from '../../lib/workdir.js';
@@ -50,12 +49,12 @@ export async function seedOutDir(run: StepRunner, seed: KernelMeta, out: string,
   if (from === out || !OUT_DIR.test(from) || !existsSync(join(from, 'loader.elf')) || isIncomplete(from)) return false;
   const fromRel = `build/${basename(from)}`;
   await run.step(`seed the OSv out directory from ${from} (cp -a)`, 'cp', ['-a', `${from}/.`, out]);
-  for (const f of await readdir(out, { recursive: true })) {
+  for (const f of await fsp.readdir(out, { recursive: true })) {
     if (!NAMES_OUT_DIR.test(f)) continue;
-    const text = await readFile(join(out, f), 'utf8');
+    const text = await fsp.readFile(join(out, f), 'utf8');
     const next = repointDeps(text, fromRel, outRel);
-    if (next !== text) await writeFile(join(out, f), next);
+    if (next !== text) await fsp.writeFile(join(out, f), next);
   }
-  for (const f of ['.config', 'gen/config/kernel_conf.mk']) await rm(join(out, f), { force: true });
+  for (const f of ['.config', 'gen/config/kernel_conf.mk']) await fsp.rm(join(out, f), { force: true });
   return true;
 }

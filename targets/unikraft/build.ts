@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { failure } from '../../lib/errors.js';
@@ -39,14 +38,14 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
   const tree = await patchedTree(ctx.sources.unikraft!, ctx.patches, l.builds, ctx.run);
   // Objects made from another tree (unpatched, older patches) must not be taken for up to date: start over.
   if (await writeIfChanged(dirs.tree, tree.path)) {
-    await rm(dirs.out, { recursive: true, force: true });
-    await rm(dirs.config, { force: true });
+    await fsp.rm(dirs.out, { recursive: true, force: true });
+    await fsp.rm(dirs.config, { force: true });
   }
   for (const f of files) await writeIfChanged(join(dirs.app, f.path), f.content);
   // Configure when the final config is missing or older than the defconfig: a configure that was cut short
   // (or failed) leaves it older, so the next build configures again instead of building a half config.
-  const configAt = await stat(dirs.config).catch(() => null);
-  const configChanged = !configAt || configAt.mtimeMs < (await stat(join(dirs.app, 'defconfig'))).mtimeMs;
+  const configAt = await fsp.stat(dirs.config).catch(() => null);
+  const configChanged = !configAt || configAt.mtimeMs < (await fsp.stat(join(dirs.app, 'defconfig'))).mtimeMs;
   const links = Object.fromEntries(
     relativeSources(ctx.manifest).map((rel, i) => [rel, ctx.manifest.sources[i]!] as const),
   );
@@ -74,7 +73,7 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
 
   const kernelPath = join(dirs.out, kernelFileName(ctx.manifest.name));
   if (!existsSync(kernelPath)) throw failure(`make finished but produced no ${kernelPath}; log: ${ctx.run.logPath}`);
-  const config = await readFile(dirs.config, 'utf8');
+  const config = await fsp.readFile(dirs.config, 'utf8');
   const version = /Unikraft\/([\d.]+)/.exec(config)?.[1];
   return {
     kernelPath,
@@ -88,7 +87,7 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
 
 /** The libraries actually linked: Unikraft leaves one lib<name>.o per library in the build directory. */
 async function linkedLibraries(out: string): Promise<string[]> {
-  const names = await readdir(out);
+  const names = await fsp.readdir(out);
   return names
     .filter((n) => /^lib[a-z0-9_]+\.o$/.test(n))
     .map((n) => n.slice(0, -2))

@@ -4,8 +4,7 @@
  * Serves the archive from unik's cache after checking its sha256 against the sources lock, so builds
  * run offline and a tampered or corrupt cache is refused instead of silently unpacked.
  */
-import { copyFile, rename } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, promises as fsp } from 'node:fs';
 import { tempSibling } from '../../lib/atomic.js';
 import { archiveProblem } from '../../sources/archive-check.js';
 import type { SourcesLock } from '../../sources/cache.js';
@@ -34,8 +33,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const tmp = tempSibling(dest);
-  await copyFile(entry.path, tmp);
-  await rename(tmp, dest);
+  await fsp.copyFile(entry.path, tmp);
+  await fsp.rename(tmp, dest);
   return 0;
 }
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { lstat, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { sha256File, writeJsonAtomic } from '../../../lib/atomic.js';
 import { failure } from '../../../lib/errors.js';
@@ -73,11 +72,11 @@ export async function removeMirage(l: Layout): Promise<{ removed: boolean; left:
     const left: string[] = [];
     for (const name of LINKED_STEPS) {
       const link = join(l.toolchains, name);
-      const st = await lstat(link).catch(() => null);
-      if (st?.isSymbolicLink()) await rm(link);
+      const st = await fsp.lstat(link).catch(() => null);
+      if (st?.isSymbolicLink()) await fsp.rm(link);
       else if (st) left.push(link);
     }
-    await Promise.all([storeRoot(l), buildRoot(l), recordPath(l)].map((p) => rm(p, { recursive: true, force: true })));
+    await Promise.all([storeRoot(l), buildRoot(l), recordPath(l)].map((p) => fsp.rm(p, { recursive: true, force: true })));
     return { removed: had, left };
   });
 }

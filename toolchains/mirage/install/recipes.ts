@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { failure } from '../../../lib/errors.js';
 import { runStep, type StepRunner } from '../../../lib/steps.js';
@@ -49,8 +48,8 @@ async function applyFixups(ctx: StepContext, target: Fixup['target'], dir: strin
       continue;
     }
     if (existsSync(a.to)) throw failure(`fixup ${a.from} would replace upstream's ${a.to}: the pinned ${target} changed; the fixup needs review`);
-    await mkdir(dirname(a.to), { recursive: true });
-    await copyFile(a.from, a.to);
+    await fsp.mkdir(dirname(a.to), { recursive: true });
+    await fsp.copyFile(a.from, a.to);
   }
 }
 
@@ -71,10 +70,10 @@ async function ocamlSolo5(ctx: StepContext): Promise<void> {
   const b = join(ctx.build, 'ocaml-solo5');
   await buildCopy(ctx, 'ocaml-solo5', b);
   const unpacked = join(ctx.build, 'ocaml-source');
-  await mkdir(unpacked);
-  await mkdir(join(b, 'ocaml'));
+  await fsp.mkdir(unpacked);
+  await fsp.mkdir(join(b, 'ocaml'));
   await ctx.run.step(`ocaml-solo5: unpack OCaml ${ctx.host.ocaml} from ${ctx.host.ocamlSource}`, 'tar', ['-xf', ctx.host.ocamlSource, '-C', unpacked, '--wildcards', '*.orig.tar.*']);
-  const orig = (await readdir(unpacked, { recursive: true })).find((f) => /\.orig\.tar\.\w+$/.test(f));
+  const orig = (await fsp.readdir(unpacked, { recursive: true })).find((f) => /\.orig\.tar\.\w+$/.test(f));
   if (!orig) throw failure(`${ctx.host.ocamlSource} holds no upstream .orig.tar.* of OCaml ${ctx.host.ocaml}`);
   await ctx.run.step('ocaml-solo5: unpack the upstream tarball into ./ocaml', 'tar', ['-xf', join(unpacked, orig), '-C', join(b, 'ocaml'), '--strip-components=1']);
   const env = { PATH: `${join(ctx.done.solo5!, 'bin')}:${process.env.PATH ?? ''}` };
@@ -84,7 +83,7 @@ async function ocamlSolo5(ctx: StepContext): Promise<void> {
   // `ocamlfind -toolchain solo5` reads findlib.conf.d/solo5.conf next to the findlib.conf in use: the host's
   // configuration, placed here, keeps the host packages visible (unik sets OCAMLFIND_CONF to it).
   const conf = join(ctx.out, 'lib', 'findlib.conf');
-  await copyFile(ctx.host.findlibConf, conf);
+  await fsp.copyFile(ctx.host.findlibConf, conf);
   const v = (await runStep('ocaml-solo5: check', 'ocamlfind', ['-toolchain', 'solo5', 'ocamlopt', '-version'], { env: { ...env, OCAMLFIND_CONF: conf } })).trim();
   if (v !== ctx.host.ocaml) throw failure(`ocaml-solo5 built OCaml ${v}, expected the host's ${ctx.host.ocaml}; log: ${ctx.run.logPath}`);
   const config = await runStep('ocaml-solo5: check flambda', 'ocamlfind', ['-toolchain', 'solo5', 'ocamlopt', '-config-var', 'flambda'], { env: { ...env, OCAMLFIND_CONF: conf } });
@@ -110,7 +109,7 @@ async function duniverse(ctx: StepContext): Promise<void> {
     const d = join(ctx.out, dir);
     await buildCopy(ctx, dir, d);
     await applyFixups(ctx, dir, d);
-    await rm(join(d, '.git'), { recursive: true, force: true });
+    await fsp.rm(join(d, '.git'), { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { existsSync, promises as fsp } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { tempSibling, writeJsonAtomic } from '../../../lib/atomic.js';
@@ -49,15 +48,15 @@ async function activate(l: Layout, plan: InstallPlan): Promise<void> {
     const target = relative(l.toolchains, stepDir(l, s));
     if (linkTarget(l, s.name) === target) continue;
     const tmp = tempSibling(link);
-    await symlink(target, tmp);
-    const st = await lstat(link).catch(() => null);
+    await fsp.symlink(target, tmp);
+    const st = await fsp.lstat(link).catch(() => null);
     if (st && !st.isSymbolicLink()) {
       const aside = tempSibling(link);
-      await rename(link, aside);
-      await rename(tmp, link);
-      await rm(aside, { recursive: true, force: true });
+      await fsp.rename(link, aside);
+      await fsp.rename(tmp, link);
+      await fsp.rm(aside, { recursive: true, force: true });
     } else {
-      await rename(tmp, link);
+      await fsp.rename(tmp, link);
     }
   }
 }
@@ -65,10 +64,10 @@ async function activate(l: Layout, plan: InstallPlan): Promise<void> {
 /** Store directories no longer in the plan (earlier installs, half-done steps) and the build copies go. */
 async function collectGarbage(l: Layout, plan: InstallPlan): Promise<void> {
   const keep = new Set(plan.steps.map((s) => stepDir(l, s)));
-  for (const name of await readdir(storeRoot(l)).catch(() => [])) {
-    if (!keep.has(join(storeRoot(l), name))) await rm(join(storeRoot(l), name), { recursive: true, force: true });
+  for (const name of await fsp.readdir(storeRoot(l)).catch(() => [])) {
+    if (!keep.has(join(storeRoot(l), name))) await fsp.rm(join(storeRoot(l), name), { recursive: true, force: true });
   }
-  await rm(buildRoot(l), { recursive: true, force: true });
+  await fsp.rm(buildRoot(l), { recursive: true, force: true });
 }
 
 function installRecord(l: Layout, plan: InstallPlan, { host, sources, fixups }: InstallInputs): InstallRecord {
@@ -108,12 +107,12 @@ export async function runInstall(l: Layout, plan: InstallPlan, inputs: InstallIn
         }
         const t = performance.now();
         const build = join(buildRoot(l), s.name);
-        await Promise.all([rm(out, { recursive: true, force: true }), rm(build, { recursive: true, force: true })]);
-        await Promise.all([mkdir(out, { recursive: true }), mkdir(build, { recursive: true })]);
+        await Promise.all([fsp.rm(out, { recursive: true, force: true }), fsp.rm(build, { recursive: true, force: true })]);
+        await Promise.all([fsp.mkdir(out, { recursive: true }), fsp.mkdir(build, { recursive: true })]);
         await RECIPES[s.name]({ run, out, build, sources: inputs.sources, host: inputs.host, done, fixups: fixupsDir(), jobs: String(cpus().length) });
         const seconds = Math.round((performance.now() - t) / 100) / 10;
         await writeJsonAtomic(join(out, STAMP), { step: s.name, key: s.key, inputs: s.inputs, seconds, finishedAt: new Date().toISOString() });
-        await rm(build, { recursive: true, force: true });
+        await fsp.rm(build, { recursive: true, force: true });
         steps.push({ name: s.name, key: s.key, state: 'built', seconds });
       }
       await activate(l, plan);
