@@ -59,7 +59,9 @@ export const floorSpec = (guest: string, shape: FloorShape): QemuBootSpec => ({
   machine: { type: shape.machine, debugExit: { iobase: PROBE_EXIT_PORT, iosize: 4 }, ...optionsOf(shape) },
 });
 
-export const floorKey = (s: FloorShape): string => `${s.machine}/${s.accel}/${s.memoryMiB}M${s.noApic ? '/no-apic' : ''}${s.noPciHotplug ? '/no-pci-hotplug' : ''}${s.noAcpi ? '/no-acpi' : ''}`;
+/** Pure: the cache key of a floor: every option it copies is in it (noPciHotplug → /no-pci-hotplug). */
+export const floorKey = (s: FloorShape): string =>
+  [`${s.machine}/${s.accel}/${s.memoryMiB}M`, ...MACHINE_OPTIONS.filter((k) => s[k]).map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))].join('/');
 
 /** One boot of the floor guest, spawned and timed exactly as an image is (runVm, through the reaper). */
 export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> {
