@@ -14,14 +14,12 @@ import { solo5Manifest } from './drivers.js';
 import { mirageSources, renderMirage } from './render.js';
 import { mirageFingerprint, requireMirageToolchain, seedDir, seededDuniverse, seedIdentity, solo5HasFixup, type MirageToolchain } from '../../toolchains/mirage/find.js';
 import { SOLO5_LOG_SETTING } from './boot.js';
+import { QUIET_EXIT_FIXUP } from '../../toolchains/mirage/install/fixups.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 
 const SEED_STAMP = '.unik-seed.json';
-
-/** The Solo5 fixup that keeps "Solo5: solo5_exit(N) called" at every log level, so a quiet boot still says its status. */
-const QUIET_EXIT_FIXUP = '0004-solo5-exit-line-at-every-log-level.patch';
 
 /** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
 export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>

@@ -17,6 +17,9 @@ export interface Fixup {
   why: string;
 }
 
+/** The Solo5 fixup that keeps "Solo5: solo5_exit(N) called" at every log level: images boot quiet only with it. */
+export const QUIET_EXIT_FIXUP = '0004-solo5-exit-line-at-every-log-level.patch';
+
 export const FIXUPS: readonly Fixup[] = [
   {
     target: 'solo5',
@@ -31,7 +34,7 @@ export const FIXUPS: readonly Fixup[] = [
   { target: 'solo5', patch: '0003-solo5-spt-static.patch', why: 'solo5-spt linked statically: no dynamic loader at every start' },
   {
     target: 'solo5',
-    patch: '0004-solo5-exit-line-at-every-log-level.patch',
+    patch: QUIET_EXIT_FIXUP,
     why: 'the solo5_exit line, where virtio shows the status, survives --solo5:quiet (the banner costs ~9 ms under TCG)',
   },
   { target: 'fmt', add: ['dune-project', 'fmt.opam', 'src/dune'], why: 'fmt v0.9.0 ships topkg build files only' },
