@@ -22,12 +22,13 @@ export function hostHelper(l: Layout, name: HostHelper): Promise<string | null> 
   const key = `${l.probes}\0${name}`;
   let p = built.get(key);
   if (!p) {
-    const src = join(packageRoot(), 'machine', 'host', `${name}.c`);
+    const source = `machine/host/${name}.c`;
+    const src = join(packageRoot(), source);
     const tries = helperFlags(name);
     p = compiledOnce(
       l,
       name,
-      [src],
+      [source],
       async (out) => {
         // execa loads only when something is compiled: `unik run` finds the program already built.
         const { execa } = await import('execa');

@@ -10,10 +10,10 @@ import { compiledOnce } from './compiled.js';
  * once per source version. A 32-bit multiboot ELF: QEMU's -kernel loads it on every machine type.
  */
 export async function probeGuest(l: Layout): Promise<string> {
-  const dir = join(packageRoot(), 'machine', 'guest');
-  const [src, ld] = [join(dir, 'probe-guest.c'), join(dir, 'link.ld')];
+  const sources = ['machine/guest/probe-guest.c', 'machine/guest/link.ld'];
+  const [src, ld] = sources.map((f) => join(packageRoot(), f));
   try {
-    return await compiledOnce(l, 'probe-guest', [src, ld], async (out) => {
+    return await compiledOnce(l, 'probe-guest', sources, async (out) => {
       // execa loads only when something is compiled: a run finds the guest already built.
       const { execa } = await import('execa');
       const obj = out + '.o';

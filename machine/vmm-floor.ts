@@ -71,16 +71,26 @@ export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> 
   return m;
 }
 
+/** The floor for this shape as cached for this QEMU binary; null where none is (or the cache cannot be read). */
+export function cachedVmmFloor(l: Layout, shape: FloorShape): VmmFloor | null {
+  const cachePath = join(l.probes, 'vmm-floor.json');
+  try {
+    const hit = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, VmmFloor>)[floorKey(shape)] : undefined;
+    return hit?.qemuBinary === qemuBinaryStamp() ? hit : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The floor for this shape: measured FLOOR_RUNS times and cached in probes/vmm-floor.json per machine type,
  * accelerator, memory and QEMU binary (like the KVM probe); `fresh` measures again.
  */
 export async function vmmFloor(l: Layout, shape: FloorShape, opts: { fresh?: boolean } = {}): Promise<VmmFloor> {
+  const hit = opts.fresh ? null : cachedVmmFloor(l, shape);
+  if (hit) return hit;
   const cachePath = join(l.probes, 'vmm-floor.json');
   const qemuBinary = qemuBinaryStamp();
-  const cache: Record<string, VmmFloor> = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
-  const hit = cache[floorKey(shape)];
-  if (!opts.fresh && hit?.qemuBinary === qemuBinary) return hit;
   const runs: Measured[] = [];
   for (let i = 0; i < FLOOR_RUNS; i++) runs.push(await floorRun(l, shape));
   const rss = runs.flatMap((r) => (r.peakRssKiB === null ? [] : [r.peakRssKiB]));

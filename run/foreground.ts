@@ -3,7 +3,7 @@ import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
 import { layout } from '../lib/home.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
-import { floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
+import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 
 export interface RunOptions extends BootRequest {
@@ -42,7 +42,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
   let output = '';
-  const measured = await runVm(spec, {
+  const running = runVm(spec, {
     accel,
     reaper,
     onOutput: (c) => {
@@ -56,11 +56,12 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
   });
-  // Measured after the guest ran, so a first run shows its console before the floor's few boots.
-  const floor =
-    opts.floor && spec.kind === 'qemu'
-      ? await vmmFloor(layout(), floorShape(spec, accel), { fresh: opts.floor === 'fresh' }).catch(() => null)
-      : null;
+  const shape = opts.floor && spec.kind === 'qemu' ? floorShape(spec, accel) : null;
+  // Looked up while the guest runs (it is already spawned), so reading the cache adds nothing to the run.
+  const cached = shape && opts.floor === 'cached' ? cachedVmmFloor(layout(), shape) : null;
+  const measured = await running;
+  // A floor not cached is measured after the guest ran, so a first run shows its console before the floor's boots.
+  const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: opts.floor === 'fresh' }).catch(() => null))) : null;
   const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
   return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };
 }

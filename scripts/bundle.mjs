@@ -63,15 +63,31 @@ async function precompiledTemplates() {
   ].join('\n');
 }
 
+/**
+ * lib/own-file-stamp.ts with its table filled: the stamp of every file unik compiles on the user's machine
+ * (machine/host, machine/guest), so a start reads and hashes none of them.
+ */
+async function ownFileStampSource() {
+  const { quickHash } = await import(pathToFileURL(resolve(await builtModule('lib/quick-hash.ts', []))).href);
+  const stamps = {};
+  for (const dir of ['machine/host', 'machine/guest'])
+    for (const f of (await readdir(dir)).sort()) stamps[`${dir}/${f}`] = quickHash(await readFile(join(dir, f)));
+  const source = await readFile(join('lib', 'own-file-stamp.ts'), 'utf8');
+  const empty = 'const PRECOMPUTED: Record<string, string> = {};';
+  if (!source.includes(empty)) throw new Error(`lib/own-file-stamp.ts no longer holds "${empty}"`);
+  return source.replace(empty, `const PRECOMPUTED: Record<string, string> = ${JSON.stringify(stamps)};`);
+}
+
 const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 await rm('dist', { recursive: true, force: true });
-const [validatorSource, templatesSource] = [await standaloneValidator(), await precompiledTemplates()];
+const [validatorSource, templatesSource, stampsSource] = [await standaloneValidator(), await precompiledTemplates(), await ownFileStampSource()];
 const precompiled = {
   name: 'precompiled',
   setup(b) {
     const as = (contents) => () => ({ contents, loader: 'js', resolveDir: resolve('.') });
     b.onLoad({ filter: /[\\/]manifest[\\/]schema-validator\.ts$/ }, as(validatorSource));
     b.onLoad({ filter: /[\\/]lib[\\/]precompiled-templates\.ts$/ }, as(templatesSource));
+    b.onLoad({ filter: /[\\/]lib[\\/]own-file-stamp\.ts$/ }, () => ({ contents: stampsSource, loader: 'ts', resolveDir: resolve('lib') }));
     // The version as a constant: reading package.json cost every start (--help included) a file read.
     b.onLoad({ filter: /[\\/]lib[\\/]version\.ts$/ }, as(`export const unikVersion = () => ${JSON.stringify(version)};`));
   },
