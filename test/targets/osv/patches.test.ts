@@ -12,6 +12,7 @@ const TOUCHES: Record<string, string[]> = {
   [HPET_WITHOUT_ACPI]: ['b/drivers/hpet.cc'],
   '0002-power-off-when-the-last-app-returns.patch': ['b/core/shutdown.cc', 'b/loader.cc'],
   [STATUS_WITHOUT_VERBOSE]: ['b/core/app.cc', 'b/runtime.cc'],
+  '0004-split-a-plain-command-line-without-the-grammar.patch': ['b/core/commands.cc'],
 };
 
 describe('osvPatches', () => {
@@ -38,6 +39,7 @@ describe('osvPatches', () => {
     expect(readFileSync(join(copy, 'core', 'shutdown.cc'), 'utf8')).toContain('sched::thread::yield();');
     expect(readFileSync(join(copy, 'core', 'app.cc'), 'utf8')).toContain('debug_always("program %s returned %d\\n"');
     expect(readFileSync(join(copy, 'runtime.cc'), 'utf8')).toContain('processor::outb(1, 0xf4);');
+    expect(readFileSync(join(copy, 'core', 'commands.cc'), 'utf8')).toContain('if (split_simple_command_line(line, result)) {');
   });
 
   it('a kernel boots without ACPI only when the HPET patch is in it', () => {
