@@ -54,6 +54,12 @@ describe.skipIf(!osvSrc)('unik build + run examples/hello-osv (integration, real
     expect(r.exitMs).toBeGreaterThan(r.readyMs);
   }, 60_000);
 
+  it('passes an argument with spaces, ";", "&" and "!" to the app whole (patch 0004 splits the quoted command line itself)', async () => {
+    const res = await unik(['run', app, '--accel', 'tcg', '--timeout', '30s', 'one; two & three!', 'second'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('Hello, one; two & three!! (from a unik-built OSv unikernel)');
+  }, 60_000);
+
   it('fs: ramfs links the app into the kernel: no disk, no virtio driver at all, same greeting', async () => {
     // ramfs relinks the kernel in the OSv checkout that built it, as every OSv build here does.
     const ramEnv = { UNIK_HOME: await osvHome(tmpTree()) };
