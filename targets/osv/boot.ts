@@ -67,7 +67,8 @@ export function osvBoot(input: BootInput, devices: Devices, args: string[]): Qem
     disks: fs === 'rofs' && disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,
     exit: {
-      // OSv always powers off (QEMU status 0), whatever main() returned: a non-zero status is on the console.
+      // OSv powers off (QEMU status 0) whatever main() returned: a non-zero status is on the console. With patch
+      // 0003, abort() writes 1 to CRASH_EXIT_PORT: QEMU exits with (1 << 1) | 1.
       statuses: { '0': { code: 0, how: 'powered off' }, ...(quiet ? { '3': { code: 1, how: 'crashed (OSv abort)' } } : {}) },
       debugExitDecodes: false,
       consoleCode: { statuses: [0], pattern: OSV_APP_STATUS, silentMeansStatus: true },
