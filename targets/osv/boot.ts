@@ -3,12 +3,16 @@ import { usageError } from '../../lib/errors.js';
 import type { Devices, NetDevice } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
 import { osvFs, type OsvFs } from './drivers.js';
+import { CRASH_EXIT_PORT } from './patches.js';
 
 /** OSv prints this right after it signals "boot done" (the port 0x3f0 write firecracker listens for). */
 export const OSV_BOOTED = '^Booted up in ';
 
-/** With --verbose OSv reports a nonzero main() status as "program /app returned N" before powering off. */
-export const OSV_APP_STATUS = '^program \\S+ returned (-?\\d+)';
+/**
+ * How OSv reports a non-zero status before powering off: returned by main() ("program /app returned N") or
+ * passed to exit() ("program exited with status N"). Only with --verbose, unless patch 0003 is in the kernel.
+ */
+export const OSV_APP_STATUS = '^program (?:\\S+ returned|exited with status) (-?\\d+)';
 
 /** The guest path of the app in the image: the image name, which the schema limits to [a-z0-9-]. */
 export const guestPath = (name: string) => `/${name}`;
@@ -29,15 +33,15 @@ export const osvNetOptions = (net: NetDevice | null): string[] =>
 
 /**
  * Pure: OSv's command line. Options, then the app and its arguments, each in double quotes: unquoted,
- * OSv's parser would read ';', '&' and '!' in an argument as command separators.
+ * OSv's parser would read ';', '&' and '!' in an argument as command separators. `verbose`: for a kernel that
+ * reports the app's exit status only with --verbose (see OSV_APP_STATUS).
  */
-export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetDevice | null = null): string {
+export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetDevice | null = null, verbose = true): string {
   const quoted = args.map((a, i) => {
     if (/["\\\x00-\x1f]/.test(a)) throw usageError(`args[${i}]: expected no '"', '\\' or control characters for an OSv app, found ${JSON.stringify(a)}`);
     return `"${a}"`;
   });
-  // --verbose is the only way OSv reports the app's exit status (see OSV_APP_STATUS).
-  return ['--verbose', `--rootfs=${rootfs}`, ...osvNetOptions(net), guestPath(name), ...quoted].join(' ');
+  return [...(verbose ? ['--verbose'] : []), `--rootfs=${rootfs}`, ...osvNetOptions(net), guestPath(name), ...quoted].join(' ');
 }
 
 /**
@@ -47,21 +51,25 @@ export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetD
 export function osvBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
   const fs = osvFs(input.bootSettings.fs);
   const disk = input.files.disk;
+  // A kernel with patch 0003 reports the app's status without --verbose (whose boot chatter costs ~9 ms through
+  // the UART under TCG) and ends a crash through isa-debug-exit; older images keep --verbose.
+  const quiet = input.bootSettings.status === 'quiet';
   if (fs === 'rofs' && !disk) throw usageError(`image: expected an OSv rofs image stored with its disk, found ${input.name} without one (rebuild it)`);
   return {
     kind: 'qemu',
     kernel: input.kernel,
-    append: osvAppend(input.name, fs, args, devices.net),
+    append: osvAppend(input.name, fs, args, devices.net, !quiet),
     memoryMiB: input.memoryMiB,
     // A kernel patched to find its HPET without ACPI boots with none: no ACPICA start-up, tables or S5 AML.
     // Otherwise: nothing is hot-plugged into a unik guest; without the hotplug AML, OSv's ACPI start-up is shorter.
-    machine: { type: 'pc', debugExit: null, ...(input.bootSettings.acpi === 'off' ? { noAcpi: true } : { noPciHotplug: true }) },
+    machine: { type: 'pc', debugExit: quiet ? { iobase: CRASH_EXIT_PORT, iosize: 4 } : null, ...(input.bootSettings.acpi === 'off' ? { noAcpi: true } : { noPciHotplug: true }) },
     devices,
     disks: fs === 'rofs' && disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,
     exit: {
-      // OSv always powers off (QEMU status 0), whatever main() returned: a non-zero status is on the console.
-      statuses: { '0': { code: 0, how: 'powered off' } },
+      // OSv powers off (QEMU status 0) whatever main() returned: a non-zero status is on the console. With patch
+      // 0003, abort() writes 1 to CRASH_EXIT_PORT: QEMU exits with (1 << 1) | 1.
+      statuses: { '0': { code: 0, how: 'powered off' }, ...(quiet ? { '3': { code: 1, how: 'crashed (OSv abort)' } } : {}) },
       debugExitDecodes: false,
       consoleCode: { statuses: [0], pattern: OSV_APP_STATUS, silentMeansStatus: true },
     },

@@ -12,7 +12,7 @@ import { rofsDisk } from './disk.js';
 import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvFs } from './drivers.js';
 import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
 import { osvTree } from './patched-tree.js';
-import { bootsWithoutAcpi } from './patches.js';
+import { bootsWithoutAcpi, reportsStatusQuietly } from './patches.js';
 import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
 /** Pure: gcc's arguments for the app. OSv loads position-independent executables and resolves libc itself. */
@@ -67,8 +67,9 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir:
   const common = {
     drivers: [...driversFromConfigHeader(await fsp.readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await fsp.readFile(kernel.kernelConfig, 'utf8'))],
     libraries: [],
-    // A kernel that finds its clock without ACPI boots with QEMU's ACPI off (osvBoot).
-    bootSettings: { fs, ...(bootsWithoutAcpi(tree.applied) ? { acpi: 'off' } : {}) },
+    // A kernel that finds its clock without ACPI boots with QEMU's ACPI off; one that reports the app's status
+    // without --verbose boots without it (osvBoot).
+    bootSettings: { fs, ...(bootsWithoutAcpi(tree.applied) ? { acpi: 'off' } : {}), ...(reportsStatusQuietly(tree.applied) ? { status: 'quiet' } : {}) },
     patches: tree.applied,
     ...(kernel.version ? { version: kernel.version } : {}),
   };

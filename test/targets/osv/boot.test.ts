@@ -4,6 +4,7 @@ import { qemuArgv } from '../../../machine/qemu-argv.js';
 import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
 import { netmask, OSV_BOOTED, osvAppend, osvBoot } from '../../../targets/osv/boot.js';
+import { CRASH_EXIT_PORT } from '../../../targets/osv/patches.js';
 
 const consoleOnly: Devices = { console: true, net: null, block: [], share: [] };
 const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '/img/loader-stripped.elf', files: { disk: '/img/usr.img' }, memoryMiB: 256, bootSettings: { fs: 'rofs' }, hostTscKhz: null };
@@ -11,6 +12,7 @@ const image: BootInput = { name: 'hello-osv', platform: 'qemu/x86_64', kernel: '
 describe('osvAppend', () => {
   it('verbose (for the exit status), the root fs, the app at /<name>, each argument quoted', () => {
     expect(osvAppend('hello-osv', 'rofs', ['world', 'a;b', 'x & y'])).toBe('--verbose --rootfs=rofs /hello-osv "world" "a;b" "x & y"');
+    expect(osvAppend('hello-osv', 'rofs', ['world'], null, false)).toBe('--rootfs=rofs /hello-osv "world"');
   });
 
   it('refuses arguments that would break out of the quotes (exit 2, naming the argument)', () => {
@@ -81,5 +83,27 @@ describe('osvBoot', () => {
     expect(interpretExit(spec, 0, null, 'hi\r\nprogram /hello-osv returned 3\r\nVFS: unmounting /dev\r\n')).toEqual({ code: 3, how: 'guest exit code 3' });
     expect(interpretExit(spec, 0, null, 'program /hello-osv returned -1\r\n').code).toBe(255);
     expect(interpretExit(spec, 1, null, 'program /hello-osv returned 3\r\n').code).toBe(1);
+  });
+
+  it('reads a status passed to exit() as well as one main() returned', () => {
+    expect(interpretExit(spec, 0, null, 'hi\r\nprogram exited with status 7\r\nPowering off.\r\n')).toEqual({ code: 7, how: 'guest exit code 7' });
+  });
+});
+
+describe('osvBoot, kernel with patch 0003 (status reported without --verbose)', () => {
+  const quiet = osvBoot({ ...image, bootSettings: { fs: 'rofs', acpi: 'off', status: 'quiet' } }, consoleOnly, ['world']);
+
+  it('boots without --verbose, with isa-debug-exit at the port the patched abort() writes to', () => {
+    const argv = qemuArgv(quiet, 'tcg');
+    expect(argv[argv.indexOf('-append') + 1]).toBe('--rootfs=rofs /hello-osv "world"');
+    expect(argv).toContain(`isa-debug-exit,iobase=0x${CRASH_EXIT_PORT.toString(16)},iosize=0x4`);
+  });
+
+  it('still reads 0 and non-zero statuses from the console, and a crash from QEMU\'s status 3', () => {
+    expect(interpretExit(quiet, 0, null, 'Booted up in 0.00 ms\r\nhi\r\n')).toEqual({ code: 0, how: 'powered off' });
+    expect(interpretExit(quiet, 0, null, 'hi\r\nprogram /hello-osv returned 3\r\n')).toEqual({ code: 3, how: 'guest exit code 3' });
+    expect(interpretExit(quiet, 3, null, 'Aborted\r\n')).toEqual({ code: 1, how: 'crashed (OSv abort)' });
+    // Without the patch a status 3 means nothing known.
+    expect(interpretExit(osvBoot(image, consoleOnly, []), 3, null, 'Aborted\r\n').how).toBe('qemu exited with status 3');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { bootsWithoutAcpi, HPET_WITHOUT_ACPI, osvPatches } from '../../../targets/osv/patches.js';
+import { bootsWithoutAcpi, HPET_WITHOUT_ACPI, osvPatches, reportsStatusQuietly, STATUS_WITHOUT_VERBOSE } from '../../../targets/osv/patches.js';
 import { patchedTreeDir } from '../../../targets/source-patches.js';
 import { productSource } from '../../helpers/toolchain.js';
 import { tmpTree } from '../../helpers/tmp.js';
@@ -11,6 +11,8 @@ import { tmpTree } from '../../helpers/tmp.js';
 const TOUCHES: Record<string, string[]> = {
   [HPET_WITHOUT_ACPI]: ['b/drivers/hpet.cc'],
   '0002-power-off-when-the-last-app-returns.patch': ['b/core/shutdown.cc', 'b/loader.cc'],
+  [STATUS_WITHOUT_VERBOSE]: ['b/core/app.cc', 'b/runtime.cc'],
+  '0004-split-a-plain-command-line-without-the-grammar.patch': ['b/core/commands.cc'],
 };
 
 describe('osvPatches', () => {
@@ -35,11 +37,19 @@ describe('osvPatches', () => {
     expect(readFileSync(join(copy, 'drivers', 'hpet.cc'), 'utf8')).toContain('HPET_DEFAULT_BASE 0xfed00000');
     expect(readFileSync(join(copy, 'loader.cc'), 'utf8')).toContain('power_off_after_last_app');
     expect(readFileSync(join(copy, 'core', 'shutdown.cc'), 'utf8')).toContain('sched::thread::yield();');
+    expect(readFileSync(join(copy, 'core', 'app.cc'), 'utf8')).toContain('debug_always("program %s returned %d\\n"');
+    expect(readFileSync(join(copy, 'runtime.cc'), 'utf8')).toContain('processor::outb(1, 0xf4);');
+    expect(readFileSync(join(copy, 'core', 'commands.cc'), 'utf8')).toContain('if (split_simple_command_line(line, result)) {');
   });
 
   it('a kernel boots without ACPI only when the HPET patch is in it', () => {
     expect(bootsWithoutAcpi([{ file: HPET_WITHOUT_ACPI }])).toBe(true);
     expect(bootsWithoutAcpi([])).toBe(false);
+  });
+
+  it('a kernel boots without --verbose only when the status patch is in it', () => {
+    expect(reportsStatusQuietly([{ file: HPET_WITHOUT_ACPI }, { file: STATUS_WITHOUT_VERBOSE }])).toBe(true);
+    expect(reportsStatusQuietly([{ file: HPET_WITHOUT_ACPI }])).toBe(false);
   });
 
   it('keeps one copy of the tree per commit and patch set, apart from the Unikraft copies', () => {
