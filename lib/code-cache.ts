@@ -5,8 +5,11 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { quickHash } from './quick-hash.js';
 
-/** Cache files kept at most; the oldest go first (each `npm run build` makes new ones). */
-const KEEP = 64;
+/**
+ * Cache files kept at most, one per bundle (the CLI, its vendored yaml and execa) and command; the oldest go first
+ * (each `npm run build` makes new ones).
+ */
+const KEEP = 96;
 
 /**
  * Where V8's code caches live: the user's own cache directory, made private. Code read from a cache runs as
@@ -34,13 +37,13 @@ export function codeCacheName(bundle: { ino: number; size: number; mtimeMs: numb
 }
 
 /**
- * Run a CommonJS bundle as Node would, but through V8's code cache: what Node 22's module.enableCompileCache
- * does, for the Node 20 unik supports. A start then skips parsing and compiling what the command runs. The
- * cache is written at a successful exit when there was none or V8 rejected it; a cache failure only costs speed.
- * The bundle's text is already Node's CommonJS wrapper around the module (scripts/bundle.mjs writes it so), one
- * function expression taking (exports, require, module, __filename, __dirname).
+ * Run a CommonJS bundle as Node would, but through V8's code cache, and return its exports: what Node 22's
+ * module.enableCompileCache does, for the Node 20 unik supports. A start then skips parsing and compiling what the
+ * command runs. The cache is written at a successful exit when there was none or V8 rejected it; a cache failure
+ * only costs speed. The bundle's text is already Node's CommonJS wrapper around the module (scripts/bundle.mjs
+ * writes it so), one function expression taking (exports, require, module, __filename, __dirname).
  */
-export function runWithCodeCache(bundle: string, command: string, env: NodeJS.ProcessEnv = process.env): void {
+export function runWithCodeCache(bundle: string, command: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const dir = codeCacheDir(env);
   const file = dir ? join(dir, codeCacheName(statSync(bundle), command, `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`)) : null;
   let cachedData: Buffer | undefined;
@@ -56,8 +59,9 @@ export function runWithCodeCache(bundle: string, command: string, env: NodeJS.Pr
   });
   // Written after a command that succeeded, so the cache holds the functions of its usual path, not an error's.
   if (file && (!cachedData || script.cachedDataRejected)) process.once('exit', (code) => code === 0 && saveCodeCache(dir!, file, script));
-  const mod = { exports: {} };
+  const mod: { exports: unknown } = { exports: {} };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+  return mod.exports;
 }
 
 function saveCodeCache(dir: string, file: string, script: Script): void {

@@ -133,21 +133,41 @@ const chartApart = {
     b.onResolve({ filter: /[\\/]bench[\\/]chart\.js$/ }, () => ({ path: './chart.cjs', external: true }));
   },
 };
-// No import() is left in the CLI bundle (it becomes require): a script run through the code cache cannot import.
-// The file is written as the CommonJS function expression the launcher compiles (lib/code-cache.ts), so a start
-// hands V8 the text as read instead of copying a megabyte twice to wrap it; whitespace and syntax are minified
-// (names kept) because every start reads and hashes the whole text.
-await build({
+// yaml and execa (with execa's dependencies) were half the CLI bundle, and `unik run IMAGE` uses neither: each is
+// a bundle of its own beside the CLI (dist/cli/vendor-<name>.cjs), run through the same code cache when a module
+// importing it first runs, so a start of `unik run` reads and deserialises half as much.
+const VENDORED = ['yaml', 'execa'];
+const vendorApart = {
+  name: 'vendor-apart',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (a) => ({
+      contents: [
+        "const { runWithCodeCache } = require('./lib/code-cache.ts');",
+        `module.exports = runWithCodeCache(require('node:path').join(__dirname, 'vendor-${a.path}.cjs'), process.argv[2] ?? '');`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: resolve('.'),
+    }));
+  },
+};
+// No import() is left in these bundles (it becomes require): a script run through the code cache cannot import.
+// Each file is written as the CommonJS function expression lib/code-cache.ts compiles, so a start hands V8 the
+// text as read instead of copying it twice to wrap it; whitespace and syntax are minified (names kept) because
+// every start reads the whole text.
+const wrapped = {
   ...cjs,
-  entryPoints: ['cli/main.ts'],
-  outfile: join('dist', 'cli', 'unik.cjs'),
   supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
   banner: { js: `${COMMONJS_WRAPPER}${cjs.banner.js}` },
   footer: { js: '\n})' },
-  plugins: [precompiled, besideRoot, chartApart],
-});
+};
+await build({ ...wrapped, entryPoints: ['cli/main.ts'], outfile: join('dist', 'cli', 'unik.cjs'), plugins: [precompiled, besideRoot, chartApart, vendorApart] });
+for (const name of VENDORED) {
+  const stdin = { contents: `export * from '${name}';`, resolveDir: resolve('.'), loader: 'js' };
+  await build({ ...wrapped, stdin, outfile: join('dist', 'cli', `vendor-${name}.cjs`) });
+}
 // vega-canvas's Node build awaits an optional native `canvas` at top level, which CommonJS cannot; unik draws SVG
 // only and has no `canvas`, so its browser build (the same functions, returning null here) stands in.
 const noCanvas = {

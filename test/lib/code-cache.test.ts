@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, codeCacheName } from '../../lib/code-cache.js';
-import { CLI } from '../helpers/cli.js';
+import { codeCacheDir, codeCacheName, runWithCodeCache } from '../../lib/code-cache.js';
+import { CLI, ROOT } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 const bundle = { ino: 42, size: 1000, mtimeMs: 1234.5 };
@@ -83,6 +83,23 @@ describe('the unik launcher', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).path).toBe(join('a', 'b'));
     expect(statSync(join(cache, file!)).size).toBeGreaterThan('not bytecode'.length);
+  });
+
+  it('returns what the bundle exports, from source and then from its cache', () => {
+    const dir = tmpTree();
+    const file = join(dir, 'lib.cjs');
+    writeFileSync(file, '(function (exports, require, module, __filename) {\nmodule.exports = { answer: 42, file: __filename };\n})');
+    const env = { XDG_CACHE_HOME: tmpTree() };
+    expect(runWithCodeCache(file, 'x', env)).toEqual({ answer: 42, file });
+    expect(runWithCodeCache(file, 'x', env)).toEqual({ answer: 42, file });
+  });
+
+  it('the vendored yaml and execa bundles export what unik imports from them', () => {
+    const env = { XDG_CACHE_HOME: tmpTree() };
+    const yaml = runWithCodeCache(join(ROOT, 'dist', 'cli', 'vendor-yaml.cjs'), 'test', env) as Record<string, unknown>;
+    const execa = runWithCodeCache(join(ROOT, 'dist', 'cli', 'vendor-execa.cjs'), 'test', env) as Record<string, unknown>;
+    for (const name of ['parseDocument', 'stringify', 'isMap', 'isScalar', 'isSeq', 'LineCounter']) expect(typeof yaml[name], name).toBe('function');
+    expect(typeof execa.execa).toBe('function');
   });
 
   it('runs unik itself: --version from the built bundle', () => {
