@@ -34,6 +34,7 @@ describe('planInstall', () => {
       '0002-solo5-spt-maps-the-image.patch',
       '0003-solo5-spt-static.patch',
       '0004-solo5-exit-line-at-every-log-level.patch',
+      '0005-solo5-exit-line-without-printf.patch',
     ]);
     expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(
       fixupFiles().filter((f) => !/^(mirage-workspace\/|mirage-cli-|\d{4}-solo5-)/.test(f)),

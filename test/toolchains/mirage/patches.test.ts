@@ -18,6 +18,7 @@ const TOUCHES: Record<string, string[]> = {
   '0002-solo5-spt-maps-the-image.patch': ['b/tenders/common/elf.c', 'b/tenders/common/elf.h', 'b/tenders/hvt/hvt_main.c', 'b/tenders/spt/spt_main.c'],
   '0003-solo5-spt-static.patch': ['b/tenders/GNUmakefile'],
   '0004-solo5-exit-line-at-every-log-level.patch': ['b/bindings/exit.c'],
+  '0005-solo5-exit-line-without-printf.patch': ['b/bindings/exit.c'],
   'cmdliner-eval-without-arguments.patch': ['b/src/cmdliner_eval.ml'],
   'mirage-cli-no-zero-delay.patch': ['b/mirage/lib/mirage.ml'],
   'ptime-rfc3339-without-printf.patch': ['b/src/ptime.ml'],
@@ -45,6 +46,13 @@ describe('toolchains/mirage/fixups: the reviewed patches', () => {
     const text = readFileSync(join(DIR, '0004-solo5-exit-line-at-every-log-level.patch'), 'utf8');
     expect([...text.matchAll(/^-\s+log\((\w+), "Solo5: (solo5_\w+)/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['INFO solo5_exit', 'INFO solo5_abort']);
     expect([...text.matchAll(/^\+\s+log\((\w+), "Solo5: (solo5_\w+)/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['ERROR solo5_exit', 'ERROR solo5_abort']);
+  });
+
+  it('the exit line without printf is the text 0004 logs, and solo5_abort keeps its log', () => {
+    const text = readFileSync(join(DIR, '0005-solo5-exit-line-without-printf.patch'), 'utf8');
+    expect(text).toMatch(/^-\s+log\(ERROR, "Solo5: solo5_exit\(%d\) called\\n", status\);$/m);
+    expect(text).toContain('static const char head[] = "Solo5: solo5_exit(", tail[] = ") called\\n";');
+    expect(text).not.toMatch(/^[-+].*solo5_abort/m);
   });
 
   it('cmdliner takes its fast path only for an empty command line, and leaves every other outcome to the full evaluation', () => {

@@ -37,6 +37,11 @@ export const FIXUPS: readonly Fixup[] = [
     patch: QUIET_EXIT_FIXUP,
     why: 'the solo5_exit line, where virtio shows the status, survives --solo5:quiet (the banner costs ~9 ms under TCG)',
   },
+  {
+    target: 'solo5',
+    patch: '0005-solo5-exit-line-without-printf.patch',
+    why: 'the same exit line written without vsnprintf, which a quiet virtio boot ran only for it (issue 12)',
+  },
   { target: 'fmt', add: ['dune-project', 'fmt.opam', 'src/dune'], why: 'fmt v0.9.0 ships topkg build files only' },
   {
     target: 'mtime',
