@@ -20,6 +20,7 @@ import { QUIET_EXIT_FIXUP } from '../../toolchains/mirage/install/fixups.js';
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 
 const SEED_STAMP = '.unik-seed.json';
+const TOOLCHAIN_STAMP = '.unik-toolchain.json';
 
 /** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
 export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>
@@ -70,6 +71,17 @@ export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToo
   );
 }
 
+/**
+ * dune tracks nothing outside the build dir: another toolchain (a Solo5 patch changes the bindings object, not its
+ * path) would leave the last link in place. A build dir last built with another toolchain starts from no _build/.
+ */
+export async function forgetOtherToolchain(app: string, toolchain: Record<string, string>): Promise<void> {
+  const stamp = JSON.stringify(toolchain);
+  if ((await fsp.readFile(join(app, TOOLCHAIN_STAMP), 'utf8').catch(() => null)) === stamp) return;
+  await fsp.rm(join(app, '_build'), { recursive: true, force: true });
+  await writeFileAtomic(join(app, TOOLCHAIN_STAMP), stamp);
+}
+
 /** `make build` without make: the generated Makefile's build step calls opam, dune alone needs no network. */
 export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
   run.step('compile and link (dune build)', tc.tools.dune!, ['build', '--profile', 'release', '--root', '.', './dist', '-j', String(Math.max(1, cpus().length))], { cwd: app, env: tc.env });
@@ -82,6 +94,8 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
   await prepareDuniverse(l, ctx.run, tc, app, dirs);
+  const versions = await mirageFingerprint(l, tc, ctx.platform);
+  await forgetOtherToolchain(app, versions);
   await duneBuild(ctx.run, tc, app);
 
   const name = ctx.manifest.name;
@@ -98,7 +112,6 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
     throw failure(`mirage configure wrote Solo5 devices [${solo5.join(', ')}], expected [${expected.join(', ')}] from unik.yaml`);
   }
   const tender = ctx.platform === 'spt' ? tc.tools['solo5-spt'] : ctx.platform === 'hvt' ? tc.tools['solo5-hvt'] : null;
-  const versions = await mirageFingerprint(l, tc, ctx.platform);
   return {
     kernelPath,
     // The tender travels with the image: Solo5 refuses images built against another ABI version.

@@ -25,15 +25,19 @@ describe('planInstall', () => {
 
   it('four steps in build order, each with its sources and fixups; the same inputs give the same keys', () => {
     expect(base.steps.map((s) => s.name)).toEqual(['solo5', 'ocaml-solo5', 'mirage', 'duniverse']);
-    expect(base.steps.find((s) => s.name === 'mirage')).toMatchObject({ sources: ['mirage', 'emile', 'pecu'], fixups: ['mirage-workspace/dune-workspace'] });
+    expect(base.steps.find((s) => s.name === 'mirage')).toMatchObject({
+      sources: ['mirage', 'emile', 'pecu'],
+      fixups: ['mirage-cli-no-zero-delay.patch', 'mirage-workspace/dune-workspace'],
+    });
     expect(base.steps.find((s) => s.name === 'solo5')!.fixups).toEqual([
       '0001-solo5-tsc-frequency-from-fw-cfg.patch',
       '0002-solo5-spt-maps-the-image.patch',
       '0003-solo5-spt-static.patch',
       '0004-solo5-exit-line-at-every-log-level.patch',
+      '0005-solo5-exit-line-without-printf.patch',
     ]);
     expect(base.steps.find((s) => s.name === 'duniverse')!.fixups).toEqual(
-      fixupFiles().filter((f) => !f.startsWith('mirage-workspace/') && !/^\d{4}-solo5-/.test(f)),
+      fixupFiles().filter((f) => !/^(mirage-workspace\/|mirage-cli-|\d{4}-solo5-)/.test(f)),
     );
     expect(planInstall(sources, fixups, host)).toEqual(base);
     expect(base.id).toMatch(/^[0-9a-f]{16}$/);
@@ -49,6 +53,13 @@ describe('planInstall', () => {
     const other = keys(planInstall({ ...sources, solo5: { ...sources.solo5, commit: 'f'.repeat(40) } }, fixups, host));
     const was = keys(base);
     expect([other.solo5 !== was.solo5, other['ocaml-solo5'] !== was['ocaml-solo5'], other.mirage !== was.mirage, other.duniverse !== was.duniverse]).toEqual([true, true, false, false]);
+  });
+
+  it('a changed boot-time patch rebuilds only what it patches: the seed (cmdliner, ptime) or the mirage CLI (its generated main.ml)', () => {
+    const changed = (f: string) => Object.entries(keys(planInstall(sources, { ...fixups, [f]: 'dd'.repeat(32) }, host))).filter(([k, v]) => v !== keys(base)[k]).map(([k]) => k);
+    expect(changed('cmdliner-eval-without-arguments.patch')).toEqual(['duniverse']);
+    expect(changed('ptime-rfc3339-without-printf.patch')).toEqual(['duniverse']);
+    expect(changed('mirage-cli-no-zero-delay.patch')).toEqual(['mirage']);
   });
 
   it('a changed Solo5 patch (the bindings) rebuilds Solo5 alone: the cross compiler does not link the bindings', () => {

@@ -37,6 +37,11 @@ export const FIXUPS: readonly Fixup[] = [
     patch: QUIET_EXIT_FIXUP,
     why: 'the solo5_exit line, where virtio shows the status, survives --solo5:quiet (the banner costs ~9 ms under TCG)',
   },
+  {
+    target: 'solo5',
+    patch: '0005-solo5-exit-line-without-printf.patch',
+    why: 'the same exit line written without vsnprintf, which a quiet virtio boot ran only for it (issue 12)',
+  },
   { target: 'fmt', add: ['dune-project', 'fmt.opam', 'src/dune'], why: 'fmt v0.9.0 ships topkg build files only' },
   {
     target: 'mtime',
@@ -45,7 +50,19 @@ export const FIXUPS: readonly Fixup[] = [
   },
   { target: 'logs', patch: 'logs.diff', why: 'Debian has no result package: Stdlib has had result since 4.08' },
   { target: 'mirage-logs', patch: 'mirage-logs.diff', why: 'v3.0.0 asks for dune 3.0; Debian 12 has 2.9' },
+  // Boot-time cuts (issue 12): under TCG each piece of guest code run for the first time costs its translation.
+  {
+    target: 'cmdliner',
+    patch: 'cmdliner-eval-without-arguments.patch',
+    why: 'a unikernel booted without arguments evaluates its runtime arguments without building --help and --version',
+  },
+  { target: 'ptime', patch: 'ptime-rfc3339-without-printf.patch', why: "the log lines' RFC 3339 timestamps are written without the C printf" },
   { target: 'mirage-workspace', add: ['dune-workspace'], why: 'builds the mirage CLI with emile and pecu in one workspace' },
+  {
+    target: 'mirage-workspace',
+    patch: 'mirage-cli-no-zero-delay.patch',
+    why: "the generated main.ml sleeps only for a --delay above 0, not 0 s (a timer and a main-loop turn) at every boot",
+  },
 ];
 
 export type FixupAction = { kind: 'add'; from: string; to: string } | { kind: 'patch'; file: string };

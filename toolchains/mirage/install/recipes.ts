@@ -94,9 +94,10 @@ async function ocamlSolo5(ctx: StepContext): Promise<void> {
 async function mirage(ctx: StepContext): Promise<void> {
   const ws = join(ctx.build, 'workspace');
   for (const name of ['mirage', 'emile', 'pecu'] as const) await buildCopy(ctx, name, join(ws, name));
-  await applyFixups(ctx, 'mirage-workspace', ws);
-  // Without it `mirage --version` prints %%VERSION%% (and unik records that version).
+  // Without it `mirage --version` prints %%VERSION%% (and unik records that version). Before the fixups: a
+  // patched checkout would say v4.10.0-dirty.
   await ctx.run.step('mirage: dune subst', 'dune', ['subst'], { cwd: join(ws, 'mirage') });
+  await applyFixups(ctx, 'mirage-workspace', ws);
   await ctx.run.step('mirage: build mirage, emile, pecu', 'dune', ['build', '-p', 'mirage,emile,pecu', '-j', ctx.jobs, '--display', 'short', '@install'], { cwd: ws });
   await ctx.run.step('mirage: install', 'dune', ['install', '--root', '.', '--prefix', ctx.out, '--libdir', join(ctx.out, 'lib'), 'mirage', 'emile', 'pecu'], { cwd: ws });
   const v = (await runStep('mirage: check', join(ctx.out, 'bin', 'mirage'), ['--version'])).trim();
