@@ -60,8 +60,9 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   // Looked up while the guest runs (it is already spawned), so reading the cache adds nothing to the run.
   const cached = shape && opts.floor === 'cached' ? cachedVmmFloor(layout(), shape) : null;
   const measured = await running;
-  // A floor not cached is measured after the guest ran, so a first run shows its console before the floor's boots.
-  const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: opts.floor === 'fresh' }).catch(() => null))) : null;
+  // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
+  // console before the floor's boots.
+  const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: true }).catch(() => null))) : null;
   const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
   return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };
 }
