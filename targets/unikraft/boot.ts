@@ -3,8 +3,14 @@ import { tscFwCfg } from '../../machine/host-tsc.js';
 import type { Devices } from '../../manifest/devices.js';
 import type { BootInput } from '../target.js';
 
-/** Unikraft's x86 shutdown writes 41 (halt) or 42 (crash) to QEMU's default isa-debug-exit port. */
+/**
+ * Unikraft's x86 shutdown writes 41 (halt: QEMU status 83) or 42 (crash: 85) to QEMU's default isa-debug-exit
+ * port; on pc an ACPI power-off (status 0) comes first. unik's patch 0002 writes 43 (status 87) when the app's
+ * status is not 0, after printing it on the console: QEMU's status has 7 usable bits, too few for 256 app
+ * statuses next to halt and crash, so 87 means "the status is the console's last APP_STATUS line".
+ */
 const DEBUG_EXIT = { iobase: 0x501, iosize: 2 };
+const APP_STATUS = 'unik: app exit status (\\d+)';
 
 /**
  * Kernel parameters, then "--", then app arguments (quoted where they hold spaces: ukargparse splits on them).
@@ -48,6 +54,7 @@ export function unikraftBoot(input: BootInput, devices: Devices, args: string[])
         '85': { code: 1, how: 'crashed (Unikraft panic)' },
       },
       debugExitDecodes: false,
+      consoleCode: { statuses: [87], pattern: APP_STATUS },
     },
   };
 }

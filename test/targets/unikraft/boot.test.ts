@@ -1,3 +1,4 @@
+import { interpretExit } from '../../../machine/exit.js';
 import { describe, expect, it } from 'vitest';
 import type { BootInput } from '../../../targets/target.js';
 import type { Devices } from '../../../manifest/devices.js';
@@ -42,5 +43,16 @@ describe('unikraftBoot', () => {
     expect(exit.statuses['83']).toEqual({ code: 0, how: 'halted' });
     expect(exit.statuses['85']!.code).toBe(1);
     expect(exit.statuses['0']!.code).toBe(0);
+  });
+
+  it("reads a non-zero app status from patch 0002's console line (QEMU status 87), 255 apart from a clean halt", () => {
+    const spec = unikraftBoot(image, consoleOnly, []);
+    const line = (n: number) => `Hello\nunik: app exit status ${n}\n`;
+    for (const n of [1, 3, 42, 127, 128, 255]) expect(interpretExit(spec, 87, null, line(n))).toEqual({ code: n, how: `guest exit code ${n}` });
+    expect(interpretExit(spec, 83, null, 'Hello\n')).toEqual({ code: 0, how: 'halted' });
+    expect(interpretExit(spec, 0, null, 'Hello\n')).toEqual({ code: 0, how: 'powered off' });
+    expect(interpretExit(spec, 85, null, '')).toMatchObject({ code: 1 });
+    // 87 without the line (a garbled console): a failure, never a made-up status.
+    expect(interpretExit(spec, 87, null, 'Hello\n')).toEqual({ code: 1, how: 'stopped without reporting an exit status (status 87)' });
   });
 });

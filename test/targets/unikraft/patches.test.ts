@@ -6,7 +6,7 @@ import { unikraftPatches } from '../../../targets/unikraft/patches.js';
 describe('unikraftPatches', () => {
   it('lists the reviewed patch files in order, each with its content hash, all against the Unikraft tree', () => {
     const patches = unikraftPatches();
-    expect(patches.map((p) => p.file)).toEqual(['0001-tsc-frequency-from-fw-cfg.patch']);
+    expect(patches.map((p) => p.file)).toEqual(['0001-tsc-frequency-from-fw-cfg.patch', '0002-report-the-app-exit-status.patch']);
     for (const p of patches) {
       expect(p.source).toBe('unikraft');
       expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -16,11 +16,15 @@ describe('unikraftPatches', () => {
     }
   });
 
-  it('each starts with a description of what it changes and why, then touches only the TSC clock', () => {
+  it('each starts with a description of what it changes and why, then touches only what it says', () => {
+    const touches: Record<string, string[]> = {
+      '0001-tsc-frequency-from-fw-cfg.patch': ['b/plat/kvm/x86/tscclock.c'],
+      '0002-report-the-app-exit-status.patch': ['b/include/uk/plat/bootstrap.h', 'b/lib/nolibc/stdlib.c', 'b/lib/ukboot/boot.c', 'b/plat/kvm/shutdown.c'],
+    };
     for (const p of unikraftPatches()) {
       const text = readFileSync(p.path, 'utf8');
       expect(text.slice(0, text.indexOf('diff --git'))).toMatch(/^unik: .+\n\n[\s\S]{200,}/);
-      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(['b/plat/kvm/x86/tscclock.c']);
+      expect([...text.matchAll(/^\+\+\+ (\S+)/gm)].map((m) => m[1])).toEqual(touches[p.file]);
     }
   });
 });
