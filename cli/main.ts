@@ -70,8 +70,9 @@ const commands: Record<string, (program: Command) => unknown> = {
   rmi: (program) =>
     program
       .command('rmi')
-      .description('remove an image from the store')
-      .argument('<image>', 'image id, id prefix, name or pulled REF')
+      .description('remove images from the store')
+      .argument('<image...>', 'image ids, id prefixes, names or pulled REFs')
+      .option('-f, --force', 'also an image a running instance uses (it keeps running)')
       .option('--json', 'print JSON')
       .action(lazy(() => import('./commands/images.js'), 'rmiCommand')),
 
@@ -132,13 +133,18 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
       .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
       .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
+      .option('--rm', 'remove the instance once it exits (with --detach; a foreground run leaves none)')
+      .option('-i, --interactive', 'send stdin to the guest\'s serial console')
+      .option('-t, --tty', 'accepted for docker\'s -it: the console already is the terminal')
       .option('--json', 'print the measurements as JSON'))
       .action(lazy(() => import('./commands/run.js'), 'runCommand')),
 
   ps: (program) =>
     program
       .command('ps')
-      .description('list background instances (running and exited)')
+      .description('list running background instances')
+      .option('-a, --all', 'exited ones too')
+      .option('-q, --quiet', 'print only their ids')
       .option('--json', 'print a JSON array')
       .action(lazy(() => import('./commands/instances.js'), 'psCommand')),
 
@@ -155,16 +161,16 @@ const commands: Record<string, (program: Command) => unknown> = {
   stop: (program) =>
     program
       .command('stop')
-      .description('stop a background instance')
-      .argument('<instance>', 'instance id or name')
+      .description('stop background instances')
+      .argument('<instance...>', 'instance ids or names')
       .option('--json', 'print JSON')
       .action(lazy(() => import('./commands/instances.js'), 'stopCommand')),
 
   rm: (program) =>
     program
       .command('rm')
-      .description('remove an exited instance and its console log')
-      .argument('<instance>', 'instance id or name')
+      .description('remove exited instances and their console logs')
+      .argument('<instance...>', 'instance ids or names')
       .option('-f, --force', 'stop it first if it runs')
       .option('--json', 'print JSON')
       .action(lazy(() => import('./commands/instances.js'), 'rmCommand')),

@@ -37,8 +37,12 @@ export interface VmOptions {
   readyHttp?: string | null;
   /** Called once the VMM runs, with its pid (detach records it). */
   onStart?: (pid: number) => void;
+  /** The VMM reads unik's stdin (QEMU's -serial stdio: the guest's console input); otherwise /dev/null. */
+  interactive?: boolean;
   /** Stop the guest as soon as it is ready (measuring a server's start); the run then counts as clean. */
   stopWhenReady?: boolean;
+  /** The VMM's or tender's own stderr (its errors), as it arrives; minus the line it prints when unik stops it. */
+  onStderr?: (chunk: string) => void;
   /** Called at the first console byte. */
   onBoot?: (ms: number) => void;
   /** Called when the ready marker is seen. */
@@ -72,7 +76,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     // hrtime, not performance.now(): the global `performance` loads perf_hooks, a few ms of every run's start.
     const t0 = process.hrtime.bigint();
     // fd 3: the reaper's report (peak RSS), written once the VMM has been reaped.
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore'] });
+    const child = spawn(file, args, { stdio: [opts.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore'] });
     let report = '';
     (child.stdio[3] as Readable | null)?.on('data', (c: Buffer) => (report += c.toString('utf8')));
     const since = () => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
@@ -101,11 +105,17 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since();
       if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady();
     });
+    // Once unik has signalled the VMM, QEMU's "terminating on signal 15 from pid …" is unik's own doing: not shown.
+    let stoppedByUs = false;
     child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-8 * 1024);
+      const text = stoppedByUs ? chunk.toString('utf8').replace(OWN_SIGNAL, '') : chunk.toString('utf8');
+      if (!text) return;
+      stderr = (stderr + text).slice(-8 * 1024);
+      opts.onStderr?.(text);
     });
 
     const kill = () => {
+      stoppedByUs = true;
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 1000).unref();
     };
@@ -157,11 +167,14 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         timedOut,
         interrupted,
         pid: child.pid ?? -1,
-        stderrTail: stderr.trim().split('\n').slice(-5).join('\n'),
+        // A Ctrl-C reaches QEMU too, and its line may arrive before our own handler has run.
+        stderrTail: (stoppedByUs ? stderr.replace(OWN_SIGNAL, '') : stderr).trim().split('\n').slice(-5).join('\n'),
       });
     });
   });
 }
+
+const OWN_SIGNAL = /^qemu-system-\S+: terminating on signal \d+.*\n?/gm;
 
 /** Poll an HTTP URL until the first 2xx; each attempt is short so a booting guest is seen promptly. */
 function pollHttp(url: string, onOk: () => void): { stop: () => void } {

@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
+import { usageError } from '../lib/errors.js';
 import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
 import { layout } from '../lib/home.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
 import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
+import { checkHostPorts } from './host-ports.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 
 export interface RunOptions extends BootRequest {
@@ -11,6 +13,8 @@ export interface RunOptions extends BootRequest {
   /** Where the guest console goes; default: collected only (see RunResult.output). */
   console?: Writable;
   stopWhenReady?: boolean;
+  /** run -i: the guest's serial console reads unik's stdin. */
+  interactive?: boolean;
   onAccelNote?: (note: string) => void;
   onStart?: (pid: number) => void;
   onReady?: (ms: number) => void;
@@ -40,6 +44,8 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 /** Boot an image once, in the foreground, and measure it. */
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
   const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
+  await checkHostPorts(spec.devices.net?.ports ?? []);
+  if (opts.interactive && spec.kind === 'tender') throw usageError(`-i: a Solo5 ${spec.machine} guest has no console input (its console only writes); run it without -i`);
   if (note) opts.onAccelNote?.(note);
   let output = '';
   const running = runVm(spec, {
@@ -52,6 +58,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ready: image.run.ready ? new RegExp(image.run.ready) : null,
     readyHttp,
     stopWhenReady: !!opts.stopWhenReady,
+    interactive: !!opts.interactive,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),

@@ -11,6 +11,7 @@ import { findByRef } from '../lib/ref.js';
 import type { PortMapping } from '../manifest/manifest.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
+import { checkHostPorts } from './host-ports.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 import { codeUnitOrder } from '../lib/order.js';
 
@@ -43,6 +44,8 @@ export interface Instance {
   spec: BootSpec;
   ready: string | null;
   readyHttp: string | null;
+  /** run --rm: the record goes once the guest has exited (and the start was reported). */
+  autoRemove?: boolean;
 }
 
 const RECORD = 'instance.json';
@@ -82,12 +85,14 @@ export const findInstance = (ref: string, l: Layout = layout()): Instance => fin
 
 export interface DetachOptions extends BootRequest {
   name?: string | undefined;
+  autoRemove?: boolean;
   onAccelNote?: (note: string) => void;
 }
 
 /**
- * Start a guest in the background under a detached supervisor and return once it runs (and, when the image
- * has a ready marker, once it is ready), so `unik run -d` followed by curl just works.
+ * Start a guest in the background under a detached supervisor and return once it runs: its first console output
+ * (or, when the image has a ready marker, once it is ready), so `unik run -d` followed by curl just works. A
+ * guest that dies first fails the start with QEMU's reason; its record stays for `unik logs`.
  */
 export async function startDetached(image: ImageRecord, o: DetachOptions): Promise<Instance> {
   const l = layout();
@@ -97,6 +102,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   const name = o.name ?? `${image.name}-${id.slice(0, 4)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw usageError(`--name: expected letters, digits and _.- (at most 63), found ${JSON.stringify(name)}`);
   if (listInstances(l).some((i) => i.name === name)) throw usageError(`--name: expected a name not in use, found ${JSON.stringify(name)} (see "unik ps"; "unik rm ${name}" frees it)`);
+  await checkHostPorts(spec.devices.net?.ports ?? []);
 
   const dir = instanceDir(l, id);
   await fsp.mkdir(dir, { recursive: true });
@@ -110,12 +116,36 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     bootMs: null, readyMs: null, exitMs: null,
     logPath: join(dir, 'console.log'), stderrTail: null,
     spec, ready: image.run.ready, readyHttp,
+    ...(o.autoRemove ? { autoRemove: true } : {}),
   };
   await writeInstance(dir, inst);
   const sup = spawn(process.execPath, [join(packageRoot(), 'dist', 'run', 'supervisor.js'), dir], { detached: true, stdio: 'ignore' });
   sup.unref();
 
-  const wantReady = !!(inst.ready || inst.readyHttp);
+  try {
+    const started = await startOf(dir, name, !!(inst.ready || inst.readyHttp));
+    if (o.autoRemove) await handOver(dir);
+    return started;
+  } catch (e) {
+    if (o.autoRemove) await fsp.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Marks that `run -d` has reported the start, after which the supervisor of a --rm instance removes it. */
+export const HANDED_OVER = 'handed-over';
+
+/**
+ * run -d --rm: the supervisor removes the record at the exit only once the start was reported (so the start
+ * can read it); a guest that exited before that is removed here. Either side sees the other's step.
+ */
+async function handOver(dir: string): Promise<void> {
+  await fsp.writeFile(join(dir, HANDED_OVER), '');
+  if (readInstance(dir).state === 'exited') await fsp.rm(dir, { recursive: true, force: true });
+}
+
+/** Poll the record until the guest runs (first output, or ready when it has a marker), has exited, or a minute passed. */
+async function startOf(dir: string, name: string, wantReady: boolean): Promise<Instance> {
   const deadline = Date.now() + READY_WAIT_MS;
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
@@ -123,9 +153,12 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     // A guest that did its work and exited 0 before we looked (a batch job) started fine.
     if (cur.state === 'exited' && cur.exitCode === 0 && cur.pid !== null) return cur;
     if (cur.state === 'exited') {
-      throw failure(`${name} exited during start (${cur.how}); console: ${cur.logPath}`, cur.stderrTail ?? undefined);
+      // QEMU's (or the tender's) own last error is the reason where it gave one; the exit's meaning otherwise.
+      const what = cur.stderrTail ? `failed to start: ${cur.stderrTail.split('\n').at(-1)}` : `exited during start (${cur.how})`;
+      throw failure(`${name} ${what}; exit code ${cur.exitCode}, "unik logs ${name}" shows its output`, cur.stderrTail ?? undefined);
     }
-    if (cur.state === 'running' && (!wantReady || cur.readyMs !== null)) return cur;
+    // Running means the guest itself runs (its first output), not merely that QEMU was spawned.
+    if (cur.state === 'running' && (wantReady ? cur.readyMs !== null : cur.bootMs !== null)) return cur;
     if (Date.now() > deadline) return cur;
   }
 }
@@ -149,16 +182,25 @@ export async function stopInstance(ref: string): Promise<Instance> {
     return inst;
   }
   signalIfSame(inst.supervisor, 'SIGTERM');
+  // A --rm instance's supervisor removes the record as it finishes: its last state is then "exited".
+  const current = (): Instance => {
+    try {
+      return refreshed(readInstance(dir(inst.id)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return { ...inst, state: 'exited', how: 'stopped and removed (--rm)' };
+    }
+  };
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
-    const cur = refreshed(readInstance(dir(inst.id)));
+    const cur = current();
     if (cur.state === 'exited') return cur;
   }
   // The supervisor did not finish in time: kill both; pdeathsig takes QEMU with it.
   signalIfSame(inst.supervisor, 'SIGKILL');
   signalIfSame(inst.vmm, 'SIGKILL');
-  return refreshed(readInstance(dir(inst.id)));
+  return current();
 }
 
 export async function removeInstance(ref: string, force: boolean): Promise<Instance> {

@@ -4,12 +4,13 @@
  * records pid, measurements and the exit. SIGTERM (unik stop) makes it stop QEMU; if this process dies,
  * QEMU dies with it (parent-death signal), so no guest outlives its record.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { identify, resolvedExe } from '../lib/pid.js';
 import { which } from '../lib/which.js';
 import { layout } from '../lib/home.js';
 import { hostHelper } from '../machine/host-helper.js';
-import { readInstance, writeInstance } from './instances.js';
+import { HANDED_OVER, readInstance, writeInstance } from './instances.js';
 import { runVm, vmArgv } from '../machine/vm-process.js';
 
 const dir = process.argv[2]!;
@@ -39,6 +40,8 @@ try {
     accel,
     reaper: await hostHelper(layout(), 'reap'),
     onOutput: (c) => log.write(c),
+    // `unik logs` shows why a guest could not start (QEMU's own errors) beside its console.
+    onStderr: (text) => log.write(text),
     onBoot: (ms) => void update({ bootMs: ms }),
     ready: inst.ready ? new RegExp(inst.ready) : null,
     readyHttp: inst.readyHttp,
@@ -54,3 +57,5 @@ try {
   await update({ state: 'exited', exitedAt: new Date().toISOString(), exitCode: 1, how: `could not start: ${(e as Error).message}` });
 }
 if (!broken.error) await new Promise<void>((r) => log.end(() => r()));
+// run --rm: gone once exited, as soon as `run -d` has read its start (see handOver).
+if (inst.autoRemove && existsSync(join(dir, HANDED_OVER))) rmSync(dir, { recursive: true, force: true });

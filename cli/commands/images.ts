@@ -1,7 +1,10 @@
-import { layout } from '../../lib/home.js';
+import { layout, type Layout } from '../../lib/home.js';
+import type { ImageRecord } from '../../images/record.js';
 import { deviceKinds } from '../../manifest/devices.js';
-import { problemLine, removeImage, scanImages } from '../../images/store.js';
+import { findImage, problemLine, removeImage, scanImages } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
+import { failure } from '../../lib/errors.js';
+import { forEachRef } from '../each-ref.js';
 import { note, printJson, type OutputOptions } from '../output.js';
 import { looksLikeRef } from '../../oci/ref.js';
 import { storedImage } from '../resolve-image.js';
@@ -36,12 +39,30 @@ export async function inspectCommand(ref: string, flags: OutputOptions): Promise
   process.stdout.write(JSON.stringify(image, null, 2) + '\n');
 }
 
-export async function rmiCommand(ref: string, flags: OutputOptions): Promise<void> {
+/** The image a name points at, or null where only removeImage can tell (a damaged record named by its id). */
+function storedOrNull(l: Layout, ref: string): ImageRecord | null {
+  try {
+    return findImage(l, ref);
+  } catch {
+    return null;
+  }
+}
+
+/** docker's rmi: each image in turn; one a running instance uses stays unless -f (the guest keeps running). */
+export async function rmiCommand(refs: string[], flags: OutputOptions & { force?: boolean }): Promise<void> {
   const l = layout();
-  // A REF names a pulled image; anything else goes to the store as typed, which also removes a damaged record by id.
-  const image = await removeImage(l, looksLikeRef(ref) ? (await storedImage(ref)).id : ref);
   const { forgetRefsTo } = await import('../../oci/refs.js');
-  await forgetRefsTo(l, image.id);
-  if (flags.json) return printJson({ removed: image.id, name: image.name });
-  process.stdout.write(`removed ${image.name} (${image.id})\n`);
+  const { listInstances } = await import('../../run/instances.js');
+  await forEachRef(refs, !!flags.json, async (ref) => {
+    // A REF names a pulled image; anything else goes to the store as typed, which also removes a damaged record by id.
+    const id = looksLikeRef(ref) ? (await storedImage(ref)).id : ref;
+    const used = flags.force ? null : storedOrNull(l, id);
+    const users = used ? listInstances(l).filter((i) => i.state !== 'exited' && i.image.id === used.id) : [];
+    if (users.length) {
+      throw failure(`image ${ref} is used by running instance ${users.map((i) => i.name).join(', ')}: "unik stop ${users[0]!.name}" first, or rmi -f`);
+    }
+    const image = await removeImage(l, id);
+    await forgetRefsTo(l, image.id);
+    return { removed: image.id, name: image.name };
+  }, (r) => `removed ${r.name} (${r.removed})`);
 }

@@ -3,6 +3,7 @@ import { findInstance, listInstances, removeInstance, stopInstance, type Instanc
 import { table } from '../../lib/format.js';
 import { copyRange, tailOffset, writeJsonString } from '../../lib/stream-file.js';
 import { parseCount } from '../../lib/units.js';
+import { forEachRef } from '../each-ref.js';
 import { printJson, type OutputOptions } from '../output.js';
 
 const ports = (i: Instance) => i.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(',');
@@ -13,11 +14,18 @@ const psView = (i: Instance) => ({
   exitMs: i.exitMs, logPath: i.logPath,
 });
 
-export async function psCommand(flags: OutputOptions & { all?: boolean }): Promise<void> {
-  const all = listInstances();
+/** docker's ps: running instances; -a adds the exited ones, -q prints only their ids. */
+export async function psCommand(flags: OutputOptions & { all?: boolean; quiet?: boolean }): Promise<void> {
+  const every = listInstances();
+  const all = flags.all ? every : every.filter((i) => i.state !== 'exited');
   if (flags.json) return printJson(all.map(psView));
+  if (flags.quiet) {
+    process.stdout.write(all.map((i) => `${i.id}\n`).join(''));
+    return;
+  }
   if (!all.length) {
-    process.stdout.write('no instances: start one with "unik run DIR --detach"\n');
+    const exited = every.length - all.length;
+    process.stdout.write(exited ? `no running instances (${exited} exited: "unik ps -a" lists them)\n` : 'no instances: start one with "unik run DIR --detach"\n');
     return;
   }
   process.stdout.write(
@@ -72,14 +80,13 @@ export async function logsCommand(ref: string, flags: OutputOptions & { follow?:
   watcher.close();
 }
 
-export async function stopCommand(ref: string, flags: OutputOptions): Promise<void> {
-  const inst = await stopInstance(ref);
-  if (flags.json) return printJson(psView(inst));
-  process.stdout.write(`${inst.name} ${inst.state === 'exited' ? `stopped (${inst.how})` : 'still running'}\n`);
+export async function stopCommand(refs: string[], flags: OutputOptions): Promise<void> {
+  await forEachRef(refs, !!flags.json, async (ref) => psView(await stopInstance(ref)), (i) => `${i.name} ${i.state === 'exited' ? `stopped (${i.how})` : 'still running'}`);
 }
 
-export async function rmCommand(ref: string, flags: OutputOptions & { force?: boolean }): Promise<void> {
-  const inst = await removeInstance(ref, !!flags.force);
-  if (flags.json) return printJson({ removed: inst.id, name: inst.name });
-  process.stdout.write(`removed ${inst.name}\n`);
+export async function rmCommand(refs: string[], flags: OutputOptions & { force?: boolean }): Promise<void> {
+  await forEachRef(refs, !!flags.json, async (ref) => {
+    const inst = await removeInstance(ref, !!flags.force);
+    return { removed: inst.id, name: inst.name };
+  }, (r) => `removed ${r.name}`);
 }

@@ -22,6 +22,11 @@ export interface RunFlags extends RegistryFlags {
   stopWhenReady?: boolean;
   dryRun?: boolean;
   remeasureFloor?: boolean;
+  /** docker's --rm: a detached instance's record goes when it exits (a foreground run leaves none anyway). */
+  rm?: boolean;
+  /** docker's -i: stdin goes to the guest's serial console. -t is accepted: the console is already the terminal. */
+  interactive?: boolean;
+  tty?: boolean;
   json?: boolean;
 }
 
@@ -47,6 +52,7 @@ export function summaryLine(r: Summarised): string {
 
 export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {
   const accel = checkAccel(flags.accel);
+  if (flags.interactive && flags.detach) throw usageError('-i: an interactive console needs the foreground; drop --detach (unik logs -f follows a detached one)');
   const memoryMiB = flags.memory ? parseMemory('--memory', flags.memory) : undefined;
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
   // Checked before anything is built; the port is checked against the run's published ones later.
@@ -69,7 +75,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
 
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
-    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note });
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, autoRemove: !!flags.rm, onAccelNote: note });
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +
@@ -87,6 +93,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     console: flags.json ? process.stderr : process.stdout,
     readyHttp: flags.readyHttp ?? null,
     stopWhenReady: !!flags.stopWhenReady,
+    interactive: !!flags.interactive,
     overrides,
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: note,

@@ -3,7 +3,7 @@
  * The KVM probe boots it: it touches SSE state first, which is exactly where a broken nested KVM (PVM)
  * dies, then reports CPU features the frameworks care about. Tests boot it as a fixture kernel.
  * Kernel command line: "exit=N" exits with guest code N via isa-debug-exit; "hang" never exits;
- * "echo=WORD" prints WORD.
+ * "echo=WORD" prints WORD; "read" echoes one line typed on the serial console (unik run -i).
  */
 __asm__(".section .multiboot, \"a\"\n"
 	".align 4\n"
@@ -82,7 +82,7 @@ struct multiboot_info {
 void guest_main(struct multiboot_info *mbi)
 {
 	const char *cmd = (mbi->flags & 4) ? (const char *)mbi->cmdline : "";
-	int code = 0, hang = 0;
+	int code = 0, hang = 0, read = 0;
 
 	sse_touch();
 	put("unik-probe: up\n");
@@ -95,6 +95,8 @@ void guest_main(struct multiboot_info *mbi)
 				code = code * 10 + (*q - '0');
 		else if (starts(p, "hang"))
 			hang = 1;
+		else if (starts(p, "read"))
+			read = 1;
 		else if (starts(p, "echo=")) {
 			char word[64];
 			int i = 0;
@@ -104,6 +106,22 @@ void guest_main(struct multiboot_info *mbi)
 			word[i] = 0;
 			put(word);
 		}
+	}
+	if (read) {
+		char line[64] = "unik-probe: read ";
+		int i = 17;
+		char c;
+
+		do {
+			while (!(inb(COM1 + 5) & 1))
+				;
+			c = inb(COM1);
+			if (c != '\r' && i < 62)
+				line[i++] = c;
+		} while (c != '\n' && c != '\r');
+		line[i - (line[i - 1] == '\n')] = 0;
+		put(line);
+		put("\n");
 	}
 	while (hang)
 		__asm__ volatile("hlt");

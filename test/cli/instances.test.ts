@@ -57,7 +57,7 @@ describe('stale instance records never signal the wrong process', () => {
     const home = tmpTree();
     const sup = await stranger();
     plant(home, 'cafe00000002', 'db', { state: 'running', exitCode: null, how: null, supervisorPid: sup, supervisor: { pid: sup, boot: bootId, start: '1', exe: process.execPath } });
-    const [row] = JSON.parse((await unik(['ps', '--json'], { UNIK_HOME: home })).stdout);
+    const [row] = JSON.parse((await unik(['ps', '-a', '--json'], { UNIK_HOME: home })).stdout);
     expect(row).toMatchObject({ name: 'db', state: 'exited' });
   });
 });

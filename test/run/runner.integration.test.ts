@@ -141,8 +141,52 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     const supervisor = (await import('../../run/instances.js')).findInstance('fx2', layout(home)).supervisorPid!;
     process.kill(supervisor, 'SIGKILL');
     expect(await waitFor(() => !isAlive(inst.pid), 3000)).toBe(true);
-    const [ps1] = JSON.parse((await unik(['ps', '--json'], env)).stdout);
+    const [ps1] = JSON.parse((await unik(['ps', '-a', '--json'], env)).stdout);
     expect(ps1.state).toBe('exited');
     await unik(['rm', 'fx2'], env);
+  }, 30_000);
+
+  it("docker's habits: ps shows running ones (-a all, -q ids), stop A B, rm A B, run -d --rm", async () => {
+    const start = async (name: string, ...extra: string[]) => {
+      const res = await unik(['run', hangImage.id, '--accel', 'tcg', '--detach', '--name', name, '--json', ...extra], env);
+      expect(res.exitCode, res.stderr).toBe(0);
+      return JSON.parse(res.stdout) as { id: string; pid: number };
+    };
+    const [a, b] = [await start('ha'), await start('hb')];
+    const gone = await start('hgone', '--rm');
+    expect((await unik(['ps', '-q'], env)).stdout.split('\n').filter(Boolean).sort()).toEqual([a.id, b.id, gone.id].sort());
+
+    const stop = await unik(['stop', 'ha', 'hb'], env);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(stop.stdout).toMatch(/^ha stopped .*\nhb stopped /);
+    expect(isAlive(a.pid) || isAlive(b.pid)).toBe(false);
+    expect((await unik(['ps', '-q'], env)).stdout.trim()).toBe(gone.id);
+    expect(JSON.parse((await unik(['ps', '-a', '--json'], env)).stdout).map((p: { name: string }) => p.name).sort()).toEqual(['ha', 'hb', 'hgone']);
+
+    // --rm: once stopped, its record is gone by itself.
+    expect((await unik(['stop', 'hgone'], env)).exitCode).toBe(0);
+    expect(await waitFor(async () => !(await unik(['ps', '-a', '-q'], env)).stdout.includes(gone.id), 10_000)).toBe(true);
+
+    // One name that is not there fails alone; the others are still removed; the exit code says so.
+    const rm = await unik(['rm', 'ha', 'nosuch', 'hb'], env);
+    expect(rm.exitCode).toBe(2);
+    expect(rm.stdout).toBe('removed ha\nremoved hb');
+    expect(rm.stderr).toContain('nosuch');
+    expect(JSON.parse((await unik(['ps', '-a', '--json'], env)).stdout)).toEqual([]);
+  }, 60_000);
+
+  it('run -i: stdin reaches the guest\'s serial console', async () => {
+    const child = spawn(process.execPath, [CLI, 'run', hangImage.id, '--accel', 'tcg', '-it', '--', 'read', 'hang'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    expect(await waitFor(() => out.includes('unik-probe: up'), 10_000)).toBe(true);
+    child.stdin.write('typed on the host\n');
+    expect(await waitFor(() => out.includes('unik-probe: read typed on the host'), 10_000)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    const detached = await unik(['run', hangImage.id, '-i', '--detach'], env);
+    expect(detached.exitCode).toBe(2);
+    expect(detached.stderr).toContain('-i: an interactive console needs the foreground');
   }, 30_000);
 });

@@ -1,4 +1,5 @@
-import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { httpGet } from '../helpers/http.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,12 @@ import { productSource } from '../helpers/toolchain.js';
 const suite = 'Unikraft run integration tests';
 const sources = { unikraft: productSource('unikraft', suite), 'lib-lwip': productSource('lib-lwip', suite), 'fork-lwip': productSource('fork-lwip', suite) };
 const ready = Object.values(sources).every(Boolean);
+
+/** Another program holding a port on 127.0.0.1. */
+const listenOn = (port: number) => new Promise<Server>((resolve, reject) => {
+  const s = createServer().once('error', reject);
+  s.listen(port, '127.0.0.1', () => resolve(s));
+});
 
 describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => {
   const home = tmpTree();
@@ -46,10 +53,10 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
     for (const i of [1, 2, 3, 4]) {
       const res = await unik(['run', 'hello-unikraft', '--detach', '--name', `hello${i}`, '--json'], env);
       expect(res.exitCode, res.stderr).toBe(0);
-      const exited = async () => JSON.parse((await unik(['ps', '--json'], env)).stdout).some((p: { name: string; state: string; exitCode: number }) => p.name === `hello${i}` && p.state === 'exited' && p.exitCode === 0);
+      const exited = async () => JSON.parse((await unik(['ps', '-a', '--json'], env)).stdout).some((p: { name: string; state: string; exitCode: number }) => p.name === `hello${i}` && p.state === 'exited' && p.exitCode === 0);
       expect(await waitFor(exited, 10_000)).toBe(true);
     }
-    expect((await unik(['ps'], env)).stdout).toMatch(/hello4\s+hello-unikraft\s+exited \(0\)/);
+    expect((await unik(['ps', '-a'], env)).stdout).toMatch(/hello4\s+hello-unikraft\s+exited \(0\)/);
   }, BUILD_TIMEOUT);
 
   it('hello: asking for a device it was not built with is a clear error', async () => {
@@ -86,6 +93,39 @@ describe.skipIf(!ready)('unik run on real Unikraft images (integration)', () => 
     expect(j.readyMs).toBeGreaterThan(j.bootMs);
     expect(j.how).toBe('stopped once ready');
   }, 60_000);
+
+  it('http: a published port already in use on 127.0.0.1 is refused before anything starts, detached or not', async () => {
+    const taken = await listenOn(18083);
+    try {
+      for (const detach of [['--detach', '--name', 'taken'], []]) {
+        const res = await unik(['run', 'http-unikraft', '-p', '18083:80', ...detach, '--timeout', '30s'], env);
+        expect(res.exitCode, res.stderr).toBe(1);
+        expect(res.stderr).toContain('port 18083 is already in use on 127.0.0.1');
+      }
+      expect((await unik(['ps', '-a', '--json'], env)).stdout).not.toContain('"taken"');
+    } finally {
+      taken.close();
+    }
+  }, BUILD_TIMEOUT);
+
+  it('http -d: a guest that dies while starting fails the run with QEMU\'s reason, which unik logs shows', async () => {
+    // The port is taken after unik's check, before QEMU binds it: the race the check cannot close.
+    const started = unik(['run', 'http-unikraft', '-p', '18084:80', '--detach', '--name', 'clash'], env);
+    const record = async () => readdirSync(join(home, 'instances')).some((id) => existsSync(join(home, 'instances', id, 'instance.json')));
+    expect(await waitFor(async () => existsSync(join(home, 'instances')) && record(), 60_000)).toBe(true);
+    const taken = await listenOn(18084);
+    try {
+      const res = await started;
+      expect(res.exitCode, res.stderr).toBe(1);
+      expect(res.stderr).toMatch(/clash failed to start: .*Could not set up host forwarding rule/);
+      expect(res.stdout).not.toContain('clash');
+      const logs = await unik(['logs', 'clash'], env);
+      expect(logs.stdout).toContain('Could not set up host forwarding rule');
+    } finally {
+      taken.close();
+      await unik(['rm', '-f', 'clash'], env);
+    }
+  }, BUILD_TIMEOUT);
 
   it('share: the guest reads a file from a host directory given with -v', async () => {
     const dir = join(tmpTree(), 'hostdir');
