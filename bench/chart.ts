@@ -6,6 +6,8 @@ const METRICS = [
   { key: 'firstOutputMs', label: 'first output' },
   { key: 'exitMs', label: 'exit' },
 ] as const;
+/** A server's runs end at its first HTTP 2xx (then it is stopped): that is the second bar. */
+const SERVER_METRICS = [METRICS[0], { key: 'readyMs', label: 'first HTTP 200' }] as const;
 
 const FLOOR_COLOR = '#d62728';
 const WIDTH = 640;
@@ -21,15 +23,14 @@ function bars(values: Row[], x: object, bar: { mark: object; encoding: object },
   ];
 }
 
-/** A dashed horizontal reference line with its label (at the right end), at `value` on the y axis. */
-const referenceLine = (value: number, label: string) => [
+/**
+ * A dashed horizontal reference line at `value` on the y axis. Its label is the panel's title, not text on the
+ * plot, where it would run into whichever bar stands at that height.
+ */
+const referenceLine = (value: number) => [
   { data: { values: [{ value }] }, mark: { type: 'rule', color: FLOOR_COLOR, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'value', type: 'quantitative' } } },
-  {
-    data: { values: [{ value, label }] },
-    mark: { type: 'text', color: FLOOR_COLOR, align: 'right', dx: -4, dy: -6, fontSize: 10 },
-    encoding: { x: { value: WIDTH }, y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
-  },
 ];
+const floorTitle = (text: string) => ({ text: `dashed red line: ${text}`, color: FLOOR_COLOR, fontSize: 11, fontWeight: 'normal', anchor: 'end' });
 
 /**
  * Pure: a Vega-Lite spec in two panels. Times: per runtime, one bar per metric at the median with a min–max
@@ -40,12 +41,19 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
   const shown = r.results.filter((x) => x.kind !== 'floor');
   const floor = r.results.find((x) => x.kind === 'floor');
   const axis = (order: string[]) => ({ field: 'runtime', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } });
-  const times: Row[] = shown.flatMap((b) => METRICS.map((m) => ({ runtime: b.runtime, metric: m.label, median: b[m.key].median, min: b[m.key].min, max: b[m.key].max })));
+  const metrics = r.server ? SERVER_METRICS : METRICS;
+  const times: Row[] = shown.flatMap((b) =>
+    metrics.flatMap((m) => {
+      const s = b[m.key];
+      return s ? [{ runtime: b.runtime, metric: m.label, median: s.median, min: s.min, max: s.max }] : [];
+    }),
+  );
   const memory: Row[] = shown.flatMap((b) =>
     b.peakMemoryKiB ? [{ runtime: b.runtime, median: b.peakMemoryKiB.median / 1024, min: b.peakMemoryKiB.min / 1024, max: b.peakMemoryKiB.max / 1024 }] : [],
   );
-  const metricX = { x: axis(shown.map((b) => b.runtime)), xOffset: { field: 'metric', sort: METRICS.map((m) => m.label) } };
+  const metricX = { x: axis(shown.map((b) => b.runtime)), xOffset: { field: 'metric', sort: metrics.map((m) => m.label) } };
   const timePanel = {
+    ...(floor ? { title: floorTitle(`VMM floor, QEMU exits in ${floor.exitMs.median.toFixed(0)} ms`) } : {}),
     width: WIDTH,
     height: 300,
     layer: [
@@ -53,18 +61,19 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
         mark: { width: { band: 0.9 } },
         encoding: {
           y: { field: 'median', type: 'quantitative', title: 'milliseconds' },
-          color: { field: 'metric', type: 'nominal', sort: METRICS.map((m) => m.label), title: null, legend: { orient: 'top' } },
+          color: { field: 'metric', type: 'nominal', sort: metrics.map((m) => m.label), title: null, legend: { orient: 'top' } },
         },
       }, '.0f'),
-      ...(floor ? referenceLine(floor.exitMs.median, `VMM floor: QEMU exits in ${floor.exitMs.median.toFixed(0)} ms`) : []),
+      ...(floor ? referenceLine(floor.exitMs.median) : []),
     ],
   };
   const memoryPanel = {
+    ...(floor?.peakMemoryKiB ? { title: floorTitle(`VMM floor, ${(floor.peakMemoryKiB.median / 1024).toFixed(1)} MiB`) } : {}),
     width: WIDTH,
     height: 160,
     layer: [
       ...bars(memory, { x: axis(memory.map((m) => m.runtime)) }, { mark: { color: '#7f7f7f', width: { band: 0.45 } }, encoding: { y: { field: 'median', type: 'quantitative', title: 'peak memory, MiB' } } }, '.1f'),
-      ...(floor?.peakMemoryKiB ? referenceLine(floor.peakMemoryKiB.median / 1024, `VMM floor: ${(floor.peakMemoryKiB.median / 1024).toFixed(1)} MiB`) : []),
+      ...(floor?.peakMemoryKiB ? referenceLine(floor.peakMemoryKiB.median / 1024) : []),
     ],
   };
   return {
@@ -72,9 +81,11 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
     title: {
       text: `${r.app}: unikernel vs container twin`,
       subtitle: [
-        `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime`,
+        `median of ${r.runs} interleaved runs, whiskers min–max; ms from spawning the runtime` +
+          (r.server ? `; a server, each stopped at its first HTTP 200 from ${r.server}` : ''),
         `unikernel: ${vmmWords(r.vmm)}`,
-        "memory: the VMM process's peak RSS; the container's memory cgroup peak",
+        // A Solo5 tender runs the guest itself: there is no VMM process to speak of.
+        `memory: the ${r.vmm?.accel === 'none' ? 'tender' : 'VMM'} process's peak RSS; the container's memory cgroup peak`,
       ],
     },
     background: 'white',

@@ -6,7 +6,7 @@ import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
 import { memoryPeak } from '../lib/memory-cgroup.js';
 import { cgroupDirs, watchResidue } from './containers/residue.js';
-import type { ContainerRuntimeName, Runtime } from './containers/runtime.js';
+import type { ContainerRuntimeName, Runtime, ServerRun } from './containers/runtime.js';
 import { containerRuntime } from './containers/runtimes.js';
 import { buildTwin, noTwinReason, type Twin } from './containers/twin.js';
 import type { ImageRecord } from '../images/record.js';
@@ -26,6 +26,8 @@ export interface SetUp {
   contenders: Contender[];
   skipped: Skipped[];
   started: Cleanup[];
+  /** A server's bench: each twin publishes these ports and is timed to the first 2xx (bench/server.ts). */
+  server: ServerRun | null;
 }
 
 /** Something the bench removes when it ends, whatever happens; named in the report if it cannot. */
@@ -79,7 +81,10 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
     s.started.unshift(rt);
     try {
       const imageBytes = await rt.prepare(twin);
-      s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce() });
+      const server = s.server;
+      const noPorts = server ? rt.noPorts() : null;
+      if (noPorts) s.skipped.push({ runtime: rt.name, reason: `a server's twin must publish port ${server!.ports.map((p) => p.host).join(', ')}, and ${noPorts}` });
+      else s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce(server ?? undefined) });
     } catch (e) {
       s.skipped.push({ runtime: rt.name, reason: `setting up failed: ${failureReason(e)}` });
     }

@@ -20,6 +20,7 @@ import type { Sample } from './containers/timed-run.js';
 import { floorShape } from '../machine/vmm-floor.js';
 import { floorContender } from './floor.js';
 import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
+import { serverRun } from './server.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
@@ -39,6 +40,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const tag = `unik-bench-${id}`;
   const dir = join(layout().bench, id);
   await fsp.mkdir(dir, { recursive: true });
+  const server = serverRun(image);
 
   const skipped: Skipped[] = [];
   const started: Cleanup[] = [];
@@ -49,7 +51,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const contenders: Contender[] = [];
     let vmm: VmmShape | null = null;
     if (wanted.includes('unikernel')) {
-      contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS));
+      contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS, server));
       const floor = await vmmFloorFor(image);
       vmm = floor.vmm;
       if (floor.contender) contenders.push(floor.contender);
@@ -57,9 +59,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
     const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
     if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
-    const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started }) : null;
+    const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started, server }) : null;
     const samples = await measure(contenders, opts, skipped);
-    result = summarizeBench(image.name, opts, vmm, contenders, samples, skipped, {
+    result = summarizeBench(image.name, opts, vmm, contenders, samples, skipped, server?.url ?? null, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
       container: twin ? { rootfsBytes: twin.rootfs.bytes, files: twin.rootfs.files, executables: twin.rootfs.executables } : null,
     });
@@ -130,6 +132,7 @@ export function summarizeBench(
   contenders: Contender[],
   samples: Map<Contender, Sample[]>,
   skipped: Skipped[],
+  server: string | null,
   footprint: Footprint,
 ): BenchResult {
   const results: RuntimeResult[] = [];
@@ -137,11 +140,13 @@ export function summarizeBench(
     const s = samples.get(c);
     if (!s?.length) continue;
     const memory = s.flatMap((x) => (x.peakMemoryKiB === null ? [] : [x.peakMemoryKiB]));
+    const ready = s.flatMap((x) => (x.readyMs === undefined ? [] : [x.readyMs]));
     results.push({
       kind: c.kind,
       runtime: c.name,
       firstOutputMs: summarize(s.map((x) => x.firstOutputMs)),
       exitMs: summarize(s.map((x) => x.exitMs)),
+      readyMs: ready.length ? summarize(ready) : null,
       peakMemoryKiB: memory.length ? summarize(memory) : null,
       imageBytes: c.imageBytes,
       vsUnikernel: null,
@@ -152,14 +157,18 @@ export function summarizeBench(
   const base = results.find((r) => r.kind === 'unikernel');
   const floor = results.find((r) => r.kind === 'floor');
   for (const r of results) {
-    if (base) r.vsUnikernel = { firstOutput: medianRatio(r.firstOutputMs, base.firstOutputMs), exit: medianRatio(r.exitMs, base.exitMs) };
-    if (floor) r.vsFloor = { exit: medianRatio(r.exitMs, floor.exitMs) };
+    if (base) {
+      r.vsUnikernel = { firstOutput: medianRatio(r.firstOutputMs, base.firstOutputMs), exit: medianRatio(r.exitMs, base.exitMs) };
+      if (r.readyMs && base.readyMs) r.vsUnikernel.ready = medianRatio(r.readyMs, base.readyMs);
+    }
+    if (floor) r.vsFloor = { exit: medianRatio(r.readyMs ?? r.exitMs, floor.exitMs) };
   }
   return {
     app,
     runs: opts.runs,
     warmup: opts.warmup,
     vmm,
+    server,
     results,
     skipped,
     footprint,

@@ -32,12 +32,14 @@ export interface RuntimeResult {
   runtime: ContenderName;
   firstOutputMs: Summary;
   exitMs: Summary;
+  /** A server's time to its first HTTP 2xx (see BenchResult.server); null for an app timed to its exit. */
+  readyMs: Summary | null;
   /** Null when no run could measure it (no reaper, no memory cgroup). */
   peakMemoryKiB: Summary | null;
   imageBytes: number;
   /** Median of this runtime over the unikernel's median; null when the unikernel was not benched. */
-  vsUnikernel: { firstOutput: number; exit: number } | null;
-  /** Exit median over the VMM floor's; null without a floor (a tender, or no unikernel). */
+  vsUnikernel: { firstOutput: number; exit: number; ready?: number } | null;
+  /** Exit (a server: first 2xx) median over the VMM floor's exit; null without a floor (a tender, or no unikernel). */
   vsFloor: { exit: number } | null;
   /** What the first measured run printed (the unikernel's whole console). */
   output: string;
@@ -69,6 +71,8 @@ export interface BenchResult {
   warmup: number;
   /** The unikernel's VMM; null when it was not benched. */
   vmm: VmmShape | null;
+  /** A server's bench: every runtime timed to the first HTTP 2xx from this URL, then stopped; null: to the exit. */
+  server: string | null;
   results: RuntimeResult[];
   skipped: Skipped[];
   footprint: Footprint;

@@ -175,6 +175,14 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--json', 'print JSON')
       .action(lazy(() => import('./commands/instances.js'), 'rmCommand')),
 
+  prune: (program) =>
+    program
+      .command('prune')
+      .description('remove stopped instances, replaced images, unused build directories and stale scratch files; says how much first')
+      .option('-f, --force', 'do not ask (without a terminal, or with --json, nothing is removed without it)')
+      .option('--json', 'print {removed, freedBytes, items}')
+      .action(lazy(() => import('./commands/prune.js'), 'pruneCommand')),
+
   sources: (program) => {
     const sources = program.command('sources').description('framework sources unik builds from');
     sources

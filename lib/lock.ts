@@ -19,6 +19,12 @@ async function liveHolder(path: string, text: string): Promise<number | null> {
   return written !== undefined && started !== null && started > written + START_SLACK_MS ? null : pid;
 }
 
+/** Whether a live process holds the lock at `path` now (a build in progress, say). */
+export async function lockHeld(path: string): Promise<boolean> {
+  const text = await fsp.readFile(path, 'utf8').catch(() => null);
+  return text !== null && (await liveHolder(path, text)) !== null;
+}
+
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
 /** Create `path` holding `content`, atomically: nobody ever sees it empty. False when it exists. */

@@ -177,7 +177,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
 const OWN_SIGNAL = /^qemu-system-\S+: terminating on signal \d+.*\n?/gm;
 
 /** Poll an HTTP URL until the first 2xx; each attempt is short so a booting guest is seen promptly. */
-function pollHttp(url: string, onOk: () => void): { stop: () => void } {
+export function pollHttp(url: string, onOk: () => void): { stop: () => void } {
   let stopped = false;
   // node:http loads only for runs that poll (it costs ~10 ms of start-up otherwise).
   const http = import('node:http');

@@ -30,8 +30,24 @@ export interface RunResult extends Measured {
   image: ImageRecord;
   /** QEMU booting a guest that exits at once with this argv shape; null for tenders, unless asked, or if it failed. */
   floor: VmmFloor | null;
-  /** exitMs over the floor's exitMs. */
+  /** exitMs over the floor's exitMs; null where the run was not a boot-and-exit (see floorRatio). */
   vsFloor: number | null;
+  /** Why there is a floor but no ratio, for the person reading; null otherwise. */
+  noRatio: string | null;
+}
+
+/**
+ * A run beyond this many times the floor did work of its own (slept, served, computed): comparing it with a
+ * guest that exits at once says nothing about the boot. Apps that exit at once run 0.8–2.5× the floor here.
+ */
+export const AT_ONCE_FLOOR_MULTIPLE = 5;
+
+/** Pure: exit over the floor, only for a guest that exited by itself about as soon as it booted; or why not. */
+export function floorRatio(m: Pick<Measured, 'exitMs' | 'timedOut' | 'interrupted' | 'how'>, floorExitMs: number): { vsFloor: number | null; noRatio: string | null } {
+  const ratio = Math.round((m.exitMs / floorExitMs) * 100) / 100;
+  if (m.timedOut || m.interrupted || m.how === 'stopped once ready') return { vsFloor: null, noRatio: `no ratio: the guest did not exit by itself (${m.how})` };
+  if (ratio > AT_ONCE_FLOOR_MULTIPLE) return { vsFloor: null, noRatio: `no ratio: it ran ${ratio}× the floor's time, so it did more than boot and exit` };
+  return { vsFloor: ratio, noRatio: null };
 }
 
 /** The exact command `runImage` would start, without starting it. */
@@ -70,6 +86,6 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
   // console before the floor's boots.
   const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: true }).catch(() => null))) : null;
-  const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
-  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };
+  const { vsFloor, noRatio } = floor ? floorRatio(measured, floor.exitMs) : { vsFloor: null, noRatio: null };
+  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor, noRatio };
 }

@@ -4,19 +4,18 @@ import { join } from 'node:path';
 import { which } from '../../lib/which.js';
 import { startPrivateDockerd, type PrivateDockerd } from './docker-daemon.js';
 import { runStep } from '../../lib/steps.js';
-import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import { notInstalled, publishArgv, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
 
 /**
- * Pure: one run of the twin: removed on exit, no network. podman takes the same shape plus its ulimits,
- * given as `extra` (flags placed before the image).
+ * Pure: one run of the twin: removed on exit, no network (a server: `network`, its ports published on
+ * 127.0.0.1 instead). podman takes the same shape plus its ulimits, given as `extra` (flags before the image).
  */
-export const dockerRunArgv = (name: string, image: string, argv: string[], extra: string[] = []): string[] => [
+export const dockerRunArgv = (name: string, image: string, argv: string[], extra: string[] = [], network = ['--network', 'none']): string[] => [
   'run',
   '--rm',
-  '--network',
-  'none',
+  ...network,
   '--name',
   name,
   ...extra,
@@ -81,14 +80,20 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
       argv = twin.argv;
       return Number(await docker('docker image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
-    runOnce() {
+    runOnce(server) {
       n += 1;
-      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, cgroupParentArgv(ctx.memory)), {
+      const network = server ? publishArgv(server.ports) : undefined;
+      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, cgroupParentArgv(ctx.memory), network), {
         timeoutMs: ctx.timeoutMs,
         memory: ctx.memory,
         env: env!,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(server ? { readyUrl: server.url } : {}),
       });
+    },
+    noPorts() {
+      // The running daemon publishes through its own, already configured proxy; unik's private one has no bridge.
+      return daemon ? 'the private dockerd unik started has no bridge and no iptables rules (unik changes no host networking), so it cannot publish a port' : null;
     },
     notes() {
       const pinned = `client pinned to the daemon's API ${env?.DOCKER_API_VERSION ?? '?'} (DOCKER_API_VERSION)`;

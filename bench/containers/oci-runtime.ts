@@ -60,6 +60,8 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
       const [file, args] = invoke(ociRunArgv(root, bundle, `${ctx.tag}-${n}`));
       return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
+    noPorts: () =>
+      `${name} runs the twin in a network namespace of its own with no network; publishing a port needs a bridge or slirp4netns wired to it, which unik does not set up for ${name} (podman's slirp4netns does it)`,
     notes() {
       return workaround
         ? [

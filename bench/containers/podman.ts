@@ -5,7 +5,8 @@ import { which } from '../../lib/which.js';
 import { runStep } from '../../lib/steps.js';
 import type { HostFacts } from './host.js';
 import { cgroupDirs, watchResidue, type Residue } from './residue.js';
-import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import { notInstalled, publishArgv, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
+import type { PortMapping } from '../../manifest/manifest.js';
 import { dockerRunArgv } from './docker.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
@@ -77,9 +78,13 @@ export function podmanGlobalArgv(dirs: PodmanDirs, runtime: 'runc' | null): stri
   ];
 }
 
-/** Pure: one run of the twin: docker's shape with podman's ulimits (and any other flags before the image). */
-export const podmanRunArgv = (name: string, extra: string[], image: string, argv: string[]): string[] =>
-  dockerRunArgv(name, image, argv, extra);
+/**
+ * Pure: one run of the twin: docker's shape with podman's ulimits (and any other flags before the image). A
+ * server's ports are published through slirp4netns, a user-mode network: rootful podman's default bridge would
+ * add interfaces and iptables rules to the host.
+ */
+export const podmanRunArgv = (name: string, extra: string[], image: string, argv: string[], ports?: PortMapping[]): string[] =>
+  dockerRunArgv(name, image, argv, extra, ports ? ['--network', 'slirp4netns:port_handler=slirp4netns', ...publishArgv(ports)] : undefined);
 
 export function podmanRuntime(ctx: RuntimeContext): Runtime {
   const dir = join(ctx.dir, 'podman');
@@ -117,11 +122,12 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       argv = twin.argv;
       return Number(await podman('podman image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
-    runOnce() {
+    runOnce(server) {
       n += 1;
-      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv)];
-      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv, server?.ports)];
+      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(server ? { readyUrl: server.url } : {}) });
     },
+    noPorts: () => null,
     notes() {
       const needed = ['private storage in the bench directory (--root, --runroot, --tmpdir)', '--cgroup-manager cgroupfs'];
       if (global.includes('--runtime')) needed.push('--runtime runc, as crun refuses hybrid cgroups');

@@ -2,6 +2,16 @@ import type { Sample } from './timed-run.js';
 import type { HostFacts } from './host.js';
 import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 import type { Twin } from './twin.js';
+import type { PortMapping } from '../../manifest/manifest.js';
+
+/** A server's bench: the twin publishes the unikernel's ports on 127.0.0.1 and is timed to the URL's first 2xx. */
+export interface ServerRun {
+  ports: PortMapping[];
+  url: string;
+}
+
+/** Pure: `-p 127.0.0.1:HOST:GUEST/PROTO` for each port, as podman and docker take them. */
+export const publishArgv = (ports: PortMapping[]): string[] => ports.flatMap((p) => ['-p', `127.0.0.1:${p.host}:${p.guest}/${p.protocol}`]);
 
 export type ContainerRuntimeName = 'runc' | 'crun' | 'podman' | 'docker';
 
@@ -29,7 +39,10 @@ export interface Runtime {
   probe(): Promise<Probe>;
   /** Put the twin where this runtime runs it; returns the bytes of what it runs (rootfs or image). */
   prepare(twin: Twin): Promise<number>;
-  runOnce(): Promise<Sample>;
+  /** One timed run: to the exit, or for a server to its first HTTP 2xx (then stopped). */
+  runOnce(server?: ServerRun): Promise<Sample>;
+  /** Why it cannot publish a port here, so a server's bench skips it; null when it can. Asked after prepare. */
+  noPorts(): string | null;
   /** What this runtime needed on this host (workarounds, a private daemon), in plain words. */
   notes(): string[];
   /** Remove every container, image, daemon and directory this runtime created. Safe after any failure. */

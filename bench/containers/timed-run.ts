@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { failure } from '../../lib/errors.js';
+import { pollHttp } from '../../machine/vm-process.js';
 import { outputTail } from '../../lib/steps.js';
 import type { MemoryPeak } from '../../lib/memory-cgroup.js';
 
@@ -12,6 +13,8 @@ export interface Sample {
   output: string;
   /** Peak memory in KiB: the VMM/tender process's peak RSS, or the container's memory cgroup peak; null if unknown. */
   peakMemoryKiB: number | null;
+  /** A server's first HTTP 2xx on its published port (it is then stopped); absent for an app that exits. */
+  readyMs?: number;
 }
 
 export interface TimedRunOptions {
@@ -20,6 +23,8 @@ export interface TimedRunOptions {
   signal?: AbortSignal;
   /** The container's parent memory cgroup: reset before the run (untimed), its peak read after it. */
   memory: MemoryPeak | null;
+  /** A server: poll this URL from the spawn, and stop the runtime (SIGTERM) at the first 2xx. */
+  readyUrl?: string;
 }
 
 /**
@@ -49,10 +54,24 @@ export async function timedRun(label: string, file: string, args: string[], opts
     out.push(chunk);
   });
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  let readyMs: number | null = null;
+  const poller = opts.readyUrl
+    ? pollHttp(opts.readyUrl, () => {
+        readyMs = performance.now() - t0;
+        child.kill('SIGTERM');
+      })
+    : null;
   // 'exit' fires when the process ends; the promise settles only after its pipes close, a little later.
   child.once('exit', () => (exitMs ??= performance.now() - t0));
   const res = await child;
+  poller?.stop();
   const stderr = Buffer.concat(err).toString('utf8');
+  if (readyMs !== null) {
+    // A server stopped by us once it answered: its exit status is the signal's, not a failure.
+    const peakMemoryKiB = opts.memory ? await opts.memory.readKiB() : null;
+    return { firstOutputMs: firstOutputMs ?? readyMs, exitMs: exitMs ?? performance.now() - t0, output: Buffer.concat(out).toString('utf8'), peakMemoryKiB, readyMs };
+  }
+  if (opts.readyUrl && !res.failed) throw failure(`${label} exited before ${opts.readyUrl} answered`, outputTail(stderr));
   if (res.failed) {
     const why = res.timedOut
       ? `timed out after ${opts.timeoutMs / 1000} s`

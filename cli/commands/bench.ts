@@ -40,8 +40,10 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
     await writeFileAtomic(resolve(choices.chart), await chartSvg(result));
     written.push(`chart: ${resolve(choices.chart)}`);
   }
+  // Without --chart, say where one would go: a chart is worth drawing, but a command that writes files nobody asked for is not.
+  if (!choices.chart) written.push(`chart: not drawn; --chart ${result.app}-bench.svg writes one (SVG, next to a --csv too)`);
   if (flags.json) printJson(benchJson(result));
-  else process.stdout.write(benchText(result) + (written.length ? `\n${written.join('\n')}\n` : ''));
+  else process.stdout.write(benchText(result) + `\n${written.join('\n')}\n`);
   if (result.cleanupErrors.length) {
     throw failure('the bench could not remove everything it created', result.cleanupErrors.join('\n'));
   }

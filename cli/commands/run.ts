@@ -35,17 +35,19 @@ export function checkAccel(s: string): AccelChoice {
   return s;
 }
 
-type Summarised = Pick<RunResult, 'bootMs' | 'kernelBootedMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how' | 'peakRssKiB' | 'floor' | 'vsFloor'>;
+type Summarised = Pick<RunResult, 'bootMs' | 'kernelBootedMs' | 'readyMs' | 'exitMs' | 'exitCode' | 'accel' | 'how' | 'peakRssKiB' | 'floor' | 'vsFloor' | 'noRatio'>;
 
 /** Stderr lines a person reads: the times, then memory and the VMM floor; the same numbers go to --json. */
 export function summaryLine(r: Summarised): string {
   const ms = (n: number | null) => (n === null ? '–' : `${Math.round(n)} ms`);
   // Only targets whose kernel announces the end of its boot (OSv) have this figure.
   const kernel = r.kernelBootedMs !== undefined ? ` · kernel booted in ${ms(r.kernelBootedMs)}` : '';
-  const times = `booted in ${ms(r.bootMs)}${kernel} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${r.accel}; ${r.how})`;
+  // A Solo5 tender runs the guest itself: there is no VMM (and no accelerator) to name.
+  const accel = r.accel === 'none' ? 'no VMM' : r.accel;
+  const times = `first output in ${ms(r.bootMs)}${kernel} · ready in ${ms(r.readyMs)} · exited in ${ms(r.exitMs)} (code ${r.exitCode}, ${accel}; ${r.how})`;
   const extra = [
     ...(r.peakRssKiB !== null ? [`peak RSS ${(r.peakRssKiB / 1024).toFixed(1)} MiB`] : []),
-    ...(r.floor ? [`VMM floor ${ms(r.floor.exitMs)} (QEMU -M ${r.floor.machine} -accel ${r.floor.accel}, a guest that exits at once): exit = ${r.vsFloor}× the floor`] : []),
+    ...(r.floor ? [`VMM floor ${ms(r.floor.exitMs)} (QEMU -M ${r.floor.machine} -accel ${r.floor.accel}, a guest that exits at once): ${r.vsFloor !== null ? `exit = ${r.vsFloor}× the floor` : r.noRatio}`] : []),
   ];
   return extra.length ? `${times}\n${extra.join(' · ')}` : times;
 }
@@ -78,7 +80,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, autoRemove: !!flags.rm, onAccelNote: note });
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
-    process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +
+    process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel === 'none' ? 'no VMM' : inst.accel}` +
       `${inst.readyMs !== null ? ` · ready in ${Math.round(inst.readyMs)} ms` : ''}` +
       `${inst.ports.length ? ` · ports ${inst.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(', ')}` : ''}` +
       `${inst.state === 'exited' ? ` · already exited (${inst.exitCode})` : ''}\n`);
@@ -102,7 +104,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);
   process.stderr.write(`${summaryLine(res)}\n`);
   if (flags.json) {
-    const { output: _output, stderrTail: _tail, floor, ...rest } = res;
+    const { output: _output, stderrTail: _tail, noRatio: _noRatio, floor, ...rest } = res;
     printJson({
       ...rest,
       floor: floor && { machine: floor.machine, accel: floor.accel, memoryMiB: floor.memoryMiB, exitMs: floor.exitMs, firstOutputMs: floor.firstOutputMs, peakRssKiB: floor.peakRssKiB, runs: floor.runs, measuredAt: floor.measuredAt },

@@ -32,6 +32,7 @@ const result = summarizeBench(
     [podman, [sample(200, 300, 'Hello, moon!\n'), sample(210, 310), sample(190, 290)]],
   ]),
   [{ runtime: 'docker', reason: 'the docker daemon is not running' }],
+  null,
   {
     unikernel: { imageBytes: 153_736, drivers: ['KVM_KERNEL_SERIAL_CONSOLE'], libraries: ['libnolibc', 'libukboot'] },
     container: { rootfsBytes: 682_696, files: 1, executables: 1 },
@@ -49,7 +50,7 @@ describe('summarizeBench', () => {
     expect(result.notes).toEqual(['unikernel: QEMU pc, accelerator tcg', 'podman: --runtime runc']);
   });
   it('leaves runtimes without samples out and has no ratios without a unikernel', () => {
-    const r = summarizeBench('hello', { runs: 1, warmup: 0 }, null, [runc, podman], new Map([[runc, [sample(1, 2, GREETING, null)]]]), [], result.footprint);
+    const r = summarizeBench('hello', { runs: 1, warmup: 0 }, null, [runc, podman], new Map([[runc, [sample(1, 2, GREETING, null)]]]), [], null, result.footprint);
     expect(r.results.map((x) => x.runtime)).toEqual(['runc']);
     expect(r.results[0]!.vsUnikernel).toBeNull();
     expect(r.results[0]!.vsFloor).toBeNull();
@@ -89,7 +90,7 @@ describe('report', () => {
     expect(lines[0]!.split(',')).toHaveLength(lines[3]!.split(',').length);
     expect(lines[0]).toContain('exit_vs_vmm_floor,peak_memory_median_kib');
     expect(lines[2]).toMatch(/^floor,vmm-floor,3,50,/);
-    expect(lines[3]).toBe('container,runc,3,25,29.5,20,30,27.5,32.45,22,33,0.208,0.212,0.458,2048,2048,2048,2048,682696');
+    expect(lines[3]).toBe('container,runc,3,25,29.5,20,30,27.5,32.45,22,33,0.208,0.212,0.458,2048,2048,2048,2048,682696,,,,,');
   });
   it('the table shows every runtime, the footprint, skips, mismatched output and notes', () => {
     const text = benchText(result);
@@ -118,10 +119,23 @@ describe('chart', () => {
     const [times] = spec.vconcat;
     expect(times!.layer[0]!.data.values).toHaveLength(6);
     expect(times!.layer[0]!.data.values[0]).toEqual({ runtime: 'unikernel', metric: 'first output', median: 120, min: 100, max: 140 });
-    expect(times!.layer.map((l) => l.mark.type)).toEqual(['bar', 'rule', 'text', 'rule', 'text']);
+    // The floor's label is the panel's title, never text on the plot where a bar may stand.
+    expect(times!.layer.map((l) => l.mark.type)).toEqual(['bar', 'rule', 'text', 'rule']);
+    expect((times as unknown as { title: { text: string } }).title.text).toBe('dashed red line: VMM floor, QEMU exits in 60 ms');
     expect(times!.layer[3]!.mark.strokeDash).toBeDefined();
     expect(times!.layer[3]!.data.values[0]).toMatchObject({ value: 60 });
     expect(spec.title.subtitle).toContain('unikernel: QEMU -M microvm under TCG (software emulation, not KVM)');
+  });
+  it('a tender has no VMM process; a server is drawn to its first HTTP 200', () => {
+    const tender = chartSpec({ ...result, vmm: { machine: 'spt', accel: 'none', memoryMiB: 8 } }) as unknown as { title: { subtitle: string[] } };
+    expect(tender.title.subtitle).toContain("memory: the tender process's peak RSS; the container's memory cgroup peak");
+    const ready = { median: 90, p95: 95, min: 80, max: 99 };
+    const server = { ...result, server: 'http://127.0.0.1:8080/', results: result.results.map((x) => ({ ...x, readyMs: x.kind === 'floor' ? null : ready })) };
+    const [times] = (chartSpec(server) as unknown as { vconcat: Panel[] }).vconcat;
+    expect(times!.layer[0]!.data.values.map((v) => v.metric)).toContain('first HTTP 200');
+    const text = benchText(server);
+    expect(text).toContain('a server: each runtime timed to its first HTTP 2xx from http://127.0.0.1:8080/ (the same host port), then stopped');
+    expect(text).toMatch(/FIRST 200 median .* VS UNIKERNEL first \/ 200\s+VS FLOOR 200/);
   });
   it('memory: the median peak per runtime, the floor\'s RSS as a reference line', () => {
     const [, memory] = (chartSpec(result) as unknown as { vconcat: Panel[] }).vconcat;

@@ -6,7 +6,7 @@ describe('command wiring', () => {
   it('--help lists every command', async () => {
     const r = await unik(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const c of ['init', 'build', 'images', 'inspect', 'rmi', 'push', 'pull', 'export', 'import', 'run', 'ps', 'logs', 'stop', 'rm', 'sources', 'toolchain', 'bench', 'doctor']) {
+    for (const c of ['init', 'build', 'images', 'inspect', 'rmi', 'push', 'pull', 'export', 'import', 'run', 'ps', 'logs', 'stop', 'rm', 'prune', 'sources', 'toolchain', 'bench', 'doctor']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     }
   });

@@ -65,8 +65,9 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     expect(j.peakRssKiB).toBeGreaterThan(8 * 1024);
     expect(j.floor).toMatchObject({ machine: 'microvm', accel: 'tcg', memoryMiB: 8, runs: 5 });
     expect(j.floor.exitMs).toBeGreaterThan(0);
-    expect(j.vsFloor).toBeCloseTo(j.exitMs / j.floor.exitMs, 1);
-    expect(res.stderr).toMatch(/peak RSS [\d.]+ MiB · VMM floor \d+ ms \(QEMU -M microvm -accel tcg/);
+    // Killed by --timeout: its time is the timeout's, not a boot's, so no ratio (and the reason instead).
+    expect(j.vsFloor).toBeNull();
+    expect(res.stderr).toMatch(/peak RSS [\d.]+ MiB · VMM floor \d+ ms \(QEMU -M microvm -accel tcg, a guest that exits at once\): no ratio: the guest did not exit by itself \(timed out after 1 s\)/);
     expect((JSON.parse((await run()).stdout)).floor.measuredAt).toBe(j.floor.measuredAt);
     expect((JSON.parse((await run('--remeasure-floor')).stdout)).floor.measuredAt).not.toBe(j.floor.measuredAt);
   }, 60_000);
