@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../manifest/load.js';
-import { unik } from '../helpers/cli.js';
+import { ROOT, unik } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 describe('unik init', () => {
@@ -18,6 +18,11 @@ describe('unik init', () => {
     expect(readdirSync(dir).sort()).toEqual(files);
     const m = loadManifest(dir);
     expect(m).toMatchObject({ name: 'my-app-2', target });
+    // Its header points at what exists in unik's package: the README's section and the schema file.
+    const header = readFileSync(join(dir, 'unik.yaml'), 'utf8').split('\n')[0]!;
+    const [, section, schema] = /README\.md, "([^"]+)".*schema: (\S+)/.exec(header)!;
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`## ${section!.replace('unik.yaml', '`unik.yaml`')}`);
+    expect(existsSync(join(ROOT, schema!))).toBe(true);
     expect(readFileSync(m.sources[0]!, 'utf8')).toContain('Hello from my-app-2');
   });
 

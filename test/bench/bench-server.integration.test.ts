@@ -1,0 +1,68 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { which } from '../../lib/which.js';
+import { ROOT, unik } from '../helpers/cli.js';
+import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { productSource } from '../helpers/toolchain.js';
+
+const SUITE = 'unik bench of a server (integration)';
+const sources = { unikraft: productSource('unikraft', SUITE), 'lib-lwip': productSource('lib-lwip', SUITE), 'fork-lwip': productSource('fork-lwip', SUITE) };
+const podman = await which('podman');
+const ready = Object.values(sources).every(Boolean) && process.getuid?.() === 0;
+if (!podman) console.warn(`\n*** ${SUITE}: podman is not installed (apt install podman slirp4netns): only the unikernel is timed ***\n`);
+
+interface Summary {
+  median: number;
+  min: number;
+}
+interface Result {
+  kind: string;
+  runtime: string;
+  readyMs: Summary | null;
+  exitMs: Summary;
+  vsUnikernel: { ready?: number } | null;
+}
+
+/** A server (http-unikraft) is timed to its first HTTP 200, unikernel and container twin alike, on one port. */
+describe.skipIf(!ready)(SUITE, () => {
+  const home = tmpTree();
+  const env = { UNIK_HOME: home };
+  const app = join(tmpTree(), 'http-unikraft');
+  let bench: { exitCode: number | undefined; stderr: string; json: { server: string; results: Result[]; skipped: { runtime: string; reason: string }[] } };
+
+  beforeAll(async () => {
+    for (const [name, path] of Object.entries(sources)) expect((await unik(['sources', 'add', name, path!], env)).exitCode).toBe(0);
+    cpSync(join(ROOT, 'examples', 'http-unikraft'), app, { recursive: true });
+    // A port of its own, so the bench never meets another program's 8080.
+    writeFileSync(join(app, 'unik.yaml'), readFileSync(join(app, 'unik.yaml'), 'utf8').replace('"8080:80"', '"18291:80"'));
+    const res = await unik(['bench', app, '--runs', '2', '--warmup', '0', '--runtimes', ['unikernel', 'runc', ...(podman ? ['podman'] : [])].join(','), '--json'], env);
+    bench = { exitCode: res.exitCode, stderr: res.stderr, json: JSON.parse(res.stdout || '{}') };
+  }, BUILD_TIMEOUT);
+
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('times the unikernel and the twin to the first 200 on the same port, and stops both', async () => {
+    expect(bench.exitCode, bench.stderr).toBe(0);
+    expect(bench.json.server).toBe('http://127.0.0.1:18291/');
+    const unikernel = bench.json.results.find((r) => r.kind === 'unikernel')!;
+    expect(unikernel.readyMs!.min).toBeGreaterThan(0);
+    if (podman) {
+      const twin = bench.json.results.find((r) => r.runtime === 'podman')!;
+      expect(twin.readyMs!.min).toBeGreaterThan(0);
+      expect(twin.vsUnikernel!.ready).toBeCloseTo(twin.readyMs!.median / unikernel.readyMs!.median, 2);
+    }
+    // Nothing still listens: both were stopped once they answered.
+    const { createServer } = await import('node:net');
+    await new Promise<void>((resolve, reject) => {
+      const s = createServer().once('error', reject);
+      s.listen(18291, '127.0.0.1', () => s.close(() => resolve()));
+    });
+  });
+
+  it('says why a runtime that cannot publish a port is skipped', () => {
+    const runc = bench.json.skipped.find((s) => s.runtime === 'runc');
+    expect(runc?.reason).toMatch(/a server's twin must publish port 18291, and runc runs the twin in a network namespace of its own with no network/);
+  });
+});
