@@ -140,7 +140,9 @@ export function benchText(r: BenchResult): string {
   const unikernel = r.results.find((x) => x.kind === 'unikernel');
   for (const x of r.results) {
     if (unikernel && x.kind === 'container' && !sameAppOutput(unikernel.output, x.output)) {
-      lines.push(`warning: under ${x.runtime} the twin printed ${JSON.stringify(x.output.trim())}, which the unikernel did not print`);
+      // Both sides quoted, so a reader sees which one lost or changed the output.
+      const console = unikernel.output.trim().slice(-200);
+      lines.push(`warning: under ${x.runtime} the twin printed ${JSON.stringify(x.output.trim())}, which the unikernel did not print (its console: ${console ? JSON.stringify(console) : 'nothing'})`);
     }
   }
   for (const s of r.skipped) lines.push(`skipped ${s.runtime}: ${s.reason}`);

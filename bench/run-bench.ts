@@ -20,7 +20,7 @@ import type { Sample } from './containers/timed-run.js';
 import { floorShape } from '../machine/vmm-floor.js';
 import { floorContender } from './floor.js';
 import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
-import { serverRun } from './server.js';
+import { portsFreed, serverRun } from './server.js';
 import { unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
@@ -60,8 +60,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
     if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
     const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started, server }) : null;
-    const samples = await measure(contenders, opts, skipped);
-    result = summarizeBench(image.name, opts, vmm, contenders, samples, skipped, server?.url ?? null, {
+    // A server's runs share its host ports: each starts once the previous one's forwarder has let go of them.
+    const runs = server ? contenders.map((c) => ({ ...c, runOnce: async () => (await portsFreed(server), c.runOnce()) })) : contenders;
+    const samples = await measure(runs, opts, skipped);
+    result = summarizeBench(image.name, opts, vmm, runs, samples, skipped, server?.url ?? null, {
       unikernel: { imageBytes: totalBytes(image), drivers: image.drivers, libraries: image.libraries },
       container: twin ? { rootfsBytes: twin.rootfs.bytes, files: twin.rootfs.files, executables: twin.rootfs.executables } : null,
     });

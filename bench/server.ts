@@ -1,4 +1,5 @@
 import type { ImageRecord } from '../images/record.js';
+import { checkHostPorts } from '../run/host-ports.js';
 import type { ServerRun } from './containers/runtime.js';
 
 /**
@@ -10,6 +11,23 @@ export function serverRun(image: Pick<ImageRecord, 'run'>): ServerRun | null {
   const ports = image.run.devices.net?.ports ?? [];
   const http = ports.find((p) => p.protocol === 'tcp');
   return http ? { ports, url: `http://127.0.0.1:${http.host}/` } : null;
+}
+
+/**
+ * Wait (untimed, before a run) until the server's ports are free again: the previous runtime's port forwarder
+ * (podman's slirp4netns, QEMU) can outlive the process the bench stopped by a moment. After `ms`, the port's
+ * own error.
+ */
+export async function portsFreed(server: ServerRun, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await checkHostPorts(server.ports);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 /** Why an app with a ready marker and no published port still cannot be benched when it does not exit. */

@@ -44,6 +44,11 @@ const PODMAN_HOST_PATHS = [
 
 /** podman refuses a --runroot longer than this ("the specified runroot is longer than 50 characters"). */
 const RUNROOT_MAX = 50;
+/**
+ * slirp4netns (a server's published ports) puts its API socket in --tmpdir as <64 hex>.net, and a Unix socket
+ * path holds at most 107 bytes ("the specified API socket path is too long").
+ */
+const TMPDIR_MAX = 107 - '/'.length - 64 - '.net'.length;
 
 export interface PodmanDirs {
   root: string;
@@ -51,10 +56,15 @@ export interface PodmanDirs {
   tmpdir: string;
 }
 
-/** Pure: podman's private directories; the runroot falls back to the system temp dir when the bench dir is too deep. */
+/** Pure: podman's private directories; the runroot and tmpdir fall back to the system temp dir when the bench dir is too deep. */
 export function podmanDirs(dir: string, tag: string, systemTmp: string): PodmanDirs {
   const runroot = join(dir, 'run');
-  return { root: join(dir, 'root'), runroot: runroot.length <= RUNROOT_MAX ? runroot : join(systemTmp, tag), tmpdir: join(dir, 'tmp') };
+  const tmpdir = join(dir, 'tmp');
+  return {
+    root: join(dir, 'root'),
+    runroot: runroot.length <= RUNROOT_MAX ? runroot : join(systemTmp, tag),
+    tmpdir: tmpdir.length <= TMPDIR_MAX ? tmpdir : join(systemTmp, `${tag}-tmp`),
+  };
 }
 
 /**
@@ -143,6 +153,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       } finally {
         await fsp.rm(dir, { recursive: true, force: true });
         await fsp.rm(dirs.runroot, { recursive: true, force: true });
+        await fsp.rm(dirs.tmpdir, { recursive: true, force: true });
         await residue?.sweep();
       }
     },

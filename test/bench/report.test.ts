@@ -100,7 +100,7 @@ describe('report', () => {
     expect(text).toMatch(/^runc\s+25\.0 .* 0\.21× \/ 0\.21×\s+0\.46×\s+2\.0 MiB\s+666\.7 KiB$/m);
     expect(text).not.toContain('warning: under vmm-floor');
     expect(text).toContain('skipped docker: the docker daemon is not running');
-    expect(text).toContain('warning: under podman the twin printed "Hello, moon!"');
+    expect(text).toContain('warning: under podman the twin printed "Hello, moon!", which the unikernel did not print (its console: "banner');
     expect(text).not.toContain('warning: under runc');
     expect(text).toContain('  podman: --runtime runc');
   });

@@ -87,19 +87,24 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
   async function startForeground() {
     const child = spawn(process.execPath, [CLI, 'run', hangImage.id, '--accel', 'tcg'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    const err = { text: '' };
     child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err.text += c));
     expect(await waitFor(() => out.includes('unik-probe: up'), 10_000)).toBe(true);
     const [qemuPid] = await pidsMatching(hangImage.path);
     expect(qemuPid).toBeGreaterThan(0);
-    return { child, qemuPid: qemuPid! };
+    return { child, qemuPid: qemuPid!, err };
   }
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s to unik stops QEMU (checked by pid)', async (sig) => {
-    const { child, qemuPid } = await startForeground();
+    const { child, qemuPid, err } = await startForeground();
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill(sig);
     expect(await exited).toBe(1);
     expect(await waitFor(() => !isAlive(qemuPid), 3000)).toBe(true);
+    // QEMU's "terminating on signal N from pid …" is unik's own doing: not shown.
+    expect(err.text).toContain(`stopped by ${sig}`);
+    expect(err.text).not.toContain('terminating on signal');
   });
 
   it('unik killed with SIGKILL takes QEMU with it (no orphan)', async () => {

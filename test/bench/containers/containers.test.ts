@@ -78,6 +78,9 @@ describe('podman', () => {
     expect(podmanDirs('/h/bench/1/podman', 'unik-bench-1', '/tmp').runroot).toBe('/h/bench/1/podman/run');
     const deep = podmanDirs(`/${'x'.repeat(60)}/podman`, 'unik-bench-1', '/tmp');
     expect(deep.runroot).toBe('/tmp/unik-bench-1');
+    // slirp4netns's API socket (<tmpdir>/<64 hex>.net) must fit a Unix socket path.
+    expect(deep.tmpdir).toBe('/tmp/unik-bench-1-tmp');
+    expect(podmanDirs('/h/bench/1/podman', 'unik-bench-1', '/tmp').tmpdir).toBe('/h/bench/1/podman/tmp');
     expect(deep.root).toBe(`/${'x'.repeat(60)}/podman/root`);
   });
   it('names runc on hybrid cgroups and runs the twin without network', () => {
