@@ -82,13 +82,15 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
     },
     runOnce(server) {
       n += 1;
+      const name = `${ctx.tag}-${n}`;
       const network = server ? publishArgv(server.ports) : undefined;
-      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, cgroupParentArgv(ctx.memory), network), {
+      const stop = () => execa(client, ['kill', name], { stdin: 'ignore', timeout: 30_000, env: env! });
+      return timedRun('docker run', client, dockerRunArgv(name, image, argv, cgroupParentArgv(ctx.memory), network), {
         timeoutMs: ctx.timeoutMs,
         memory: ctx.memory,
         env: env!,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(server ? { readyUrl: server.url } : {}),
+        ...(server ? { readyUrl: server.url, stop } : {}),
       });
     },
     noPorts() {

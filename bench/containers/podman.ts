@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,8 +135,10 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
     },
     runOnce(server) {
       n += 1;
-      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv, server?.ports)];
-      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(server ? { readyUrl: server.url } : {}) });
+      const name = `${ctx.tag}-${n}`;
+      const args = [...global, ...podmanRunArgv(name, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv, server?.ports)];
+      const stop = () => execa(bin, [...global, 'kill', name], { stdin: 'ignore', timeout: 30_000 });
+      return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(server ? { readyUrl: server.url, stop } : {}) });
     },
     noPorts: () => null,
     notes() {

@@ -23,8 +23,13 @@ export interface TimedRunOptions {
   signal?: AbortSignal;
   /** The container's parent memory cgroup: reset before the run (untimed), its peak read after it. */
   memory: MemoryPeak | null;
-  /** A server: poll this URL from the spawn, and stop the runtime (SIGTERM) at the first 2xx. */
+  /** A server: poll this URL from the spawn, and stop it at the first 2xx. */
   readyUrl?: string;
+  /**
+   * How to stop a server once it answered: the app is the container's PID 1, which ignores a SIGTERM it has no
+   * handler for, so the runtime kills the container (podman kill NAME). Default: SIGTERM to the runtime process.
+   */
+  stop?: () => Promise<unknown>;
 }
 
 /**
@@ -58,7 +63,8 @@ export async function timedRun(label: string, file: string, args: string[], opts
   const poller = opts.readyUrl
     ? pollHttp(opts.readyUrl, () => {
         readyMs = performance.now() - t0;
-        child.kill('SIGTERM');
+        if (opts.stop) void opts.stop().catch(() => child.kill('SIGKILL'));
+        else child.kill('SIGTERM');
       })
     : null;
   // 'exit' fires when the process ends; the promise settles only after its pipes close, a little later.
