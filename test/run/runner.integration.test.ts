@@ -195,4 +195,15 @@ describe.skipIf(!hasQemu)('QEMU runner (integration, fixture guest)', () => {
     expect(detached.exitCode).toBe(2);
     expect(detached.stderr).toContain('-i: an interactive console needs the foreground');
   }, 30_000);
+
+  it('says why it fell back to TCG once, on the first run, not on every run', async () => {
+    const run = () => unik(['run', hangImage.id, '--timeout', '1s'], env);
+    const first = await run();
+    // Where KVM works there is nothing to explain; here (PVM) the first auto run says why.
+    if (!first.stderr.includes('using TCG')) return;
+    expect(first.stderr).toContain('(said once; details: unik doctor)');
+    const second = await run();
+    expect(second.stderr).not.toContain('using TCG');
+    expect(second.stderr).toMatch(/\(code 1, tcg; timed out after 1 s\)/);
+  }, 30_000);
 });
