@@ -12,12 +12,12 @@ const MACHINE: Record<QemuMachine['type'], string[]> = {
   'pc-qboot': ['-M', 'pc', '-bios', '/usr/share/qemu/qboot.rom'],
 };
 
-/** Where each declared device becomes QEMU flags. One NIC carries every published port, all on 127.0.0.1. */
+/** Where each declared device becomes QEMU flags. One NIC carries every published port, on 127.0.0.1 unless told. */
 export function deviceArgv(devices: Devices, machine: QemuMachine['type']): string[] {
   const pci = machine !== 'microvm';
   const out: string[] = [];
   if (devices.net) {
-    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:127.0.0.1:${p.host}-:${p.guest}`);
+    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:${devices.net!.listen ?? '127.0.0.1'}:${p.host}-:${p.guest}`);
     out.push('-netdev', ['user', 'id=net0', ...fwds].join(','));
     // romfile= skips the iPXE option ROM: nothing boots from the network, and loading it costs time.
     out.push('-device', pci ? 'virtio-net-pci,netdev=net0,romfile=' : 'virtio-net-device,netdev=net0');

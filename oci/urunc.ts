@@ -15,6 +15,8 @@ export const URUNC = {
 /** Where the kernel sits in the package's root filesystem (urunc's `binary`); other files sit under FILES_DIR. */
 export const KERNEL_PATH = 'unik/kernel';
 export const FILES_DIR = 'unik/files';
+/** The image record ({format, record}, as the config's dev.unik.image label): what unik-runtime boots from. */
+export const RECORD_PATH = 'unik/record.json';
 export const URUNC_JSON = 'urunc.json';
 
 /**

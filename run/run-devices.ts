@@ -10,6 +10,8 @@ export interface RunOverrides {
   ports?: string[];
   volumes?: string[];
   disk?: string;
+  /** Where published ports listen (unik-runtime: 0.0.0.0, every address of the container's netns). */
+  listen?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process
     if (dup >= 0) throw usageError(`-p: expected each host port once, found ${JSON.stringify(o.ports[dup])} again`);
     devices.net = { ...built.net, ports };
   }
+  if (o.listen && devices.net) devices.net = { ...devices.net, listen: o.listen };
   if (o.volumes?.length) {
     if (!built.share.length) throw missing('-v', '9p shares', 'devices.share');
     const split = o.volumes.map((v) => {

@@ -38,7 +38,7 @@ describe('packageImage', () => {
       'org.opencontainers.image.revision': `unikraft@${'e'.repeat(40)}`,
     });
     const config = json(pkg.blobs.get(manifest.config.digest));
-    expect(config).toMatchObject({ architecture: 'amd64', os: 'linux', created: image.createdAt, config: { Cmd: ['world', 'two words'] } });
+    expect(config).toMatchObject({ architecture: 'amd64', os: 'linux', created: image.createdAt, config: { Entrypoint: ['/unik/kernel'], Cmd: ['world', 'two words'] } });
     const { format, record } = JSON.parse(config.config.Labels[RECORD_LABEL]);
     expect(format).toBe(1);
     expect(record).toEqual({ ...image, path: 'app_qemu-x86_64', files: {}, filesSha256: {} });
@@ -46,8 +46,10 @@ describe('packageImage', () => {
     expect(config.rootfs).toEqual({ type: 'layers', diff_ids: [sha256Of(tar)] });
     expect(pkg.layerBytes).toBe(tar.length);
     const entries = readTar(tar);
-    expect(entries.map((e) => e.path)).toEqual(['unik/', 'unik/kernel', 'urunc.json']);
+    expect(entries.map((e) => e.path)).toEqual(['unik/', 'unik/kernel', 'unik/record.json', 'urunc.json']);
     expect(entries[1]!.data!.toString()).toBe('ELF kernel bytes');
+    // The layer's record is the label itself: a runtime, which sees no image config, boots from it.
+    expect(entries[2]!.data!.toString()).toBe(config.config.Labels[RECORD_LABEL]);
     const index = json(pkg.index);
     expect(index.manifests).toEqual([{ ...pkg.manifest, platform: { architecture: 'amd64', os: 'linux' }, annotations: { 'org.opencontainers.image.ref.name': '1.0' } }]);
   });
@@ -58,7 +60,7 @@ describe('packageImage', () => {
     const manifest = json(pkg.blobs.get(pkg.manifest.digest));
     expect(Object.keys(manifest.annotations).filter((k) => k.startsWith('com.urunc'))).toEqual([]);
     const entries = readTar(gunzipSync(pkg.blobs.get(manifest.layers[0].digest)!));
-    expect(entries.map((e) => e.path)).toEqual(['unik/', 'unik/files/', 'unik/files/disk', 'unik/kernel']);
+    expect(entries.map((e) => e.path)).toEqual(['unik/', 'unik/files/', 'unik/files/disk', 'unik/kernel', 'unik/record.json']);
     const record = JSON.parse(json(pkg.blobs.get(manifest.config.digest)).config.Labels[RECORD_LABEL]).record;
     expect(record.files).toEqual({ disk: 'disk.bin' });
     expect(record.filesSha256.disk).toBe(sha256Of(Buffer.from('rofs disk')).slice(7));
