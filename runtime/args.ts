@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * The command line of unik-runtime, as runc takes it (runc(8) and its per-command pages): global flags before the
  * subcommand, then the subcommand's own flags and the container id. Flags this runtime has no use for are still
@@ -114,7 +116,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed {
     if (!/^[\w+\-.]+$/.test(v) || v === '.' || v === '..') throw new ArgError(`invalid id format: ${v}`);
     return v;
   };
-  const bundle = () => value(flags, '--bundle', '-b') ?? '.';
+  const bundle = () => resolve(value(flags, '--bundle', '-b') ?? '.');
   switch (sub) {
     case 'create':
       return { global, rest, globalArgv, command: { name: 'create', id: id(), bundle: bundle(), pidFile: value(flags, '--pid-file'), consoleSocket: value(flags, '--console-socket') } };

@@ -24,7 +24,12 @@ export const READY_FD = 3;
 export async function monitor(dir: string): Promise<never> {
   const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   await new Promise<void>((resolve) => {
-    process.once(START_SIGNAL, () => resolve());
+    // A signal listener alone keeps no event loop alive.
+    const wait = setInterval(() => {}, 1 << 30);
+    process.once(START_SIGNAL, () => {
+      clearInterval(wait);
+      resolve();
+    });
     writeSync(READY_FD, 'ready\n');
     closeSync(READY_FD);
   });
