@@ -16,6 +16,12 @@ import { BOOT_FILE, READY_FD, START_SIGNAL, type BootPlan } from './monitor.js';
 import { hasNetwork, namespaceArgv } from './namespaces.js';
 import { containerDir, currentStatus, doesNotExist, readRecord, readStat, stateJson, writeRecord, type ContainerRecord } from './state.js';
 
+/**
+ * QEMU's user network inside a container: not QEMU's default 10.0.2.0/24, which is slirp4netns's (the container is
+ * 10.0.2.100 there): a connection from an address in the guest's own subnet would be answered on the wrong link.
+ */
+export const GUEST_SUBNET = { guestIp: '10.0.99.15', gateway: '10.0.99.2', prefix: 24, nameserver: '10.0.99.3' };
+
 type Of<N extends Command['name']> = Extract<Command, { name: N }>;
 
 /** Pure: the guest's arguments from process.args: the image's Entrypoint (/unik/kernel) is the VMM, not an argument. */
@@ -74,7 +80,7 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
     memoryMiB,
     args: guestArgs(spec.process?.args),
     // Each guest port is published on the same port of the container's own addresses; the engine maps host ports.
-    overrides: net ? { ports: net.ports.map((p) => `${p.guest}:${p.guest}${p.protocol === 'udp' ? '/udp' : ''}`), listen: '0.0.0.0' } : {},
+    overrides: net ? { ports: net.ports.map((p) => `${p.guest}:${p.guest}${p.protocol === 'udp' ? '/udp' : ''}`), listen: '0.0.0.0', subnet: GUEST_SUBNET } : {},
   });
   mkdirSync(dir, { recursive: true });
   let pid = 0;
