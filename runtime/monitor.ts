@@ -1,7 +1,8 @@
-import { readFileSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Accel, BootSpec } from '../machine/boot-spec.js';
 import { runVm } from '../machine/vm-process.js';
+import { RECORD_FILE } from './state.js';
 
 /** What create decided for the boot, handed to the monitor in <root>/<id>/boot.json. */
 export interface BootPlan {
@@ -15,6 +16,9 @@ export const BOOT_FILE = 'boot.json';
 export const START_SIGNAL = 'SIGUSR1';
 /** fd 3 of the monitor: one line "ready" once it runs inside its namespaces and waits for start. */
 export const READY_FD = 3;
+const WATCH_MS = 250;
+/** How long a monitor waits for create to write the container's record before it takes create for dead. */
+const ORPHAN_MS = 10_000;
 
 /**
  * The container's process. It waits for start, then boots the guest as `unik run` does (the reaper around the
@@ -24,8 +28,11 @@ export const READY_FD = 3;
 export async function monitor(dir: string): Promise<never> {
   const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   await new Promise<void>((resolve) => {
-    // A signal listener alone keeps no event loop alive.
-    const wait = setInterval(() => {}, 1 << 30);
+    // Until start: a create that died before writing the container's record (or a delete) leaves nothing waiting.
+    const readyAt = Date.now();
+    const wait = setInterval(() => {
+      if (!existsSync(join(dir, RECORD_FILE)) && Date.now() - readyAt > ORPHAN_MS) process.exit(1);
+    }, WATCH_MS);
     process.once(START_SIGNAL, () => {
       clearInterval(wait);
       resolve();
@@ -33,6 +40,12 @@ export async function monitor(dir: string): Promise<never> {
     writeSync(READY_FD, 'ready\n');
     closeSync(READY_FD);
   });
+  // From start on, the parent is the engine's monitor (conmon, containerd's shim: subreapers). If it dies, the
+  // guest is stopped as a `kill` would stop it: no VMM outlives the process that waits for it.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, WATCH_MS).unref();
   const m = await runVm(plan.spec, {
     accel: plan.accel,
     reaper: plan.reaper,

@@ -1,0 +1,58 @@
+import { execa } from 'execa';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, unik } from '../helpers/cli.js';
+import { missingRegistryTools, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { productSource } from '../helpers/toolchain.js';
+
+/** unik-runtime as an engine is given it: the bundled bin, by absolute path. */
+export const RUNTIME = join(ROOT, 'dist', 'runtime', 'unik-runtime.cjs');
+
+/** unik images in a registry of this test file's own, as an engine pulls them. */
+export interface EngineImages {
+  registry: TestRegistry;
+  /** host:port/unik/<name>:1 for hello-unikraft, exit-unikraft (exits with its argument) and http-unikraft. */
+  refs: { hello: string; exit: string; http: string };
+  stop(): Promise<void>;
+}
+
+const APPS = { hello: join(ROOT, 'examples', 'hello-unikraft'), exit: join(ROOT, 'test', 'fixtures', 'exit-unikraft'), http: join(ROOT, 'examples', 'http-unikraft') };
+
+/**
+ * Build the images through the product's own cache (UNIK_HOME as the user has it: a rebuild is a cache hit) and
+ * `unik push` them to a fresh plain-HTTP registry on loopback; null (after one loud line) without Unikraft's
+ * sources or the registry tools.
+ */
+export async function engineImages(suite: string): Promise<EngineImages | null> {
+  const missing = missingRegistryTools();
+  if (missing.length) {
+    console.warn(`\n*** SKIPPING ${suite}: ${missing.join(', ')} missing (apt-get install skopeo docker-registry umoci apache2-utils openssl) ***\n`);
+    return null;
+  }
+  if (!productSource('unikraft', suite)) return null;
+  const registry = await startRegistry({ plain: true });
+  const refs = {} as EngineImages['refs'];
+  for (const [key, dir] of Object.entries(APPS) as [keyof typeof APPS, string][]) {
+    const built = await unik(['build', dir, '--json']);
+    if (built.exitCode !== 0) throw new Error(`unik build ${dir} failed: ${built.stderr}`);
+    const image = JSON.parse(built.stdout).image as { id: string; name: string };
+    refs[key] = `${registry.address}/unik/${image.name}:1`;
+    const pushed = await unik(['push', image.id, refs[key], '--insecure']);
+    if (pushed.exitCode !== 0) throw new Error(`unik push ${image.name} failed: ${pushed.stderr}`);
+  }
+  return { registry, refs, stop: () => registry.stop() };
+}
+
+/**
+ * A container image that is not unik's: a static binary FROM scratch, as a rootfs tar to import. It prints a line
+ * and exits with 3 when given an argument.
+ */
+export async function staticImageTar(): Promise<string> {
+  const dir = tmpTree({ 'hello.c': '#include <stdio.h>\nint main(int argc, char **argv) { printf("static hello\\n"); return argc > 1 ? 3 : 0; }\n' });
+  mkdirSync(join(dir, 'rootfs'));
+  await execa('gcc', ['-static', '-O2', '-o', join(dir, 'rootfs', 'hello'), join(dir, 'hello.c')]);
+  const tar = join(dir, 'rootfs.tar');
+  await execa('tar', ['-C', join(dir, 'rootfs'), '-cf', tar, 'hello']);
+  return tar;
+}
