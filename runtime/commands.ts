@@ -76,11 +76,13 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
   const limit = spec.linux?.resources?.memory?.limit;
   const memoryMiB = guestMemoryMiB(image.run.memoryMiB, limit, image.name);
   const net = image.run.devices.net;
+  // In the container's own netns every address is the container's; in the host's (--network host) only loopback.
+  const ownNetns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'network');
   const prepared = await prepareBoot(image, {
     memoryMiB,
     args: guestArgs(spec.process?.args),
     // Each guest port is published on the same port of the container's own addresses; the engine maps host ports.
-    overrides: net ? { ports: net.ports.map((p) => `${p.guest}:${p.guest}${p.protocol === 'udp' ? '/udp' : ''}`), listen: '0.0.0.0', subnet: GUEST_SUBNET } : {},
+    overrides: net ? { ports: net.ports.map((p) => `${p.guest}:${p.guest}${p.protocol === 'udp' ? '/udp' : ''}`), listen: ownNetns ? '0.0.0.0' : '127.0.0.1', subnet: GUEST_SUBNET } : {},
   });
   mkdirSync(dir, { recursive: true });
   let pid = 0;
