@@ -33,7 +33,7 @@ describe.skipIf(!images)(SUITE, () => {
     }
     // The static image as an OCI archive (podman would do; containerd's import takes a docker/OCI archive): built here.
     const tar = await staticImageTar();
-    const layout = tmpTree();
+    const layout = join(tmpTree(), 'layout');
     await execa('umoci', ['init', '--layout', layout]);
     await execa('umoci', ['new', '--image', `${layout}:1`]);
     await execa('umoci', ['config', '--image', `${layout}:1`, '--config.cmd', '/hello']);
