@@ -1,0 +1,79 @@
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { which } from '../../lib/which.js';
+import { pidsMatching, waitFor } from '../helpers/procs.js';
+import { tmpTree } from '../helpers/tmp.js';
+import { engineImages, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+
+const SUITE = 'unik-runtime under docker (a runtimes entry in a private dockerd) (integration)';
+const present = which('dockerd') && which('docker');
+if (!present) console.warn(`\n*** SKIPPING ${SUITE}: dockerd or docker is missing (apt-get install docker.io) ***\n`);
+const images = present ? await engineImages(SUITE) : null;
+
+describe.skipIf(!images)(SUITE, () => {
+  const img = images as EngineImages;
+  // A dockerd of the test's own (data root, exec root, config file, socket), with no bridge and no iptables rules:
+  // the user's daemon and the host's network are untouched. Its managed containerd lives under the exec root.
+  const dir = tmpTree();
+  const sock = join(dir, 'docker.sock');
+  let daemon: ResultPromise | null = null;
+  const docker = (args: string[], timeout = 120_000) => execa('docker', ['-H', `unix://${sock}`, ...args], { reject: false, timeout, stdin: 'ignore' });
+  const run = (args: string[]) => docker(['run', '--runtime', 'unik', ...args]);
+  const vmms = () => pidsMatching(`qemu-system-x86_64 .*${dir}`);
+
+  beforeAll(async () => {
+    const config = join(dir, 'daemon.json');
+    writeFileSync(config, JSON.stringify({ runtimes: { unik: { path: RUNTIME } } }));
+    daemon = execa('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--config-file', config, '--host', `unix://${sock}`, '--pidfile', join(dir, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], { reject: false, stdio: 'ignore' });
+    expect(await waitFor(async () => existsSync(sock) && (await docker(['version'])).exitCode === 0, 60_000)).toBe(true);
+    for (const ref of Object.values(img.refs)) {
+      const pulled = await docker(['pull', ref]);
+      expect(pulled.exitCode, pulled.stderr).toBe(0);
+    }
+    const imported = await docker(['import', '--change', 'CMD ["/hello"]', await staticImageTar(), 'localhost/static-hello:1']);
+    expect(imported.exitCode, imported.stderr).toBe(0);
+  }, 600_000);
+
+  afterAll(async () => {
+    const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) await docker(['rm', '-f', ...ids]);
+    daemon?.kill('SIGTERM');
+    await daemon;
+    await img.stop();
+  });
+
+  it('hello-unikraft from the registry prints its greeting and exits 0 (--network none)', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.hello]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello, world! (from a unik-built unikernel)');
+  }, 120_000);
+
+  it('a guest\'s non-zero exit code reaches docker (a Unikraft crash: 1)', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.exit, '7']);
+    expect(r.stdout).toContain('exiting with 7');
+    expect(r.exitCode).toBe(1);
+  }, 120_000);
+
+  it('a non-unik image (a static binary FROM scratch) passes through to runc', async () => {
+    const r = await run(['--rm', '--network', 'none', 'localhost/static-hello:1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe('static hello');
+  }, 120_000);
+
+  it('--network host: http-unikraft answers 200 on loopback; docker logs has the console; stop and rm -f leave no VMM', async () => {
+    const started = await run(['-d', '--name', 'web', '--network', 'host', img.refs.http]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(await waitFor(async () => (await fetch('http://127.0.0.1:80/').catch(() => null))?.status === 200, 60_000)).toBe(true);
+    expect((await docker(['logs', 'web'])).stdout).toContain('listening on port 80');
+    expect((await docker(['stop', '-t', '5', 'web'])).exitCode).toBe(0);
+    expect((await docker(['inspect', '--format', '{{.State.ExitCode}}', 'web'])).stdout).toBe('143');
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+    const again = await docker(['start', 'web']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await waitFor(async () => (await vmms()).length > 0, 60_000)).toBe(true);
+    expect((await docker(['rm', '-f', 'web'])).exitCode).toBe(0);
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+  }, 240_000);
+});
