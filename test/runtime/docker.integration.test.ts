@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { engineImages, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+import { engineImages, RUNTIME, staticClientTar, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under docker (a runtimes entry in a private dockerd) (integration)';
 const present = which('dockerd') && which('docker');
@@ -34,6 +34,8 @@ describe.skipIf(!images)(SUITE, () => {
     }
     const imported = await docker(['import', '--change', 'CMD ["/hello"]', await staticImageTar(), 'localhost/static-hello:1']);
     expect(imported.exitCode, imported.stderr).toBe(0);
+    const client = await docker(['import', '--change', 'CMD ["/client"]', await staticClientTar(), 'localhost/static-client:1']);
+    expect(client.exitCode, client.stderr).toBe(0);
   }, 600_000);
 
   afterAll(async () => {
@@ -74,6 +76,32 @@ describe.skipIf(!images)(SUITE, () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(await waitFor(async () => (await vmms()).length > 0, 60_000)).toBe(true);
     expect((await docker(['rm', '-f', 'web'])).exitCode).toBe(0);
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+  }, 240_000);
+
+  // A compose network would be a bridge on the host, which this machine must not get: both services share the
+  // host's network (the unikernel's port on loopback only, see README).
+  it.skipIf(!which('docker-compose'))('docker-compose: a unikernel HTTP service (runtime: unik) and an ordinary container that reaches it', async () => {
+    const project = tmpTree();
+    const file = join(project, 'compose.yaml');
+    writeFileSync(file, [
+      'version: "2.4"',
+      'services:',
+      '  web:',
+      `    image: ${img.refs.http}`,
+      '    runtime: unik',
+      '    network_mode: host',
+      '  client:',
+      '    image: localhost/static-client:1',
+      '    network_mode: host',
+      '    depends_on: [web]',
+      '',
+    ].join('\n'));
+    const compose = (args: string[]) => execa('docker-compose', ['-f', file, '-p', 'unikcompose', ...args], { env: { DOCKER_HOST: `unix://${sock}` }, reject: false, timeout: 180_000, stdin: 'ignore' });
+    const up = await compose(['up', '--exit-code-from', 'client']);
+    expect(up.stdout + up.stderr).toContain('client got: HTTP/1.1 200 OK');
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect((await compose(['down'])).exitCode).toBe(0);
     expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
   }, 240_000);
 });

@@ -45,14 +45,52 @@ export async function engineImages(suite: string): Promise<EngineImages | null> 
 }
 
 /**
+ * An ordinary container's program for the compose test, static FROM scratch: GET http://127.0.0.1:PORT/ until a
+ * 200 comes back (60 s at most), printing the status line; exit 0 on a 200, 1 otherwise.
+ */
+export async function staticClientTar(): Promise<string> {
+  const client = `#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  int port = argc > 1 ? atoi(argv[1]) : 80;
+  for (int i = 0; i < 300; i++, usleep(200000)) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); continue; }
+    const char *req = "GET / HTTP/1.0\\r\\n\\r\\n";
+    char buf[256] = { 0 };
+    if (write(fd, req, strlen(req)) > 0 && read(fd, buf, sizeof buf - 1) > 12) {
+      close(fd);
+      buf[strcspn(buf, "\\r\\n")] = 0;
+      printf("client got: %s\\n", buf);
+      return strstr(buf, " 200") ? 0 : 1;
+    }
+    close(fd);
+  }
+  return 1;
+}
+`;
+  return staticTar(client, 'client');
+}
+
+/** A static C program FROM scratch, as a rootfs tar holding /NAME. */
+async function staticTar(source: string, name: string): Promise<string> {
+  const dir = tmpTree({ 'main.c': source });
+  mkdirSync(join(dir, 'rootfs'));
+  await execa('gcc', ['-static', '-O2', '-o', join(dir, 'rootfs', name), join(dir, 'main.c')]);
+  const tar = join(dir, 'rootfs.tar');
+  await execa('tar', ['-C', join(dir, 'rootfs'), '-cf', tar, name]);
+  return tar;
+}
+
+/**
  * A container image that is not unik's: a static binary FROM scratch, as a rootfs tar to import. It prints a line
  * and exits with 3 when given an argument.
  */
-export async function staticImageTar(): Promise<string> {
-  const dir = tmpTree({ 'hello.c': '#include <stdio.h>\nint main(int argc, char **argv) { printf("static hello\\n"); return argc > 1 ? 3 : 0; }\n' });
-  mkdirSync(join(dir, 'rootfs'));
-  await execa('gcc', ['-static', '-O2', '-o', join(dir, 'rootfs', 'hello'), join(dir, 'hello.c')]);
-  const tar = join(dir, 'rootfs.tar');
-  await execa('tar', ['-C', join(dir, 'rootfs'), '-cf', tar, 'hello']);
-  return tar;
-}
+export const staticImageTar = (): Promise<string> =>
+  staticTar('#include <stdio.h>\nint main(int argc, char **argv) { printf("static hello\\n"); return argc > 1 ? 3 : 0; }\n', 'hello');
