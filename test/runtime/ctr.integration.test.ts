@@ -28,7 +28,7 @@ describe.skipIf(!images)(SUITE, () => {
     daemon = execa('containerd', ['--config', config, '--root', join(dir, 'root'), '--state', join(dir, 'state'), '--address', sock], { reject: false, stdio: 'ignore' });
     expect(await waitFor(async () => existsSync(sock) && (await ctr(['version'])).exitCode === 0, 30_000)).toBe(true);
     for (const ref of Object.values(img.refs)) {
-      const pulled = await ctr(['images', 'pull', '--plain-http', ref]);
+      const pulled = await ctr(['images', 'pull', '--plain-http', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
     // The static image as an OCI archive (podman would do; containerd's import takes a docker/OCI archive): built here.
@@ -69,6 +69,18 @@ describe.skipIf(!images)(SUITE, () => {
     expect(r.stdout).toContain('exiting with 7');
     expect(r.exitCode).toBe(1);
   }, 120_000);
+
+  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt', async () => {
+    const r = await run(['--rm', img.refs.mirage!, 'mirage1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello from MirageOS');
+  }, 120_000);
+
+  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
+    const r = await run(['--rm', img.refs.osv!, 'osv1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello, world!');
+  }, 180_000);
 
   it('a non-unik image (a static binary FROM scratch) passes through to runc', async () => {
     const r = await run(['--rm', 'localhost/static-hello:1', 'static1']);

@@ -29,7 +29,7 @@ describe.skipIf(!images)(SUITE, () => {
     daemon = execa('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--config-file', config, '--host', `unix://${sock}`, '--pidfile', join(dir, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], { reject: false, stdio: 'ignore' });
     expect(await waitFor(async () => existsSync(sock) && (await docker(['version'])).exitCode === 0, 60_000)).toBe(true);
     for (const ref of Object.values(img.refs)) {
-      const pulled = await docker(['pull', ref]);
+      const pulled = await docker(['pull', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
     const imported = await docker(['import', '--change', 'CMD ["/hello"]', await staticImageTar(), 'localhost/static-hello:1']);
@@ -57,6 +57,18 @@ describe.skipIf(!images)(SUITE, () => {
     expect(r.stdout).toContain('exiting with 7');
     expect(r.exitCode).toBe(1);
   }, 120_000);
+
+  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.mirage!]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello from MirageOS');
+  }, 120_000);
+
+  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.osv!]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello, world!');
+  }, 180_000);
 
   it('a non-unik image (a static binary FROM scratch) passes through to runc', async () => {
     const r = await run(['--rm', '--network', 'none', 'localhost/static-hello:1']);

@@ -37,7 +37,7 @@ describe.skipIf(!images)(SUITE, () => {
 
   beforeAll(async () => {
     for (const ref of Object.values(img.refs)) {
-      const pulled = await podman(['pull', '--tls-verify=false', ref]);
+      const pulled = await podman(['pull', '--tls-verify=false', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
     const imported = await execa('podman', ['--version']).then(() => staticImageTar()).then((tar) => podman(['import', '--change', 'CMD ["/hello"]', tar, 'localhost/static-hello:1']));
@@ -63,6 +63,18 @@ describe.skipIf(!images)(SUITE, () => {
     const zero = await run(['--rm', '--network', 'none', img.refs.exit, '0']);
     expect(zero.exitCode, zero.stderr).toBe(0);
   }, 120_000);
+
+  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt (the tender from the image, no VMM)', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.mirage!]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello from MirageOS');
+  }, 120_000);
+
+  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
+    const r = await run(['--rm', '--network', 'none', img.refs.osv!]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello, world!');
+  }, 180_000);
 
   it('a non-unik image (a static binary FROM scratch) passes through to runc unchanged', async () => {
     const ok = await run(['--rm', '--network', 'none', 'localhost/static-hello:1']);
