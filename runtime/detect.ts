@@ -4,27 +4,7 @@ import { usageError } from '../lib/errors.js';
 import type { ImageRecord } from '../images/record.js';
 import { checkPackagedRecord } from '../oci/record-check.js';
 import { FILES_DIR, KERNEL_PATH, RECORD_PATH } from '../oci/urunc.js';
-
-/** The parts of an OCI runtime-spec config.json this runtime reads; everything else is left to runc. */
-export interface OciSpec {
-  ociVersion?: string;
-  root?: { path?: string; readonly?: boolean };
-  process?: { args?: string[]; terminal?: boolean; env?: string[] };
-  annotations?: Record<string, string>;
-  hooks?: Partial<Record<HookKind, Hook[]>>;
-  linux?: {
-    namespaces?: { type: string; path?: string }[];
-    cgroupsPath?: string;
-    resources?: { memory?: { limit?: number } };
-  };
-}
-export type HookKind = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
-export interface Hook {
-  path: string;
-  args?: string[];
-  env?: string[];
-  timeout?: number;
-}
+import type { OciSpec } from './spec.js';
 
 /** A record larger than this is not one unik wrote (a big record with every field filled is a few KiB). */
 export const MAX_RECORD_BYTES = 256 * 1024;

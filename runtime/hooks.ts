@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { failure } from '../lib/errors.js';
-import type { Hook } from './detect.js';
+import type { Hook } from './spec.js';
 
 /**
  * Run OCI hooks in order (runtime-spec config.md, "POSIX-platform Hooks"): each gets the container's state JSON on

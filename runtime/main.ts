@@ -1,12 +1,10 @@
-#!/usr/bin/env node
 import { UnikError } from '../lib/errors.js';
 import { unikVersion } from '../lib/version.js';
 import { ArgError, parseArgs, type Parsed } from './args.js';
-import { create, deleteContainer, killContainer, ps, readSpec, start, state } from './commands.js';
-import { detect, type OciSpec } from './detect.js';
+import { deleteContainer, killContainer, ps, start, state } from './commands.js';
 import { log } from './log.js';
-import { monitor } from './monitor.js';
 import { passThrough } from './passthrough.js';
+import { readSpec, type OciSpec } from './spec.js';
 import { listIds, readRecord } from './state.js';
 
 /** `features` (runc features, runtime-spec features.md): what a caller may rely on. */
@@ -53,9 +51,12 @@ async function dispatch(p: Parsed): Promise<number> {
     case 'create':
     case 'run': {
       const spec = readSpec(c.bundle);
+      // Detection and the boot's preparation load most of unik: only create needs them (esbuild's lazy init).
+      const { detect } = await import('./detect.js');
       const found = detect(c.bundle, spec);
       if (found.kind === 'other') return passThrough(p);
       if (c.name === 'run') throw new ArgError('run: a unik container is made with create and start (runc run is not implemented for unikernels)');
+      const { create } = await import('./create.js');
       await create(g, c, spec, found, [process.execPath, process.argv[1]!, '--unik-monitor']);
       return 0;
     }
@@ -86,7 +87,7 @@ async function dispatch(p: Parsed): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '--unik-monitor') return monitor(argv[1]!);
+  if (argv[0] === '--unik-monitor') return (await import('./monitor.js')).monitor(argv[1]!);
   let p: Parsed | null = null;
   try {
     p = parseArgs(argv, process.env);
@@ -100,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+/** Run by runtime/bin.ts through V8's code cache. */
+export const run = (): Promise<void> =>
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

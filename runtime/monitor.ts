@@ -1,21 +1,9 @@
 import { closeSync, existsSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Accel, BootSpec } from '../machine/boot-spec.js';
 import { runVm } from '../machine/vm-process.js';
+import { BOOT_FILE, READY_FD, START_SIGNAL, type BootPlan } from './monitor-plan.js';
 import { RECORD_FILE } from './state.js';
 
-/** What create decided for the boot, handed to the monitor in <root>/<id>/boot.json. */
-export interface BootPlan {
-  spec: BootSpec;
-  accel: Accel;
-  reaper: string | null;
-}
-
-export const BOOT_FILE = 'boot.json';
-/** The signal start sends: the monitor boots on it (runc's exec.fifo, as a signal to a known, checked pid). */
-export const START_SIGNAL = 'SIGUSR1';
-/** fd 3 of the monitor: one line "ready" once it runs inside its namespaces and waits for start. */
-export const READY_FD = 3;
 const WATCH_MS = 250;
 /** How long a monitor waits for create to write the container's record before it takes create for dead. */
 const ORPHAN_MS = 10_000;

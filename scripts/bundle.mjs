@@ -178,7 +178,9 @@ const noCanvas = {
 };
 await build({ ...cjs, entryPoints: ['bench/chart.ts'], outfile: join('dist', 'cli', 'chart.cjs'), plugins: [noCanvas] });
 await build({ ...cjs, entryPoints: ['cli/bin.ts'], outfile: join('dist', 'cli', 'main.cjs') });
-// unik-runtime (the OCI runtime engines call once per create/start/state/kill/delete) is one file of its own: it
-// loads nothing of the CLI, and lies two floors below the package root like the CLI.
-await build({ ...cjs, entryPoints: ['runtime/main.ts'], outfile: join('dist', 'runtime', 'unik-runtime.cjs'), plugins: [precompiled, besideRoot] });
+// unik-runtime (the OCI runtime engines start once per create/start/state/kill/delete) is a bundle of its own,
+// sharing nothing with the CLI's, run through the code cache like it by a small launcher; it lies two floors below
+// the package root like the CLI. Only create and the monitor initialise the boot's modules.
+await build({ ...wrapped, entryPoints: ['runtime/main.ts'], outfile: join('dist', 'runtime', 'unik-runtime-main.cjs'), plugins: [precompiled, besideRoot] });
+await build({ ...cjs, entryPoints: ['runtime/bin.ts'], outfile: join('dist', 'runtime', 'unik-runtime.cjs') });
 await chmod(join('dist', 'runtime', 'unik-runtime.cjs'), 0o755);
