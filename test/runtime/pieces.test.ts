@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cgroupPath, hierarchies } from '../../runtime/cgroup.js';
-import { guestArgs } from '../../runtime/commands.js';
+import { guestArgs } from '../../runtime/create.js';
 import { logLine } from '../../runtime/log.js';
 import { guestMemoryMiB, MONITOR_MIB, VMM_OVERHEAD_MIB } from '../../runtime/memory.js';
 import { hasNetwork, namespaceArgv } from '../../runtime/namespaces.js';
