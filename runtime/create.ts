@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
+import { packageRoot } from '../lib/package-root.js';
 import { startTimeOf } from '../lib/pid.js';
 import { KERNEL_PATH } from '../oci/urunc.js';
 import { prepareBoot } from '../run/prepare.js';
@@ -63,7 +64,6 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
   if (existsSync(dir)) throw failure(`container with id exists: ${c.id}`);
   const image = bundleImage(found.rootfs, found.recordFile);
   if (spec.process?.terminal && !c.consoleSocket) throw usageError('process.terminal: a terminal needs --console-socket');
-  if (spec.process?.terminal) throw usageError('process.terminal: unik containers have no terminal yet (run without -t)');
   const limit = spec.linux?.resources?.memory?.limit;
   const memoryMiB = guestMemoryMiB(image.run.memoryMiB, limit, image.name);
   const net = image.run.devices.net;
@@ -81,7 +81,9 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
   try {
     const plan: BootPlan = { spec: prepared.spec, accel: prepared.accel, reaper: prepared.reaper };
     writeFileSync(join(dir, BOOT_FILE), JSON.stringify(plan));
-    const argv = [...namespaceArgv(spec.linux?.namespaces ?? []), ...monitorArgv, dir];
+    // -t: the monitor runs on a pty whose master goes to the engine (runtime/console.py: SCM_RIGHTS needs python3).
+    const terminal = spec.process?.terminal ? ['python3', join(packageRoot(), 'runtime', 'console.py'), c.consoleSocket!] : [];
+    const argv = [...namespaceArgv(spec.linux?.namespaces ?? []), ...terminal, ...monitorArgv, dir];
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], cwd: found.rootfs });
     pid = child.pid ?? 0;
     await monitorReady(child.stdio[READY_FD] as Readable, child);

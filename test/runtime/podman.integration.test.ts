@@ -64,6 +64,13 @@ describe.skipIf(!images)(SUITE, () => {
     expect(zero.exitCode, zero.stderr).toBe(0);
   }, 120_000);
 
+  it('-t: the console comes through the pty whose master the runtime sent over --console-socket', async () => {
+    const r = await run(['-t', '--rm', '--network', 'none', img.refs.hello]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // A terminal's line discipline turns the guest's \r\n into \r\r\n: the text went through a pty.
+    expect(r.stdout).toContain('Hello, world! (from a unik-built unikernel)\r\r\n');
+  }, 120_000);
+
   it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt (the tender from the image, no VMM)', async () => {
     const r = await run(['--rm', '--network', 'none', img.refs.mirage!]);
     expect(r.exitCode, r.stderr).toBe(0);
