@@ -19,9 +19,11 @@ describe.skipIf(!unikraft)(SUITE, () => {
   const root = tmpTree();
   let bundle = '';
   const rt = (args: string[]) => execa(RUNTIME, ['--root', root, ...args], { reject: false, stdin: 'ignore' });
+  /** create without pipes: the container's process keeps its stdio until it exits, as an engine's would. */
+  const create = (args: string[]) => execa(RUNTIME, ['--root', root, 'create', ...args], { reject: false, stdio: 'ignore' });
   const status = async (id: string) => JSON.parse((await rt(['state', id])).stdout).status as string;
   /** A container's monitor, by its state directory. */
-  const monitors = (id: string) => pidsMatching(`--unik-monitor ${join(root, id)}`);
+  const monitors = (id: string) => pidsMatching(`unik-runtime.cjs --unik-monitor ${join(root, id)}`);
 
   /** An image built through the product's cache, exported and unpacked into a bundle by umoci (a third party). */
   async function bundleOf(app: string, name: string, args?: string[]): Promise<string> {
@@ -50,7 +52,7 @@ describe.skipIf(!unikraft)(SUITE, () => {
 
   it('create → created (pid file = the monitor), start → the guest runs, state → stopped; delete removes everything', async () => {
     const pidFile = join(tmpTree(), 'pid');
-    const created = await rt(['create', '--bundle', bundle, '--pid-file', pidFile, 'c1']);
+    const created = await create(['--bundle', bundle, '--pid-file', pidFile, 'c1']);
     expect(created.exitCode, created.stderr).toBe(0);
     const state = JSON.parse((await rt(['state', 'c1'])).stdout);
     expect(state).toMatchObject({ ociVersion: '1.0.2', id: 'c1', status: 'created', bundle, rootfs: join(bundle, 'rootfs') });
@@ -74,11 +76,11 @@ describe.skipIf(!unikraft)(SUITE, () => {
   });
 
   it('kill by name or number; delete of a running one needs --force; no monitor or VMM is left', async () => {
-    expect((await rt(['create', '--bundle', bundle, 'c2'])).exitCode).toBe(0);
+    expect((await create(['--bundle', bundle, 'c2'])).exitCode).toBe(0);
     expect((await rt(['kill', 'c2', '9'])).exitCode).toBe(0);
     expect(await waitFor(async () => (await status('c2')) === 'stopped', 10_000)).toBe(true);
     expect((await rt(['delete', 'c2'])).exitCode).toBe(0);
-    expect((await rt(['create', '--bundle', bundle, 'c3'])).exitCode).toBe(0);
+    expect((await create(['--bundle', bundle, 'c3'])).exitCode).toBe(0);
     expect((await rt(['delete', 'c3'])).exitCode).toBe(0);
     expect(await monitors('c3')).toEqual([]);
   }, 60_000);
@@ -94,7 +96,7 @@ describe.skipIf(!unikraft)(SUITE, () => {
 
   it('SIGKILL of the container\'s process (the monitor) takes its VMM along', async () => {
     const spinningVmms = () => pidsMatching(`qemu-system-x86_64 .*${spinning}`);
-    expect((await rt(['create', '--bundle', spinning, 'c5'])).exitCode).toBe(0);
+    expect((await create(['--bundle', spinning, 'c5'])).exitCode).toBe(0);
     const pid = JSON.parse((await rt(['state', 'c5'])).stdout).pid as number;
     expect((await rt(['start', 'c5'])).exitCode).toBe(0);
     expect(await waitFor(async () => (await spinningVmms()).length > 0, 30_000)).toBe(true);
@@ -106,7 +108,7 @@ describe.skipIf(!unikraft)(SUITE, () => {
   }, 60_000);
 
   it('SIGTERM through kill stops a running guest; delete without --force refuses while it runs', async () => {
-    expect((await rt(['create', '--bundle', spinning, 'c6'])).exitCode).toBe(0);
+    expect((await create(['--bundle', spinning, 'c6'])).exitCode).toBe(0);
     expect((await rt(['start', 'c6'])).exitCode).toBe(0);
     expect(await waitFor(async () => (await status('c6')) === 'running', 10_000)).toBe(true);
     expect((await rt(['delete', 'c6'])).stderr).toContain('cannot delete container c6 that is not stopped: running');
