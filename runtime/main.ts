@@ -14,7 +14,6 @@ const FEATURES = {
   hooks: ['prestart', 'createRuntime', 'poststart', 'poststop'],
   mountOptions: [],
   linux: { namespaces: ['network', 'ipc', 'uts', 'mount'], capabilities: [], cgroup: { v1: true, v2: true, systemd: false, systemdUser: false } },
-  annotations: { 'dev.unik.runtime.fallback': 'runc' },
 };
 
 const USAGE = `unik-runtime: an OCI runtime (runc's command line) that boots unik images as containers and hands

@@ -2,21 +2,18 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { which } from '../../lib/which.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { engineImages, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+import { sharedEngineCases } from './engine-cases.js';
+import { daemonHome, engineSuite, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under containerd (ctr, the runc v2 shim with --runc-binary) (integration)';
-const present = which('containerd') && which('ctr');
-if (!present) console.warn(`\n*** SKIPPING ${SUITE}: containerd or ctr is missing (apt-get install containerd) ***\n`);
-const images = present ? await engineImages(SUITE) : null;
+const images = await engineSuite(SUITE, ['containerd', 'ctr'], 'containerd');
 
 describe.skipIf(!images)(SUITE, () => {
   const img = images as EngineImages;
   // A containerd of the test's own: root, state, socket and config under a temp dir (CRI off: not used here).
-  const dir = tmpTree();
-  const sock = join(dir, 'containerd.sock');
+  const { dir, sock } = daemonHome('containerd.sock');
   let daemon: ResultPromise | null = null;
   const ctr = (args: string[], timeout = 120_000) => execa('ctr', ['--address', sock, ...args], { reject: false, timeout, stdin: 'ignore' });
   const run = (args: string[]) => ctr(['run', '--runtime', 'io.containerd.runc.v2', '--runc-binary', RUNTIME, ...args]);
@@ -58,35 +55,8 @@ describe.skipIf(!images)(SUITE, () => {
     await img.stop();
   });
 
-  it('hello-unikraft from the registry prints its greeting and exits 0', async () => {
-    const r = await run(['--rm', img.refs.hello, 'hello1']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world! (from a unik-built unikernel)');
-  }, 120_000);
-
-  it('a guest\'s non-zero exit code reaches ctr (a Unikraft crash: 1)', async () => {
-    const r = await run(['--rm', img.refs.exit, 'exit1', '/unik/kernel', '7']);
-    expect(r.stdout).toContain('exiting with 7');
-    expect(r.exitCode).toBe(1);
-  }, 120_000);
-
-  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt', async () => {
-    const r = await run(['--rm', img.refs.mirage!, 'mirage1']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello from MirageOS');
-  }, 120_000);
-
-  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
-    const r = await run(['--rm', img.refs.osv!, 'osv1']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world!');
-  }, 180_000);
-
-  it('a non-unik image (a static binary FROM scratch) passes through to runc', async () => {
-    const r = await run(['--rm', 'localhost/static-hello:1', 'static1']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('static hello');
-  }, 120_000);
+  // ctr's arguments after the name are the whole process argv (no Entrypoint is prepended).
+  sharedEngineCases('ctr', images, (ref, name, argv = []) => run(['--rm', ref, name, ...argv]));
 
   it('ctr gives no network: a network image says so, and no VMM is left', async () => {
     const r = await run(['--rm', img.refs.http, 'http1']);

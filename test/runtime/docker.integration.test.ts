@@ -5,19 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { engineImages, RUNTIME, staticClientTar, staticImageTar, type EngineImages } from './engine-images.js';
+import { cmdOnly, sharedEngineCases } from './engine-cases.js';
+import { daemonHome, engineSuite, RUNTIME, staticClientTar, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under docker (a runtimes entry in a private dockerd) (integration)';
-const present = which('dockerd') && which('docker');
-if (!present) console.warn(`\n*** SKIPPING ${SUITE}: dockerd or docker is missing (apt-get install docker.io) ***\n`);
-const images = present ? await engineImages(SUITE) : null;
+const images = await engineSuite(SUITE, ['dockerd', 'docker'], 'docker.io');
 
 describe.skipIf(!images)(SUITE, () => {
   const img = images as EngineImages;
   // A dockerd of the test's own (data root, exec root, config file, socket), with no bridge and no iptables rules:
   // the user's daemon and the host's network are untouched. Its managed containerd lives under the exec root.
-  const dir = tmpTree();
-  const sock = join(dir, 'docker.sock');
+  const { dir, sock } = daemonHome('docker.sock');
   let daemon: ResultPromise | null = null;
   const docker = (args: string[], timeout = 120_000) => execa('docker', ['-H', `unix://${sock}`, ...args], { reject: false, timeout, stdin: 'ignore' });
   const run = (args: string[]) => docker(['run', '--runtime', 'unik', ...args]);
@@ -46,35 +44,7 @@ describe.skipIf(!images)(SUITE, () => {
     await img.stop();
   });
 
-  it('hello-unikraft from the registry prints its greeting and exits 0 (--network none)', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.hello]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world! (from a unik-built unikernel)');
-  }, 120_000);
-
-  it('a guest\'s non-zero exit code reaches docker (a Unikraft crash: 1)', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.exit, '7']);
-    expect(r.stdout).toContain('exiting with 7');
-    expect(r.exitCode).toBe(1);
-  }, 120_000);
-
-  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.mirage!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello from MirageOS');
-  }, 120_000);
-
-  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.osv!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world!');
-  }, 180_000);
-
-  it('a non-unik image (a static binary FROM scratch) passes through to runc', async () => {
-    const r = await run(['--rm', '--network', 'none', 'localhost/static-hello:1']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe('static hello');
-  }, 120_000);
+  sharedEngineCases('docker', images, (ref, _name, argv) => run(['--rm', '--network', 'none', ref, ...cmdOnly(argv)]));
 
   it('--network host: http-unikraft answers 200 on loopback; docker logs has the console; stop and rm -f leave no VMM', async () => {
     const started = await run(['-d', '--name', 'web', '--network', 'host', img.refs.http]);

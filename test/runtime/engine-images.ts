@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { which } from '../../lib/which.js';
 import { CLI, ROOT, unik } from '../helpers/cli.js';
 import { missingRegistryTools, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -60,6 +61,22 @@ export async function engineImages(suite: string): Promise<EngineImages | null> 
     if (pushed.exitCode !== 0) throw new Error(`unik push ${image.name} failed: ${pushed.stderr}`);
   }
   return { registry, refs, stop: () => registry.stop() };
+}
+
+/** A private daemon's home (temp dir) and its socket's path in it. */
+export function daemonHome(socket: string): { dir: string; sock: string } {
+  const dir = tmpTree();
+  return { dir, sock: join(dir, socket) };
+}
+
+/** The images for an engine's suite, or null (after one loud line) when the engine's programs are missing here. */
+export async function engineSuite(suite: string, programs: string[], debian: string): Promise<EngineImages | null> {
+  const missing = programs.filter((p) => !which(p));
+  if (missing.length) {
+    console.warn(`\n*** SKIPPING ${suite}: ${missing.join(', ')} missing (apt-get install ${debian}) ***\n`);
+    return null;
+  }
+  return engineImages(suite);
 }
 
 /**

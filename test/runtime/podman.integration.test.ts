@@ -2,16 +2,14 @@ import { execa } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { which } from '../../lib/which.js';
 import { freePort } from '../helpers/registry.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { engineImages, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+import { cmdOnly, sharedEngineCases } from './engine-cases.js';
+import { engineSuite, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under podman (integration)';
-const podmanBin = which('podman');
-if (!podmanBin) console.warn(`\n*** SKIPPING ${SUITE}: podman is missing (apt-get install podman slirp4netns) ***\n`);
-const images = podmanBin ? await engineImages(SUITE) : null;
+const images = await engineSuite(SUITE, ['podman', 'slirp4netns'], 'podman slirp4netns');
 
 /**
  * podman with a private store and a private containers.conf (runc as its default runtime and ulimits under this
@@ -49,46 +47,13 @@ describe.skipIf(!images)(SUITE, () => {
     await img.stop();
   });
 
-  it('hello-unikraft from the registry prints its greeting and exits 0', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.hello]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world! (from a unik-built unikernel)');
-  }, 120_000);
-
-  it('a guest\'s non-zero exit code reaches podman; podman run\'s arguments are the guest\'s', async () => {
-    // A Unikraft 0.16 guest reports success or a crash (exit code 1), never main's return value.
-    const r = await run(['--rm', '--network', 'none', img.refs.exit, '7']);
-    expect(r.stdout).toContain('exiting with 7');
-    expect(r.exitCode).toBe(1);
-    const zero = await run(['--rm', '--network', 'none', img.refs.exit, '0']);
-    expect(zero.exitCode, zero.stderr).toBe(0);
-  }, 120_000);
+  sharedEngineCases('podman', images, (ref, _name, argv) => run(['--rm', '--network', 'none', ref, ...cmdOnly(argv)]));
 
   it('-t: the console comes through the pty whose master the runtime sent over --console-socket', async () => {
     const r = await run(['-t', '--rm', '--network', 'none', img.refs.hello]);
     expect(r.exitCode, r.stderr).toBe(0);
     // A terminal's line discipline turns the guest's \r\n into \r\r\n (execa strips the last \r\n): a pty.
     expect(r.stdout).toMatch(/Hello, world! \(from a unik-built unikernel\)\r$/);
-  }, 120_000);
-
-  it.skipIf(!img?.refs.mirage)('hello-mirage runs on spt (the tender from the image, no VMM)', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.mirage!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello from MirageOS');
-  }, 120_000);
-
-  it.skipIf(!img?.refs.osv)('hello-osv runs', async () => {
-    const r = await run(['--rm', '--network', 'none', img.refs.osv!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Hello, world!');
-  }, 180_000);
-
-  it('a non-unik image (a static binary FROM scratch) passes through to runc unchanged', async () => {
-    const ok = await run(['--rm', '--network', 'none', 'localhost/static-hello:1']);
-    expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(ok.stdout).toBe('static hello');
-    const three = await run(['--rm', '--network', 'none', 'localhost/static-hello:1', '/hello', 'x']);
-    expect(three.exitCode).toBe(3);
   }, 120_000);
 
   it('a memory limit too small for the guest is an error naming both numbers', async () => {
