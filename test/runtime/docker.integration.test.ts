@@ -61,6 +61,15 @@ describe.skipIf(!images)(SUITE, () => {
     expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
   }, 240_000);
 
+  it('a restart policy restarts a guest that failed, as for any container', async () => {
+    const started = await run(['-d', '--name', 'again', '--network', 'none', '--restart', 'on-failure:2', img.refs.exit, '7']);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const inspect = async () => (await docker(['inspect', '--format', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', 'again'])).stdout;
+    expect(await waitFor(async () => (await inspect()) === '2 exited 1', 90_000)).toBe(true);
+    expect((await docker(['logs', 'again'])).stdout.match(/exiting with 7/g)?.length).toBe(3);
+    expect((await docker(['rm', 'again'])).exitCode).toBe(0);
+  }, 180_000);
+
   // A compose network would be a bridge on the host, which this machine must not get: both services share the
   // host's network (the unikernel's port on loopback only, see README).
   it.skipIf(!which('docker-compose'))('docker-compose: a unikernel HTTP service (runtime: unik) and an ordinary container that reaches it', async () => {
