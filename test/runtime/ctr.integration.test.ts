@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
@@ -53,6 +53,7 @@ describe.skipIf(!images)(SUITE, () => {
     daemon?.kill('SIGTERM');
     await daemon;
     await img.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   // ctr's arguments after the name are the whole process argv (no Entrypoint is prepended).

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
@@ -42,6 +42,7 @@ describe.skipIf(!images)(SUITE, () => {
     daemon?.kill('SIGTERM');
     await daemon;
     await img.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   sharedEngineCases('docker', images, (ref, _name, argv) => run(['--rm', '--network', 'none', ref, ...cmdOnly(argv)]));

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/registry.js';
@@ -23,11 +23,11 @@ function privatePodman() {
   const base = ['--root', root, '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
   const podman = (args: string[], timeout = 120_000) =>
     execa('podman', [...base, ...args], { env: { CONTAINERS_CONF: conf }, reject: false, timeout, stdin: 'ignore' });
-  return { podman, root };
+  return { podman, root, home: dir };
 }
 
 describe.skipIf(!images)(SUITE, () => {
-  const { podman, root } = privatePodman();
+  const { podman, root, home } = privatePodman();
   const img = images as EngineImages;
   const run = (args: string[]) => podman(['run', '--runtime', RUNTIME, ...args]);
   /** The VMMs (QEMU under unik's reaper) of this podman: their argv holds a kernel path in its private store. */
@@ -45,6 +45,7 @@ describe.skipIf(!images)(SUITE, () => {
   afterAll(async () => {
     await podman(['rm', '-fa']);
     await img.stop();
+    rmSync(home, { recursive: true, force: true });
   });
 
   sharedEngineCases('podman', images, (ref, _name, argv) => run(['--rm', '--network', 'none', ref, ...cmdOnly(argv)]));
