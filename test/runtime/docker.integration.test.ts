@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
@@ -42,6 +42,9 @@ describe.skipIf(!images)(SUITE, () => {
     daemon?.kill('SIGTERM');
     await daemon;
     await img.stop();
+    // dockerd leaves its default netns bind-mounted under the exec root: unmounted, then the home goes.
+    const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+    for (const m of mounts.sort().reverse()) await execa('umount', [m], { reject: false });
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -23,7 +23,7 @@ export interface EngineImages {
 
 const APPS = { hello: join(ROOT, 'examples', 'hello-unikraft'), exit: join(ROOT, 'test', 'fixtures', 'exit-unikraft'), http: join(ROOT, 'examples', 'http-unikraft') };
 /** Built where their framework is set up (MirageOS toolchain, OSv sources); otherwise one loud line each. */
-const OPTIONAL = { mirage: join(ROOT, 'examples', 'hello-mirage')};
+const OPTIONAL = { mirage: join(ROOT, 'examples', 'hello-mirage'), osv: join(ROOT, 'examples', 'hello-osv') };
 const OPTIONAL_BUILD_MS = 10 * 60_000;
 const unikWithin = (args: string[], ms: number) =>
   execa(process.execPath, [CLI, ...args], { cwd: ROOT, reject: false, stdin: 'ignore', timeout: ms }).then((r) =>
