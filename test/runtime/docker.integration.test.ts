@@ -16,8 +16,8 @@ describe.skipIf(!images)(SUITE, () => {
   // A dockerd of the test's own (data root, exec root, config file, socket), with no bridge and no iptables rules:
   // the user's daemon and the host's network are untouched. Its managed containerd lives under the exec root.
   const { dir, sock } = daemonHome('docker.sock');
-  let daemon: ResultPromise | null = null;
   const docker = (args: string[], timeout = 120_000) => execa('docker', ['-H', `unix://${sock}`, ...args], { reject: false, timeout, stdin: 'ignore' });
+  let daemon: ResultPromise | null = null;
   const run = (args: string[]) => docker(['run', '--runtime', 'unik', ...args]);
   const vmms = () => pidsMatching(`qemu-system-x86_64 .*${dir}`);
 
