@@ -12,13 +12,16 @@ const MACHINE: Record<QemuMachine['type'], string[]> = {
   'pc-qboot': ['-M', 'pc', '-bios', '/usr/share/qemu/qboot.rom'],
 };
 
-/** Where each declared device becomes QEMU flags. One NIC carries every published port, all on 127.0.0.1. */
+/** Where each declared device becomes QEMU flags. One NIC carries every published port, on 127.0.0.1 unless told. */
 export function deviceArgv(devices: Devices, machine: QemuMachine['type']): string[] {
   const pci = machine !== 'microvm';
   const out: string[] = [];
   if (devices.net) {
-    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:127.0.0.1:${p.host}-:${p.guest}`);
-    out.push('-netdev', ['user', 'id=net0', ...fwds].join(','));
+    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:${devices.net!.listen ?? '127.0.0.1'}:${p.host}-:${p.guest}`);
+    // QEMU's own subnet is 10.0.2.0/24; another one (unik-runtime's) is named with its gateway and DNS addresses.
+    const n = devices.net;
+    const subnet = n.gateway === '10.0.2.2' ? [] : [`net=${n.gateway}/${n.prefix}`, `host=${n.gateway}`, `dns=${n.nameserver}`];
+    out.push('-netdev', ['user', 'id=net0', ...subnet, ...fwds].join(','));
     // romfile= skips the iPXE option ROM: nothing boots from the network, and loading it costs time.
     out.push('-device', pci ? 'virtio-net-pci,netdev=net0,romfile=' : 'virtio-net-device,netdev=net0');
   }

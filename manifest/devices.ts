@@ -20,6 +20,8 @@ export interface NetDevice {
   prefix: number;
   /** QEMU's built-in DNS forwarder, for guests that take a nameserver on their command line (OSv). */
   nameserver: string;
+  /** Where the published ports listen; default 127.0.0.1. unik-runtime: 0.0.0.0 of the container's own netns. */
+  listen?: string;
 }
 
 export interface BlockDevice {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { failure, usageError } from '../lib/errors.js';
 import { MEDIA, OCI_LAYOUT, PLATFORM, RECORD_LABEL, sha256Of, type Descriptor, type OciPackage } from './package.js';
-import { URUNC } from './urunc.js';
+import { URUNC, uruncValue } from './urunc.js';
 
 /** Where the blobs of an OCI image come from: a layout directory (after skopeo) or an archive read into memory. */
 export interface BlobSource {
@@ -103,7 +103,8 @@ export async function readVerified(src: BlobSource): Promise<VerifiedImage> {
   const annotations = (manifest.annotations ?? {}) as Record<string, string>;
   const raw = labels[RECORD_LABEL];
   if (typeof raw !== 'string') {
-    const urunc = annotations[URUNC.type] ?? labels[URUNC.type];
+    const type = annotations[URUNC.type] ?? labels[URUNC.type];
+    const urunc = type === undefined ? undefined : uruncValue(type);
     throw usageError(urunc
       ? `${src.what}: expected an image built by unik, found a urunc ${urunc} image without unik's record (${RECORD_LABEL}): run it with urunc, or build it with unik`
       : `${src.what}: expected a unik image (config label ${RECORD_LABEL}), found a plain container image`);

@@ -15,6 +15,8 @@ export const URUNC = {
 /** Where the kernel sits in the package's root filesystem (urunc's `binary`); other files sit under FILES_DIR. */
 export const KERNEL_PATH = 'unik/kernel';
 export const FILES_DIR = 'unik/files';
+/** The image record ({format, record}, as the config's dev.unik.image label): what unik-runtime boots from. */
+export const RECORD_PATH = 'unik/record.json';
 export const URUNC_JSON = 'urunc.json';
 
 /**
@@ -28,11 +30,12 @@ export function uruncPair(image: Pick<ImageRecord, 'target' | 'platform'>): { ty
 }
 
 /**
- * Pure: urunc's annotations for an image, or {} where urunc has no type for it. cmdline is the app's argv
- * joined by spaces (urunc splits it again). urunc's block/blkMntPoint are never set: they name a root-filesystem
- * image urunc mounts in the guest, and unik's disks are the app's raw devices, which stay out of the package.
+ * Pure: what urunc should read for an image, in plain text, or {} where urunc has no type for it. cmdline is the
+ * app's argv joined by spaces (urunc splits it again). urunc's block/blkMntPoint are never set: they name a
+ * root-filesystem image urunc mounts in the guest, and unik's disks are the app's raw devices, which stay out of
+ * the package.
  */
-export function uruncAnnotations(image: Pick<ImageRecord, 'target' | 'platform' | 'frameworkVersion' | 'run'>): Record<string, string> {
+export function uruncConfig(image: Pick<ImageRecord, 'target' | 'platform' | 'frameworkVersion' | 'run'>): Record<string, string> {
   const pair = uruncPair(image);
   if (!pair) return {};
   return {
@@ -44,8 +47,22 @@ export function uruncAnnotations(image: Pick<ImageRecord, 'target' | 'platform' 
   };
 }
 
-/** Pure: /urunc.json: the same keys with base64 values (urunc decodes every value with base64.StdEncoding). */
+/**
+ * Pure: urunc's annotations (manifest annotations, config labels), each value base64. urunc's GetUnikernelConfig
+ * base64-decodes every value it finds in the spec's annotations, whatever put them there (podman copies an
+ * image's annotations and labels into the spec; containerd forwards those it is told to), and a decode error is
+ * fatal: plain text such as "unikraft" is valid base64 and would decode into garbage.
+ */
+export const uruncAnnotations = (image: Pick<ImageRecord, 'target' | 'platform' | 'frameworkVersion' | 'run'>): Record<string, string> =>
+  Object.fromEntries(Object.entries(uruncConfig(image)).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
+
+/** Pure: an urunc value as urunc reads it (base64-decoded where it is base64 of printable text), for messages. */
+export function uruncValue(v: string): string {
+  const text = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v) ? Buffer.from(v, 'base64').toString('latin1') : '';
+  return /^[\x20-\x7e]+$/.test(text) ? text : v;
+}
+
+/** Pure: /urunc.json: the same keys and base64 values, sorted (urunc's fallback when the spec has none). */
 export function uruncJson(annotations: Record<string, string>): string {
-  const encoded = Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, Buffer.from(annotations[k]!, 'utf8').toString('base64')]));
-  return JSON.stringify(encoded, null, 2) + '\n';
+  return JSON.stringify(Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]!])), null, 2) + '\n';
 }

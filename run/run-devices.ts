@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '../lib/errors.js';
-import { shareDevices, type Devices } from '../manifest/devices.js';
+import { shareDevices, type Devices, type NetDevice } from '../manifest/devices.js';
 import { checkShareDests } from '../manifest/share-dest.js';
 import { duplicateHostPort, parsePort } from '../manifest/ports.js';
 import type { ImageRecord } from '../images/record.js';
@@ -10,6 +10,10 @@ export interface RunOverrides {
   ports?: string[];
   volumes?: string[];
   disk?: string;
+  /** Where published ports listen (unik-runtime: 0.0.0.0, every address of the container's netns). */
+  listen?: string;
+  /** QEMU's user network in another subnet (unik-runtime: slirp4netns gives the container 10.0.2.100). */
+  subnet?: Pick<NetDevice, 'guestIp' | 'gateway' | 'prefix' | 'nameserver'>;
 }
 
 /**
@@ -33,6 +37,8 @@ export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process
     if (dup >= 0) throw usageError(`-p: expected each host port once, found ${JSON.stringify(o.ports[dup])} again`);
     devices.net = { ...built.net, ports };
   }
+  if (o.listen && devices.net) devices.net = { ...devices.net, listen: o.listen };
+  if (o.subnet && devices.net) devices.net = { ...devices.net, ...o.subnet };
   if (o.volumes?.length) {
     if (!built.share.length) throw missing('-v', '9p shares', 'devices.share');
     const split = o.volumes.map((v) => {

@@ -7,7 +7,7 @@
 // Two things are compiled here, once, instead of on every run: the manifest's schema validator (ajv's standalone
 // code: the CLI never loads or compiles ajv) and the templates (Handlebars.precompile: only its runtime loads).
 import { build } from 'esbuild';
-import { readdir, readFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, readdir, readFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -178,3 +178,9 @@ const noCanvas = {
 };
 await build({ ...cjs, entryPoints: ['bench/chart.ts'], outfile: join('dist', 'cli', 'chart.cjs'), plugins: [noCanvas] });
 await build({ ...cjs, entryPoints: ['cli/bin.ts'], outfile: join('dist', 'cli', 'main.cjs') });
+// unik-runtime (the OCI runtime engines start once per create/start/state/kill/delete) is a bundle of its own,
+// sharing nothing with the CLI's, run through the code cache like it by a small launcher; it lies two floors below
+// the package root like the CLI. Only create and the monitor initialise the boot's modules.
+await build({ ...wrapped, entryPoints: ['runtime/main.ts'], outfile: join('dist', 'runtime', 'unik-runtime-main.cjs'), plugins: [precompiled, besideRoot] });
+await build({ ...cjs, entryPoints: ['runtime/bin.ts'], outfile: join('dist', 'runtime', 'unik-runtime.cjs') });
+await chmod(join('dist', 'runtime', 'unik-runtime.cjs'), 0o755);

@@ -67,6 +67,13 @@ describe('qemuArgv', () => {
     expect(pairs(argv, '-device')).toEqual(['virtio-net-pci,netdev=net0,romfile=']);
   });
 
+  it('unik-runtime\'s net: ports listening on the address it names, QEMU\'s network in another subnet', () => {
+    const net = { ...twoPorts.net!, listen: '0.0.0.0', guestIp: '10.0.99.15', gateway: '10.0.99.2', prefix: 24, nameserver: '10.0.99.3' };
+    expect(pairs(deviceArgv({ ...twoPorts, net }, 'pc'), '-netdev')).toEqual([
+      'user,id=net0,net=10.0.99.2/24,host=10.0.99.2,dns=10.0.99.3,hostfwd=tcp:0.0.0.0:8080-:80,hostfwd=tcp:0.0.0.0:8081-:80,hostfwd=udp:0.0.0.0:5353-:53',
+    ]);
+  });
+
   it('block and share devices become virtio-blk and virtio-9p with the tags decided in Devices', () => {
     const argv = deviceArgv({ ...consoleOnly, block: [{ name: 'data', file: '/a/d,1.img' }], share: [{ tag: 'fs0', source: '/a/www', dest: '/www' }] }, 'pc');
     expect(pairs(argv, '-drive')).toEqual(['file=/a/d,,1.img,if=none,id=blk-data,format=raw']);

@@ -111,7 +111,7 @@ describe('export / import', () => {
     const again = await exportImage(image, join(tmpTree(), 'again.tar'));
     expect(readFileSync(again.file).equals(readFileSync(file))).toBe(true);
     const inspect = await execa('skopeo', ['inspect', `oci-archive:${file}`]);
-    expect(JSON.parse(inspect.stdout)).toMatchObject({ Digest: res.digest, Architecture: 'amd64', Os: 'linux', Labels: { 'com.urunc.unikernel.hypervisor': 'spt' } });
+    expect(JSON.parse(inspect.stdout)).toMatchObject({ Digest: res.digest, Architecture: 'amd64', Os: 'linux', Labels: { 'com.urunc.unikernel.hypervisor': Buffer.from('spt').toString('base64') } });
     const l2 = layout(tmpTree());
     const imported = await importArchive(l2, file);
     expect(imported.digest).toBe(res.digest);

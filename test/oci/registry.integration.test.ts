@@ -275,15 +275,17 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
     it('skopeo inspect sees urunc\'s and the OCI annotations, and unik\'s record in the config', async () => {
       const info = await skopeoInspect(o.ref);
       expect(info).toMatchObject({ Digest: o.pushed.digest, Architecture: 'amd64', Os: 'linux' });
-      expect(info.Labels).toMatchObject({ 'com.urunc.unikernel.unikernelType': 'unikraft', 'com.urunc.unikernel.hypervisor': 'qemu', 'com.urunc.unikernel.binary': '/unik/kernel' });
+      // urunc base64-decodes every value it reads (oci/urunc.ts).
+      const b64 = (v: string) => Buffer.from(v).toString('base64');
+      expect(info.Labels).toMatchObject({ 'com.urunc.unikernel.unikernelType': b64('unikraft'), 'com.urunc.unikernel.hypervisor': b64('qemu'), 'com.urunc.unikernel.binary': b64('/unik/kernel') });
       expect(JSON.parse(info.Labels['dev.unik.image']).record.sha256).toBe(o.image.sha256);
       const manifest = await skopeoInspect(o.ref, true);
       expect(manifest.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
       expect(manifest.annotations).toMatchObject({
-        'com.urunc.unikernel.unikernelType': 'unikraft',
-        'com.urunc.unikernel.hypervisor': 'qemu',
-        'com.urunc.unikernel.binary': '/unik/kernel',
-        'com.urunc.unikernel.cmdline': 'world',
+        'com.urunc.unikernel.unikernelType': b64('unikraft'),
+        'com.urunc.unikernel.hypervisor': b64('qemu'),
+        'com.urunc.unikernel.binary': b64('/unik/kernel'),
+        'com.urunc.unikernel.cmdline': b64('world'),
         'org.opencontainers.image.title': 'hello-unikraft',
         'org.opencontainers.image.version': o.image.id,
         'org.opencontainers.image.created': o.image.createdAt,

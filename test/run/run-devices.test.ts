@@ -31,6 +31,13 @@ describe('devicesForRun', () => {
     expect(d.net!.ports.map((p) => p.host)).toEqual([9090, 9091]);
   });
 
+  it('unik-runtime\'s overrides: where the ports listen and the user network\'s subnet', () => {
+    const subnet = { guestIp: '10.0.99.15', gateway: '10.0.99.2', prefix: 24, nameserver: '10.0.99.3' };
+    const d = devicesForRun(img(full), { ports: ['80:80'], listen: '0.0.0.0', subnet }, dir);
+    expect(d.net).toMatchObject({ listen: '0.0.0.0', ...subnet, ports: [{ host: 80, guest: 80, protocol: 'tcp' }] });
+    expect(devicesForRun(img(full), {}, dir).net!.listen).toBeUndefined();
+  });
+
   it('-v and --disk re-point shares and the disk', () => {
     const d = devicesForRun(img(full), { volumes: ['share:/data'], disk: 'other.img' }, dir);
     expect(d.share).toEqual([{ tag: 'fs0', source: join(dir, 'share'), dest: '/data' }]);

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { failure, usageError } from '../lib/errors.js';
+import { packageRoot } from '../lib/package-root.js';
+import { startTimeOf } from '../lib/pid.js';
+import { KERNEL_PATH } from '../oci/urunc.js';
+import { prepareBoot } from '../run/prepare.js';
+import type { GlobalFlags } from './args.js';
+import { cgroupPath, joinCgroups, removeCgroups } from './cgroup.js';
+import { kill, type Of } from './commands.js';
+import { bundleImage } from './detect.js';
+import type { OciSpec } from './spec.js';
+import { runHooks } from './hooks.js';
+import { guestMemoryMiB } from './memory.js';
+import { BOOT_FILE, READY_FD, type BootPlan } from './monitor-plan.js';
+import { hasNetwork, namespaceArgv } from './namespaces.js';
+import { containerDir, readStat, stateJson, writeRecord, type ContainerRecord } from './state.js';
+
+/**
+ * QEMU's user network inside a container: not QEMU's default 10.0.2.0/24, which is slirp4netns's (the container is
+ * 10.0.2.100 there): a connection from an address in the guest's own subnet would be answered on the wrong link.
+ */
+export const GUEST_SUBNET = { guestIp: '10.0.99.15', gateway: '10.0.99.2', prefix: 24, nameserver: '10.0.99.3' };
+
+/** Pure: the guest's arguments from process.args: the image's Entrypoint (/unik/kernel) is the VMM, not an argument. */
+export const guestArgs = (args: string[] | undefined): string[] | undefined => {
+  if (!args?.length) return undefined;
+  return args[0] === `/${KERNEL_PATH}` ? args.slice(1) : args;
+};
+
+/** Wait for the monitor's "ready" line on its fd 3: it then runs inside its namespaces and waits for start. */
+function monitorReady(pipe: Readable, child: ReturnType<typeof spawn>, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const timer = setTimeout(() => reject(failure(`the container's monitor did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    pipe.on('data', (c: Buffer) => {
+      got += c.toString();
+      if (got.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(failure(`the container's monitor ended before it was ready (${signal ?? `exit status ${code}`})`));
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(failure(`cannot start the container's monitor: ${e.message}`));
+    });
+  });
+}
+
+/**
+ * create: check the image, decide the whole boot (prepareBoot: devices, memory, accelerator probe), start the
+ * monitor in the container's namespaces and cgroup, run the create hooks, write the pid file. Nothing boots
+ * until start. Anything that fails takes back what was made.
+ */
+export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, found: { rootfs: string; recordFile: string }, monitorArgv: string[]): Promise<void> {
+  const dir = containerDir(g.root, c.id);
+  if (existsSync(dir)) throw failure(`container with id exists: ${c.id}`);
+  const image = bundleImage(found.rootfs, found.recordFile);
+  if (spec.process?.terminal && !c.consoleSocket) throw usageError('process.terminal: a terminal needs --console-socket');
+  const limit = spec.linux?.resources?.memory?.limit;
+  const memoryMiB = guestMemoryMiB(image.run.memoryMiB, limit, image.name);
+  const net = image.run.devices.net;
+  // In the container's own netns every address is the container's; in the host's (--network host) only loopback.
+  const ownNetns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'network');
+  const prepared = await prepareBoot(image, {
+    memoryMiB,
+    args: guestArgs(spec.process?.args),
+    // Each guest port is published on the same port of the container's own addresses; the engine maps host ports.
+    overrides: net ? { ports: net.ports.map((p) => `${p.guest}:${p.guest}${p.protocol === 'udp' ? '/udp' : ''}`), listen: ownNetns ? '0.0.0.0' : '127.0.0.1', subnet: GUEST_SUBNET } : {},
+  });
+  mkdirSync(dir, { recursive: true });
+  let pid = 0;
+  let cgroups: string[] = [];
+  try {
+    const plan: BootPlan = { spec: prepared.spec, accel: prepared.accel, reaper: prepared.reaper };
+    writeFileSync(join(dir, BOOT_FILE), JSON.stringify(plan));
+    // -t: the monitor runs on a pty whose master goes to the engine (runtime/console.py: SCM_RIGHTS needs python3).
+    const terminal = spec.process?.terminal ? ['python3', join(packageRoot(), 'runtime', 'console.py'), c.consoleSocket!] : [];
+    const argv = [...namespaceArgv(spec.linux?.namespaces ?? []), ...terminal, ...monitorArgv, dir];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], cwd: found.rootfs });
+    pid = child.pid ?? 0;
+    await monitorReady(child.stdio[READY_FD] as Readable, child);
+    child.unref();
+    (child.stdio[READY_FD] as Readable).destroy();
+    child.removeAllListeners('exit');
+    cgroups = joinCgroups(cgroupPath(spec.linux?.cgroupsPath, g.systemdCgroup, c.id), pid, limit && limit > 0 ? limit : null);
+    const rec: ContainerRecord = {
+      id: c.id,
+      bundle: c.bundle,
+      rootfs: found.rootfs,
+      created: new Date().toISOString(),
+      annotations: spec.annotations ?? {},
+      pid,
+      pidStart: startTimeOf(readStat(pid) ?? '') ?? '',
+      started: false,
+      cgroups,
+      image: image.name,
+    };
+    await writeRecord(g.root, rec);
+    const state = stateJson(rec, 'created');
+    await runHooks(spec.hooks?.prestart, state, 'prestart');
+    await runHooks(spec.hooks?.createRuntime, state, 'createRuntime');
+    if (net && !hasNetwork(readFileSync(`/proc/${pid}/net/dev`, 'utf8'))) {
+      throw usageError(`${image.name} needs a network (it was built with devices.net) and the container has none (only loopback): run it with a network, not --network none`);
+    }
+    if (c.pidFile) await writeFileAtomic(c.pidFile, String(pid));
+  } catch (e) {
+    if (pid) kill(pid, 'SIGKILL');
+    await removeCgroups(cgroups);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
