@@ -1,0 +1,127 @@
+/**
+ * Reading what a dynamic loader reads from an x86-64 ELF file: its type, interpreter, DT_NEEDED, RUNPATH/RPATH,
+ * SONAME and dynamic symbols. Pure: bytes in, facts out. Only ELF64 little-endian is read (unik's guests are
+ * x86_64); anything else is named as such, not misread.
+ */
+export interface ElfSymbol {
+  name: string;
+  /** Undefined here (imported from another object). */
+  undefined: boolean;
+  weak: boolean;
+  /** STT_FUNC, STT_OBJECT, ... (the ELF st_info type). */
+  type: number;
+}
+
+export interface ElfInfo {
+  /** ET_EXEC (2) or ET_DYN (3). */
+  type: number;
+  machine: number;
+  interp: string | null;
+  needed: string[];
+  /** DT_RUNPATH split on ':' (empty when absent). */
+  runpath: string[];
+  /** DT_RPATH split on ':' (glibc honours it only when the object has no RUNPATH). */
+  rpath: string[];
+  soname: string | null;
+  /** Global and weak symbols of .dynsym (locals and the null entry left out). */
+  symbols: ElfSymbol[];
+}
+
+export const ET_EXEC = 2;
+export const ET_DYN = 3;
+export const EM_X86_64 = 0x3e;
+
+const SHT_DYNAMIC = 6;
+const SHT_DYNSYM = 11;
+const PT_INTERP = 3;
+const DT_NEEDED = 1;
+const DT_SONAME = 14;
+const DT_RPATH = 15;
+const DT_RUNPATH = 29;
+const STB_GLOBAL = 1;
+const STB_WEAK = 2;
+const SHN_UNDEF = 0;
+
+export class ElfError extends Error {}
+
+/** Pure: whether the bytes start like an ELF file. */
+export const isElf = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+const cstr = (b: Buffer, at: number): string => {
+  const end = b.indexOf(0, at);
+  return b.toString('latin1', at, end < 0 ? b.length : end);
+};
+
+interface Section {
+  type: number;
+  offset: number;
+  size: number;
+  link: number;
+  entsize: number;
+}
+
+/** Pure: the dynamic-linking facts of an ELF64 x86-64 file. Throws ElfError naming what is not as expected. */
+export function readElf(b: Buffer): ElfInfo {
+  if (!isElf(b)) throw new ElfError('not an ELF file');
+  if (b[4] !== 2 || b[5] !== 1) throw new ElfError('not a 64-bit little-endian ELF file');
+  const type = b.readUInt16LE(16);
+  const machine = b.readUInt16LE(18);
+  if (machine !== EM_X86_64) throw new ElfError(`an ELF file for machine ${machine}, not x86-64`);
+  const phoff = Number(b.readBigUInt64LE(32));
+  const shoff = Number(b.readBigUInt64LE(40));
+  const phentsize = b.readUInt16LE(54);
+  const phnum = b.readUInt16LE(56);
+  const shentsize = b.readUInt16LE(58);
+  const shnum = b.readUInt16LE(60);
+  if (shoff + shnum * shentsize > b.length || phoff + phnum * phentsize > b.length) throw new ElfError('a truncated ELF file');
+
+  let interp: string | null = null;
+  for (let i = 0; i < phnum; i++) {
+    const p = phoff + i * phentsize;
+    if (b.readUInt32LE(p) === PT_INTERP) interp = cstr(b, Number(b.readBigUInt64LE(p + 8)));
+  }
+
+  const sections: Section[] = [];
+  for (let i = 0; i < shnum; i++) {
+    const s = shoff + i * shentsize;
+    sections.push({
+      type: b.readUInt32LE(s + 4),
+      offset: Number(b.readBigUInt64LE(s + 24)),
+      size: Number(b.readBigUInt64LE(s + 32)),
+      link: b.readUInt32LE(s + 40),
+      entsize: Number(b.readBigUInt64LE(s + 56)),
+    });
+  }
+  const inFile = (s: Section) => s.offset + s.size <= b.length;
+
+  const info: ElfInfo = { type, machine, interp, needed: [], runpath: [], rpath: [], soname: null, symbols: [] };
+  const dynamic = sections.find((s) => s.type === SHT_DYNAMIC && inFile(s));
+  if (dynamic) {
+    const strtab = sections[dynamic.link];
+    if (!strtab || !inFile(strtab)) throw new ElfError('a dynamic section without its string table');
+    const str = (off: number) => cstr(b, strtab.offset + off);
+    for (let at = dynamic.offset; at + 16 <= dynamic.offset + dynamic.size; at += 16) {
+      const tag = Number(b.readBigInt64LE(at));
+      if (tag === 0) break;
+      const val = Number(b.readBigUInt64LE(at + 8));
+      if (tag === DT_NEEDED) info.needed.push(str(val));
+      else if (tag === DT_SONAME) info.soname = str(val);
+      else if (tag === DT_RUNPATH) info.runpath = str(val).split(':').filter(Boolean);
+      else if (tag === DT_RPATH) info.rpath = str(val).split(':').filter(Boolean);
+    }
+  }
+  const dynsym = sections.find((s) => s.type === SHT_DYNSYM && inFile(s));
+  if (dynsym) {
+    const strtab = sections[dynsym.link];
+    if (!strtab || !inFile(strtab)) throw new ElfError('a dynamic symbol table without its string table');
+    const size = dynsym.entsize || 24;
+    for (let at = dynsym.offset + size; at + size <= dynsym.offset + dynsym.size; at += size) {
+      const bind = b[at + 4]! >> 4;
+      if (bind !== STB_GLOBAL && bind !== STB_WEAK) continue;
+      const name = cstr(b, strtab.offset + b.readUInt32LE(at));
+      if (!name) continue;
+      info.symbols.push({ name, undefined: b.readUInt16LE(at + 6) === SHN_UNDEF, weak: bind === STB_WEAK, type: b[at + 4]! & 0xf });
+    }
+  }
+  return info;
+}
