@@ -123,6 +123,7 @@ export async function collectContents(manifest: Manifest, layout: ContentLayout,
   const extra: ContentFile[] = [];
   for (const decl of manifest.files) {
     const field = `files[${JSON.stringify(decl.guest)}]`;
+    if (program && decl.guest === layout.programGuest) throw manifestError(manifest.manifestPath, field, `a guest path other than the program's (${layout.programGuest})`, JSON.stringify(decl.guest));
     const entries = decl.dir ? await walkDir(decl, field, manifest) : [{ guest: decl.guest, host: decl.host }];
     for (const e of entries) extra.push({ guest: e.guest, host: e.host, sha256: await hashFile(e.host), role: 'file' });
   }
