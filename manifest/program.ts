@@ -65,8 +65,8 @@ export function checkEnv(raw: Record<string, string>, fail: Fail): Record<string
 /** Which targets take each of the program keys (the others refuse them in one line). */
 export const PROGRAM_KEY_TARGETS: Record<'program' | 'files' | 'env' | 'fork', readonly TargetName[]> = {
   program: ['osv'],
-  files: ['osv'],
-  env: ['osv'],
+  files: ['osv', 'unikraft'],
+  env: ['osv', 'unikraft'],
   fork: ['osv'],
 };
 
