@@ -10,6 +10,11 @@ export interface ElfSymbol {
   weak: boolean;
   /** STT_FUNC, STT_OBJECT, ... (the ELF st_info type). */
   type: number;
+  /**
+   * Bound when the object is loaded: named by a relocation other than a PLT slot (GLOB_DAT, a pointer in data).
+   * A symbol only PLT slots name is bound lazily, at its first call.
+   */
+  boundAtLoad: boolean;
 }
 
 export interface ElfInfo {
@@ -31,8 +36,10 @@ export const ET_EXEC = 2;
 export const ET_DYN = 3;
 export const EM_X86_64 = 0x3e;
 
+const SHT_RELA = 4;
 const SHT_DYNAMIC = 6;
 const SHT_DYNSYM = 11;
+const R_X86_64_JUMP_SLOT = 7;
 const PT_INTERP = 3;
 const DT_NEEDED = 1;
 const DT_SONAME = 14;
@@ -110,17 +117,26 @@ export function readElf(b: Buffer): ElfInfo {
       else if (tag === DT_RPATH) info.rpath = str(val).split(':').filter(Boolean);
     }
   }
-  const dynsym = sections.find((s) => s.type === SHT_DYNSYM && inFile(s));
+  const dynsymIndex = sections.findIndex((s) => s.type === SHT_DYNSYM && inFile(s));
+  const dynsym = sections[dynsymIndex];
   if (dynsym) {
     const strtab = sections[dynsym.link];
     if (!strtab || !inFile(strtab)) throw new ElfError('a dynamic symbol table without its string table');
+    // Symbol indexes named by relocations that the loader applies at load time (anything but a PLT slot).
+    const atLoad = new Set<number>();
+    for (const rela of sections.filter((s) => s.type === SHT_RELA && s.link === dynsymIndex && inFile(s))) {
+      for (let at = rela.offset; at + 24 <= rela.offset + rela.size; at += rela.entsize || 24) {
+        const info = b.readBigUInt64LE(at + 8);
+        if (Number(info & 0xffffffffn) !== R_X86_64_JUMP_SLOT) atLoad.add(Number(info >> 32n));
+      }
+    }
     const size = dynsym.entsize || 24;
-    for (let at = dynsym.offset + size; at + size <= dynsym.offset + dynsym.size; at += size) {
+    for (let i = 1, at = dynsym.offset + size; at + size <= dynsym.offset + dynsym.size; i++, at += size) {
       const bind = b[at + 4]! >> 4;
       if (bind !== STB_GLOBAL && bind !== STB_WEAK) continue;
       const name = cstr(b, strtab.offset + b.readUInt32LE(at));
       if (!name) continue;
-      info.symbols.push({ name, undefined: b.readUInt16LE(at + 6) === SHN_UNDEF, weak: bind === STB_WEAK, type: b[at + 4]! & 0xf });
+      info.symbols.push({ name, undefined: b.readUInt16LE(at + 6) === SHN_UNDEF, weak: bind === STB_WEAK, type: b[at + 4]! & 0xf, boundAtLoad: atLoad.has(i) });
     }
   }
   return info;

@@ -132,6 +132,7 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
     files,
     env,
     forkUnused: raw.fork === 'unused',
+    unresolved: raw.unresolved ?? [],
     cmdline: raw.cmdline ?? [],
     ...(memory !== undefined ? { memoryMiB: memory } : {}),
     ...(raw.fs ? { fs: raw.fs } : {}),

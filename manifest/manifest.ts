@@ -70,6 +70,8 @@ export interface Manifest {
   env: Record<string, string>;
   /** `fork: unused`: the program imports fork/exec/daemon functions, but as configured never calls them. */
   forkUnused: boolean;
+  /** `unresolved`: functions the kernel lacks that the program never calls (OSv binds them lazily). */
+  unresolved: string[];
   cmdline: string[];
   memoryMiB?: number;
   fs?: 'rofs' | 'ramfs';
@@ -91,6 +93,7 @@ export interface RawManifest {
   files?: Record<string, string>;
   env?: Record<string, string>;
   fork?: 'unused';
+  unresolved?: string[];
   cmdline?: string[];
   memory?: string;
   fs?: 'rofs' | 'ramfs';

@@ -63,18 +63,19 @@ export function checkEnv(raw: Record<string, string>, fail: Fail): Record<string
 }
 
 /** Which targets take each of the program keys (the others refuse them in one line). */
-export const PROGRAM_KEY_TARGETS: Record<'program' | 'files' | 'env' | 'fork', readonly TargetName[]> = {
+export const PROGRAM_KEY_TARGETS: Record<'program' | 'files' | 'env' | 'fork' | 'unresolved', readonly TargetName[]> = {
   program: ['osv'],
   files: ['osv', 'unikraft'],
   env: ['osv', 'unikraft'],
   fork: ['osv'],
+  unresolved: ['osv'],
 };
 
 /** Pure: the first program key the manifest's target does not take, as a manifest error's parts; null if none. */
 export function programKeysUnsupported(raw: RawManifest): { field: string; expected: string; found: string } | null {
   for (const [key, targets] of Object.entries(PROGRAM_KEY_TARGETS) as [keyof typeof PROGRAM_KEY_TARGETS, readonly TargetName[]][]) {
     if (raw[key] === undefined || targets.includes(raw.target)) continue;
-    const found = key === 'program' || key === 'fork' ? JSON.stringify(raw[key]) : `a ${key} map`;
+    const found = key === 'files' || key === 'env' ? `a ${key} map` : JSON.stringify(raw[key]);
     return { field: key, expected: `no ${key} key (${key} is supported on target ${targets.join(', ')}, not ${raw.target})`, found };
   }
   return null;

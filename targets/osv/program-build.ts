@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EXIT, UnikError } from '../../lib/errors.js';
+import { EXIT, failure, UnikError } from '../../lib/errors.js';
 import { readElf } from '../../lib/elf.js';
 import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
@@ -26,12 +26,20 @@ export function checkProcessImports(manifest: Manifest, contents: Contents): voi
  * the first call. Found here instead: one line per symbol, naming the object that imports it.
  */
 export function checkSymbols(manifest: Manifest, contents: Contents, kernelPath: string): void {
-  const missing = missingSymbols(contents.objects, kernelExports(readElf(readFileSync(kernelPath))));
+  const exported = kernelExports(readElf(readFileSync(kernelPath)));
+  if (!exported.size) throw failure(`the OSv kernel ${kernelPath} has no dynamic symbol table to check the program against (rebuild it)`);
+  const accepted = new Set(manifest.unresolved);
+  const missing = missingSymbols(contents.objects, exported).filter((m) => m.when === 'load' || !accepted.has(m.symbol));
   if (!missing.length) return;
   const what = manifest.program ? JSON.stringify(manifest.program.given) : 'the shared objects in files';
   throw new UnikError(
-    `${manifestError(manifest.manifestPath, 'program', 'a program whose imported symbols the OSv kernel exports', `${what}, which needs ${missing.length} it does not (listed below)`).message}`,
+    manifestError(
+      manifest.manifestPath,
+      'program',
+      'a program whose imported symbols the OSv kernel exports',
+      `${what}, which imports ${missing.length} it does not (below; functions the program never calls may be listed under "unresolved:")`,
+    ).message,
     EXIT.usage,
-    missing.map((m) => `${m.symbol} (imported by ${m.object})`).join('\n'),
+    missing.map((m) => `${m.symbol} (imported by ${m.object}; ${m.when === 'load' ? 'the guest would abort loading it' : 'the guest would abort at its first call'})`).join('\n'),
   );
 }

@@ -21,6 +21,11 @@ export interface MissingSymbol {
   symbol: string;
   /** The object that imports it, by file name (the program's or a library's). */
   object: string;
+  /**
+   * When OSv fails on it: 'load' (a data or pointer relocation: the guest aborts while loading) or 'call' (only
+   * PLT slots name it: OSv binds those lazily, even under BIND_NOW, so the guest aborts at the first call).
+   */
+  when: 'load' | 'call';
 }
 
 /**
@@ -39,7 +44,7 @@ export function missingSymbols(objects: ContentObject[], exported: ReadonlySet<s
       const key = `${s.name}\0${o.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ symbol: s.name, object: basename(o.guest) });
+      out.push({ symbol: s.name, object: basename(o.guest), when: s.boundAtLoad ? 'load' : 'call' });
     }
   }
   return out;

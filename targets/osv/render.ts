@@ -51,6 +51,7 @@ export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile
     // A program comes in with the contents (contentManifest), with the libgcc_s it needs, if any.
     appFile: input.kind === 'program' ? null : APP_FILE,
     forkUnused: manifest.forkUnused,
+    unresolved: manifest.unresolved.join(' '),
   };
   return [{ path: 'usr.manifest', content: renderTemplate('osv', 'usr.manifest', data) }];
 }

@@ -23,6 +23,9 @@ describe('readElf', () => {
     const imports = e.symbols.filter((s) => s.undefined).map((s) => s.name);
     expect(imports).toEqual(expect.arrayContaining(['shared_value', 'getpid', '__libc_start_main']));
     expect(e.symbols.find((s) => s.name === '__gmon_start__')).toMatchObject({ undefined: true, weak: true });
+    // A PLT call is bound lazily; the start routine's GOT slot is bound at load.
+    expect(e.symbols.find((s) => s.name === 'getpid')).toMatchObject({ boundAtLoad: false });
+    expect(e.symbols.find((s) => s.name === '__libc_start_main')).toMatchObject({ boundAtLoad: true });
   });
 
   it("reads a shared object's SONAME and the symbols it defines", () => {

@@ -8,7 +8,7 @@ import { osvSuppliedModules, suppliedModules } from '../../../targets/osv/provid
 import { contentManifest } from '../../../targets/osv/render.js';
 import { productSource } from '../../helpers/toolchain.js';
 
-const sym = (name: string, undef: boolean, weak = false): ElfSymbol => ({ name, undefined: undef, weak, type: 2 });
+const sym = (name: string, undef: boolean, weak = false, boundAtLoad = false): ElfSymbol => ({ name, undefined: undef, weak, type: 2, boundAtLoad });
 const elf = (symbols: ElfSymbol[]): ElfInfo => ({ type: 3, machine: 62, interp: null, needed: [], runpath: [], rpath: [], soname: null, symbols });
 
 describe('OSv program images', () => {
@@ -48,12 +48,12 @@ describe('OSv program images', () => {
   it('lists symbols neither the kernel nor a collected object defines, once per importer; weak ones may stay unbound', () => {
     const objects = [
       { guest: '/app', host: '/h/app', elf: elf([sym('printf', true), sym('lib_fn', true), sym('io_uring_setup', true), sym('__gmon_start__', true, true)]) },
-      { guest: '/usr/lib/libx.so.1', host: '/h/libx', elf: elf([sym('lib_fn', false), sym('io_uring_setup', true), sym('epoll_pwait2', true)]) },
+      { guest: '/usr/lib/libx.so.1', host: '/h/libx', elf: elf([sym('lib_fn', false), sym('io_uring_setup', true), sym('environ_x', true, false, true)]) },
     ];
     expect(missingSymbols(objects, new Set(['printf']))).toEqual([
-      { symbol: 'io_uring_setup', object: 'app' },
-      { symbol: 'io_uring_setup', object: 'libx.so.1' },
-      { symbol: 'epoll_pwait2', object: 'libx.so.1' },
+      { symbol: 'io_uring_setup', object: 'app', when: 'call' },
+      { symbol: 'io_uring_setup', object: 'libx.so.1', when: 'call' },
+      { symbol: 'environ_x', object: 'libx.so.1', when: 'load' },
     ]);
   });
 
