@@ -36,17 +36,12 @@ export const ET_EXEC = 2;
 export const ET_DYN = 3;
 export const EM_X86_64 = 0x3e;
 
-const SHT_RELA = 4;
-const SHT_DYNAMIC = 6;
-const SHT_DYNSYM = 11;
-const R_X86_64_JUMP_SLOT = 7;
+/** The ELF constants read here (elf.h's values). */
+const SHT = { rela: 4, dynamic: 6, dynsym: 11 } as const;
+const DT = { needed: 1, soname: 14, rpath: 15, runpath: 29 } as const;
+const STB = { global: 1, weak: 2 } as const;
 const PT_INTERP = 3;
-const DT_NEEDED = 1;
-const DT_SONAME = 14;
-const DT_RPATH = 15;
-const DT_RUNPATH = 29;
-const STB_GLOBAL = 1;
-const STB_WEAK = 2;
+const R_X86_64_JUMP_SLOT = 7;
 const SHN_UNDEF = 0;
 
 export class ElfError extends Error {}
@@ -102,7 +97,7 @@ export function readElf(b: Buffer): ElfInfo {
   const inFile = (s: Section) => s.offset + s.size <= b.length;
 
   const info: ElfInfo = { type, machine, interp, needed: [], runpath: [], rpath: [], soname: null, symbols: [] };
-  const dynamic = sections.find((s) => s.type === SHT_DYNAMIC && inFile(s));
+  const dynamic = sections.find((s) => s.type === SHT.dynamic && inFile(s));
   if (dynamic) {
     const strtab = sections[dynamic.link];
     if (!strtab || !inFile(strtab)) throw new ElfError('a dynamic section without its string table');
@@ -111,20 +106,20 @@ export function readElf(b: Buffer): ElfInfo {
       const tag = Number(b.readBigInt64LE(at));
       if (tag === 0) break;
       const val = Number(b.readBigUInt64LE(at + 8));
-      if (tag === DT_NEEDED) info.needed.push(str(val));
-      else if (tag === DT_SONAME) info.soname = str(val);
-      else if (tag === DT_RUNPATH) info.runpath = str(val).split(':').filter(Boolean);
-      else if (tag === DT_RPATH) info.rpath = str(val).split(':').filter(Boolean);
+      if (tag === DT.needed) info.needed.push(str(val));
+      else if (tag === DT.soname) info.soname = str(val);
+      else if (tag === DT.runpath) info.runpath = str(val).split(':').filter(Boolean);
+      else if (tag === DT.rpath) info.rpath = str(val).split(':').filter(Boolean);
     }
   }
-  const dynsymIndex = sections.findIndex((s) => s.type === SHT_DYNSYM && inFile(s));
+  const dynsymIndex = sections.findIndex((s) => s.type === SHT.dynsym && inFile(s));
   const dynsym = sections[dynsymIndex];
   if (dynsym) {
     const strtab = sections[dynsym.link];
     if (!strtab || !inFile(strtab)) throw new ElfError('a dynamic symbol table without its string table');
     // Symbol indexes named by relocations that the loader applies at load time (anything but a PLT slot).
     const atLoad = new Set<number>();
-    for (const rela of sections.filter((s) => s.type === SHT_RELA && s.link === dynsymIndex && inFile(s))) {
+    for (const rela of sections.filter((s) => s.type === SHT.rela && s.link === dynsymIndex && inFile(s))) {
       for (let at = rela.offset; at + 24 <= rela.offset + rela.size; at += rela.entsize || 24) {
         const info = b.readBigUInt64LE(at + 8);
         if (Number(info & 0xffffffffn) !== R_X86_64_JUMP_SLOT) atLoad.add(Number(info >> 32n));
@@ -133,10 +128,10 @@ export function readElf(b: Buffer): ElfInfo {
     const size = dynsym.entsize || 24;
     for (let i = 1, at = dynsym.offset + size; at + size <= dynsym.offset + dynsym.size; i++, at += size) {
       const bind = b[at + 4]! >> 4;
-      if (bind !== STB_GLOBAL && bind !== STB_WEAK) continue;
+      if (bind !== STB.global && bind !== STB.weak) continue;
       const name = cstr(b, strtab.offset + b.readUInt32LE(at));
       if (!name) continue;
-      info.symbols.push({ name, undefined: b.readUInt16LE(at + 6) === SHN_UNDEF, weak: bind === STB_WEAK, type: b[at + 4]! & 0xf, boundAtLoad: atLoad.has(i) });
+      info.symbols.push({ name, undefined: b.readUInt16LE(at + 6) === SHN_UNDEF, weak: bind === STB.weak, type: b[at + 4]! & 0xf, boundAtLoad: atLoad.has(i) });
     }
   }
   return info;

@@ -1,4 +1,4 @@
-/* Prints $GREETING and a file that came into the image through unik.yaml's files (nolibc: plain open/read). */
+/* Prints $GREETING, then a file that came into the image through unik.yaml's files (nolibc: plain open/read). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -6,22 +6,21 @@
 
 int main(int argc, char *argv[])
 {
-	const char *path = argc > 1 ? argv[1] : "/etc/greeting.txt";
 	const char *greeting = getenv("GREETING");
-	char buf[256];
-	ssize_t n;
-	int fd;
+	static char text[4096];
+	ssize_t len = -1;
+	int fd = open(argc > 1 ? argv[1] : "/etc/greeting.txt", O_RDONLY);
 
 	printf("GREETING=%s\n", greeting ? greeting : "(unset)");
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		printf("cannot open %s\n", path);
+	if (fd >= 0) {
+		len = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	if (len < 0) {
+		printf("cannot read the file\n");
 		return 1;
 	}
-	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		printf("%s", buf);
-	}
-	close(fd);
+	text[len] = '\0';
+	fputs(text, stdout);
 	return 0;
 }

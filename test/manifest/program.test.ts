@@ -13,14 +13,17 @@ mkdirSync(join(app, 'empty'));
 
 const osv = (rest: string) => `name: p\ntarget: osv\n${rest}`;
 
-function errorOf(yaml: string): UnikError {
+/** The error parseManifest raises for `yaml` (the test fails if it raises none). */
+const errorOf = (yaml: string): UnikError => {
+  let caught: unknown = null;
   try {
     parseManifest(yaml, app);
   } catch (e) {
-    return e as UnikError;
+    caught = e;
   }
-  throw new Error('expected the manifest to be rejected');
-}
+  expect(caught, 'the manifest should be rejected').not.toBeNull();
+  return caught as UnikError;
+};
 
 describe('program, files, env and fork in unik.yaml', () => {
   it('takes a host program by absolute path (its real path), files by guest path, env and fork: unused', () => {

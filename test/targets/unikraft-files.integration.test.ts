@@ -13,12 +13,17 @@ describe.skipIf(!unikraftSrc)('examples/files-unikraft: files as a cpio initrd, 
   const app = join(tmpTree(), 'files-unikraft');
   let image: { id: string; files: Record<string, string>; contents: { guest: string; role: string; sha256: string }[] };
 
+  /** `unik build --json` of the app: the stored image. */
+  const build = async () => {
+    const res = await unik(['build', app, '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    return JSON.parse(res.stdout).image as typeof image;
+  };
+
   beforeAll(async () => {
     expect((await unik(['sources', 'add', 'unikraft', unikraftSrc!], env)).exitCode).toBe(0);
     cpSync(join(ROOT, 'examples', 'files-unikraft'), app, { recursive: true });
-    const res = await unik(['build', app, '--json'], env);
-    expect(res.exitCode, res.stderr).toBe(0);
-    image = JSON.parse(res.stdout).image;
+    image = await build();
   }, BUILD_TIMEOUT);
 
   it('stores the initrd with the kernel and lists the file in the record', () => {
@@ -35,9 +40,7 @@ describe.skipIf(!unikraftSrc)('examples/files-unikraft: files as a cpio initrd, 
 
   it('a changed file gives a new image with the new content; the kernel is relinked, not rebuilt', async () => {
     writeFileSync(join(app, 'etc', 'greeting.txt'), 'Changed.\n');
-    const built = await unik(['build', app, '--json'], env);
-    expect(built.exitCode, built.stderr).toBe(0);
-    expect(JSON.parse(built.stdout).image.id).not.toBe(image.id);
+    expect((await build()).id).not.toBe(image.id);
     const res = await unik(['run', app, '--accel', 'tcg', '--timeout', '60s'], env);
     expect(res.stdout).toContain('Changed.');
   }, BUILD_TIMEOUT);
