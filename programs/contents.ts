@@ -37,7 +37,8 @@ export interface Contents {
 /** Where a target puts the program and its libraries, and what its kernel supplies itself. */
 export interface ContentLayout {
   programGuest: string;
-  libraryDir: string;
+  /** Where libraries go; null: at the path where the host's loader found them (a container twin's rootfs). */
+  libraryDir: string | null;
   provided: ReadonlySet<string>;
 }
 
@@ -139,7 +140,7 @@ export async function collectContents(manifest: Manifest, layout: ContentLayout,
     throw e;
   }
   for (const lib of libs) {
-    const guest = posix.join(layout.libraryDir, lib.soname);
+    const guest = layout.libraryDir === null ? lib.path : posix.join(layout.libraryDir, lib.soname);
     files.push({ guest, host: lib.real, sha256: await hashFile(lib.real), role: 'library', soname: lib.soname });
     objects.push({ guest, host: lib.real, elf: lib.elf });
   }

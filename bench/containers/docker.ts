@@ -7,6 +7,7 @@ import { runStep } from '../../lib/steps.js';
 import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
+import { envArgv } from './twin.js';
 
 /**
  * Pure: one run of the twin: removed on exit, no network. podman takes the same shape plus its ulimits,
@@ -47,6 +48,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
   let daemon: PrivateDockerd | null = null;
   let env: Record<string, string> | null = null;
   let argv: string[] = [];
+  let envFlags: string[] = [];
   let n = 0;
   const docker = (title: string, args: string[]) => runStep(title, client, args, { env: env! });
 
@@ -79,11 +81,12 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
       }
       await docker('docker import', ['import', twin.tarball, image]);
       argv = twin.argv;
+      envFlags = envArgv(twin.env);
       return Number(await docker('docker image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
     runOnce() {
       n += 1;
-      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, cgroupParentArgv(ctx.memory)), {
+      return timedRun('docker run', client, dockerRunArgv(`${ctx.tag}-${n}`, image, argv, [...cgroupParentArgv(ctx.memory), ...envFlags]), {
         timeoutMs: ctx.timeoutMs,
         memory: ctx.memory,
         env: env!,

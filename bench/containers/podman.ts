@@ -9,6 +9,7 @@ import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './r
 import { dockerRunArgv } from './docker.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
+import { envArgv } from './twin.js';
 
 /** podman's default RLIMIT_NOFILE and RLIMIT_NPROC for a container. */
 const PODMAN_DEFAULT_RLIMIT = 1_048_576;
@@ -89,6 +90,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
   let bin = '';
   let global: string[] = [];
   let argv: string[] = [];
+  let envFlags: string[] = [];
   let residue: Residue | null = null;
   let n = 0;
   const podman = (title: string, args: string[]) => runStep(title, bin, [...global, ...args]);
@@ -115,11 +117,12 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       await fsp.mkdir(dir, { recursive: true });
       await podman('podman import', ['import', twin.tarball, image]);
       argv = twin.argv;
+      envFlags = envArgv(twin.env);
       return Number(await podman('podman image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
     runOnce() {
       n += 1;
-      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv)];
+      const args = [...global, ...podmanRunArgv(`${ctx.tag}-${n}`, [...ulimits, ...cgroupParentArgv(ctx.memory), ...envFlags], image, argv)];
       return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
     notes() {
