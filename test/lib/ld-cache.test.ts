@@ -55,7 +55,7 @@ describe('ld.so.cache', () => {
         return m ? [[m[1]!, m[2]!] as const] : [];
       });
     expect(theirs.length).toBeGreaterThan(10);
-    for (const [soname, path] of theirs) expect(ours.has(soname), soname).toBe(true);
+    for (const [soname] of theirs) expect(ours.has(soname), soname).toBe(true);
     const first = new Map<string, string>();
     for (const [s, p] of theirs) if (!first.has(s)) first.set(s, p);
     expect(ours.get('libc.so.6')).toBe(first.get('libc.so.6'));
