@@ -15,6 +15,7 @@ import { checkArchives, resolveSources } from '../sources/cache.js';
 import { targetFor } from '../targets/registry.js';
 import type { BuiltKernel, DriverSet, GeneratedFile, Target } from '../targets/target.js';
 import { cacheKey } from './cache-key.js';
+import { programContents, withPackages } from './contents.js';
 import type { ImageRecord, RunConfig } from './record.js';
 import { findCached, putImage } from './store.js';
 
@@ -69,6 +70,7 @@ export function planBuild(manifest: Manifest, target: Target, platformFlag?: Pla
       cmdline: manifest.cmdline,
       memoryMiB: manifest.memoryMiB ?? target.defaultMemoryMiB(devices),
       ready: manifest.ready ?? null,
+      ...(Object.keys(manifest.env).length ? { env: manifest.env } : {}),
     },
   };
 }
@@ -88,6 +90,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   for (const abs of manifest.sources) {
     sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await fsp.readFile(abs)).digest('hex');
   }
+  const contents = await programContents(manifest, target, sources);
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({
     unikVersion: unikVersion(),
@@ -98,6 +101,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     sources: revisions,
     patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
     generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
+    ...(contents ? { contents: Object.fromEntries(contents.files.map((f) => [f.guest, f.sha256])) } : {}),
     ...(toolchain ? { toolchain } : {}),
   });
 
@@ -118,7 +122,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const t0 = performance.now();
     let built: BuiltKernel;
     try {
-      built = await repairableWork(workDir, () => target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner }), {
+      built = await repairableWork(workDir, () => target.build({ manifest, devices, platform, drivers, sources, workDir, patches, run: runner, contents }), {
         clean: !!opts.noCache,
         killed: runner.killed,
         onRepair: () => opts.onNote?.(`the last build of ${manifest.name} was interrupted; building it again from a clean directory`),
@@ -142,6 +146,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       cacheKey: key ?? '',
       run,
       bootSettings: built.bootSettings ?? {},
+      ...(contents ? { contents: withPackages(contents.files) } : {}),
       ...(toolchain ? { toolchain } : {}),
     });
     return result(image, runner.logPath);

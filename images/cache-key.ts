@@ -14,6 +14,8 @@ export interface CacheInputs {
   patches: AppliedPatch[];
   /** Generated build files (path → content): they carry the driver settings and the templates' shape. */
   generated: Record<string, string>;
+  /** A program image's contents: guest path → sha256 of the bytes (program, libraries, `files`). */
+  contents?: Record<string, string>;
   /** Toolchain versions and seeded libraries outside the sources cache (Target.fingerprint), where a target has them. */
   toolchain?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import type { Devices } from '../manifest/devices.js';
 import type { Platform, TargetName } from '../manifest/manifest.js';
+import type { ContentFile } from '../programs/contents.js';
 
 export interface SourceRevision {
   name: string;
@@ -21,6 +22,8 @@ export interface RunConfig {
   cmdline: string[];
   memoryMiB: number;
   ready: string | null;
+  /** unik.yaml `env` (absent when empty, and in records from before it existed). */
+  env?: Record<string, string>;
 }
 
 /** One built image in the store. The JSON form is unik's CLI contract (`unik images --json`). */
@@ -50,6 +53,8 @@ export interface ImageRecord {
   run: RunConfig;
   /** Build choices the boot follows (Target BuiltKernel.bootSettings), e.g. OSv's root filesystem. */
   bootSettings: Record<string, string>;
+  /** A program image's files besides the kernel's own (program, libraries, `files`): the audit `unik inspect` shows. */
+  contents?: ContentFile[];
   /** What shaped it from outside the sources cache (Target.fingerprint: MirageOS's toolchain install record). */
   toolchain?: Record<string, string>;
 }

@@ -67,6 +67,8 @@ export interface QemuBootSpec {
   bootedMarker?: string;
   /** QEMU fw_cfg files (name → string content), e.g. the host's TSC frequency for a patched kernel. */
   fwCfg?: Record<string, string>;
+  /** An initial RAM disk (-initrd), e.g. a Unikraft image's `files` as a cpio archive. */
+  initrd?: string;
 }
 
 /**

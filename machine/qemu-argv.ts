@@ -50,6 +50,7 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
     ...(m.debugExit ? ['-device', `isa-debug-exit,iobase=0x${m.debugExit.iobase.toString(16)},iosize=0x${m.debugExit.iosize.toString(16)}`] : []),
     '-kernel', spec.kernel,
     ...(spec.append ? ['-append', spec.append] : []),
+    ...(spec.initrd ? ['-initrd', optPath(spec.initrd)] : []),
     ...Object.entries(spec.fwCfg ?? {}).flatMap(([name, value]) => ['-fw_cfg', `name=${optPath(name)},string=${optPath(value)}`]),
     ...spec.disks.flatMap((d) => [
       '-drive', `file=${optPath(d.file)},if=none,id=${d.id},format=raw${d.readOnly ? ',readonly=on' : ''}`,

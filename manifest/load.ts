@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
@@ -9,6 +9,7 @@ import { displayPath as display, manifestError } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
 import { validateSchema } from './schema-validator.js';
 import { checkShareDests } from './share-dest.js';
+import { appOrHostPath, checkEnv, checkFiles, isKind, programKeysUnsupported, type PathKind } from './program.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
 
@@ -58,9 +59,9 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
   // Paths are judged by where they really lead: every symlink on the way (the file, or any directory above
   // it) is resolved, so a link to /etc or / in an app repo cannot pass for a file of the app. What QEMU and
   // the build get is that resolved path.
-  const inside = (field: string, rel: string, kind: 'file' | 'directory'): string => {
+  const inside = (field: string, rel: string, kind: PathKind): string => {
     const abs = resolve(appDir, rel);
-    if (relative(appDir, abs) === '' && kind === 'file') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
+    if (relative(appDir, abs) === '' && kind !== 'directory') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
     if (escapes(appDir, abs)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, which escapes it`);
     let real;
     try {
@@ -69,16 +70,23 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
       throw fail(field, `an existing ${kind}`, `${JSON.stringify(rel)}, which does not exist`);
     }
     if (escapes(appDir, real)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, a symlink that leads out of it to ${real}`);
-    const st = statSync(real);
-    if (kind === 'file' ? !st.isFile() : !st.isDirectory()) {
+    if (!isKind(real, kind)) {
       throw fail(field, `a ${kind}`, `${JSON.stringify(rel)}, which is not one`);
     }
     return real;
   };
 
-  const sources = raw.sources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
+  const rawSources = raw.sources ?? [];
+  if (!raw.program && !rawSources.length) throw fail('sources', 'a value (the key is required unless program names an executable)', 'none');
+  if (raw.program && raw.sources) throw fail('program', 'either program or sources, not both', JSON.stringify(raw.program));
+  const sources = rawSources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
   const dup = sources.findIndex((s, i) => sources.indexOf(s) !== i);
-  if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(raw.sources[dup])} again`);
+  if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(rawSources[dup])} again`);
+  const program = raw.program !== undefined ? { path: appOrHostPath('program', raw.program, 'file', inside, fail), given: raw.program } : undefined;
+  const files = checkFiles(raw.files ?? {}, (field, p) => appOrHostPath(field, p, 'file or directory', inside, fail), fail);
+  const env = checkEnv(raw.env ?? {}, fail);
+  const unsupported = programKeysUnsupported(raw);
+  if (unsupported) throw fail(unsupported.field, unsupported.expected, unsupported.found);
 
   let memory: number | undefined;
   if (raw.memory) {
@@ -120,6 +128,11 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
     target: raw.target,
     ...(raw.platform ? { platform: raw.platform } : {}),
     sources,
+    ...(program ? { program } : {}),
+    files,
+    env,
+    forkUnused: raw.fork === 'unused',
+    unresolved: raw.unresolved ?? [],
     cmdline: raw.cmdline ?? [],
     ...(memory !== undefined ? { memoryMiB: memory } : {}),
     ...(raw.fs ? { fs: raw.fs } : {}),

@@ -39,12 +39,39 @@ export interface DeviceDecl {
   share: ShareDecl[];
 }
 
+/** An existing executable that becomes the app (`program:`), instead of sources. */
+export interface ProgramDecl {
+  /** Its real path on the host (every symlink resolved). */
+  path: string;
+  /** As unik.yaml names it: an absolute host path is the user's explicit choice; a relative one stays in the app. */
+  given: string;
+}
+
+/** One `files:` entry: a host file, or a directory copied whole, at a guest path. */
+export interface FileDecl {
+  /** Normalised absolute guest path. */
+  guest: string;
+  /** Real path on the host. */
+  host: string;
+  dir: boolean;
+  /** Named by an absolute host path (a host tree the user chose), not a path inside the app directory. */
+  fromHost: boolean;
+}
+
 export interface Manifest {
   name: string;
   target: TargetName;
   platform?: Platform;
-  /** Absolute paths of the app's source files. */
+  /** Absolute paths of the app's source files (empty for a `program`). */
   sources: string[];
+  program?: ProgramDecl;
+  files: FileDecl[];
+  /** Environment of the app, name → value. */
+  env: Record<string, string>;
+  /** `fork: unused`: the program imports fork/exec/daemon functions, but as configured never calls them. */
+  forkUnused: boolean;
+  /** `unresolved`: functions the kernel lacks that the program never calls (OSv binds them lazily). */
+  unresolved: string[];
   cmdline: string[];
   memoryMiB?: number;
   fs?: 'rofs' | 'ramfs';
@@ -61,7 +88,12 @@ export interface RawManifest {
   name: string;
   target: TargetName;
   platform?: Platform;
-  sources: string[];
+  sources?: string[];
+  program?: string;
+  files?: Record<string, string>;
+  env?: Record<string, string>;
+  fork?: 'unused';
+  unresolved?: string[];
   cmdline?: string[];
   memory?: string;
   fs?: 'rofs' | 'ramfs';

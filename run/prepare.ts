@@ -44,6 +44,7 @@ export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: n
   files: image.files,
   memoryMiB,
   bootSettings: image.bootSettings ?? {},
+  ...(image.run.env ? { env: image.run.env } : {}),
   hostTscKhz,
 });
 

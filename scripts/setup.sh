@@ -23,6 +23,8 @@ MIRAGE_PACKAGES=(build-essential git pkg-config libseccomp-dev ocaml-nox ocaml-f
 CONTAINER_PACKAGES=(runc crun podman docker.io)
 # unik push/pull (skopeo); the registry tests (docker-registry, umoci, htpasswd)
 OCI_PACKAGES=(skopeo docker-registry umoci apache2-utils)
+# The existing programs of examples/*-osv (`program:`) and the client that checks redis
+PROGRAM_PACKAGES=(nginx lua5.4 python3 nodejs redis-server redis-tools)
 
 step() { printf '\n==> %s\n' "$*"; }
 failed=()
@@ -31,7 +33,7 @@ step "system packages"
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 missing=()
 for p in "${COMMON_PACKAGES[@]}" "${UNIKRAFT_PACKAGES[@]}" "${OSV_PACKAGES[@]}" "${MIRAGE_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}" \
-  "${OCI_PACKAGES[@]}"; do
+  "${OCI_PACKAGES[@]}" "${PROGRAM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -6,6 +6,7 @@ import type { Devices } from '../manifest/devices.js';
 import type { Manifest, Platform, TargetName } from '../manifest/manifest.js';
 import type { ResolvedSource, SourceName } from '../sources/cache.js';
 import type { StepRunner } from '../lib/steps.js';
+import type { ContentLayout, Contents } from '../programs/contents.js';
 
 /**
  * What a framework needs compiled in for a set of devices. `settings` are the framework's own knobs
@@ -44,6 +45,8 @@ export interface BuildContext {
   /** Target.patches(): what the build applies to its copy of the sources (and what the cache key already holds). */
   patches: SourcePatch[];
   run: StepRunner;
+  /** A `program` and/or `files`: what goes into the image besides the app's build (collected by images/). */
+  contents: Contents | null;
 }
 
 /** What a build produced, before it enters the image store. */
@@ -76,6 +79,8 @@ export interface BootInput {
   /** The memory of this run: the image's default or the run's --memory, decided before boot() is called. */
   memoryMiB: number;
   bootSettings: Record<string, string>;
+  /** The app's environment (unik.yaml `env`), for targets that pass it on the kernel command line. */
+  env?: Record<string, string>;
   /** The host's TSC frequency (machine/host-tsc.ts), for kernels that read it instead of calibrating; null if unknown. */
   hostTscKhz: number | null;
 }
@@ -99,6 +104,11 @@ export interface Target {
    * part of the cache key, so a toolchain upgrade rebuilds instead of reusing a stale image.
    */
   fingerprint?(devices: Devices, platform: Platform, manifest: Manifest): Promise<Record<string, string>>;
+  /**
+   * For `program` and `files`: where the program and its libraries go in the guest and which libraries the
+   * kernel supplies itself. Absent: the target takes neither.
+   */
+  contentLayout?(manifest: Manifest, sources: Record<string, ResolvedSource>): ContentLayout;
   /** Patches the build applies to its copy of the sources: hashed into the cache key, listed in the image record. */
   patches?(): SourcePatch[];
   /** Pure: what the runner must start for this image with these devices and app arguments. */

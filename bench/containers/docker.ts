@@ -7,6 +7,7 @@ import { runStep } from '../../lib/steps.js';
 import { notInstalled, publishArgv, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
+import { envArgv } from './twin.js';
 
 /**
  * Pure: one run of the twin: removed on exit, no network (a server: `network`, its ports published on
@@ -46,6 +47,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
   let daemon: PrivateDockerd | null = null;
   let env: Record<string, string> | null = null;
   let argv: string[] = [];
+  let envFlags: string[] = [];
   let n = 0;
   const docker = (title: string, args: string[]) => runStep(title, client, args, { env: env! });
 
@@ -78,6 +80,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
       }
       await docker('docker import', ['import', twin.tarball, image]);
       argv = twin.argv;
+      envFlags = envArgv(twin.env);
       return Number(await docker('docker image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
     runOnce(server) {
@@ -85,7 +88,7 @@ export function dockerRuntime(ctx: RuntimeContext): Runtime {
       const name = `${ctx.tag}-${n}`;
       const network = server ? publishArgv(server.ports) : undefined;
       const stop = () => execa(client, ['kill', name], { stdin: 'ignore', timeout: 30_000, env: env! });
-      return timedRun('docker run', client, dockerRunArgv(name, image, argv, cgroupParentArgv(ctx.memory), network), {
+      return timedRun('docker run', client, dockerRunArgv(name, image, argv, [...cgroupParentArgv(ctx.memory), ...envFlags], network), {
         timeoutMs: ctx.timeoutMs,
         memory: ctx.memory,
         env: env!,

@@ -4,7 +4,7 @@
  * namespace is a fresh one, so the container has no network, like `--network none` for podman/docker.
  * `cgroupsPath` puts it below the bench's memory cgroup, whose peak is read after each run.
  */
-export function ociSpec(args: readonly string[], cgroupsPath: string | null = null): Record<string, unknown> {
+export function ociSpec(args: readonly string[], cgroupsPath: string | null = null, env: readonly string[] = []): Record<string, unknown> {
   const caps = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
   return {
     ociVersion: '1.0.2-dev',
@@ -12,7 +12,7 @@ export function ociSpec(args: readonly string[], cgroupsPath: string | null = nu
       terminal: false,
       user: { uid: 0, gid: 0 },
       args: [...args],
-      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env],
       cwd: '/',
       capabilities: { bounding: caps, effective: caps, permitted: caps, ambient: caps },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],

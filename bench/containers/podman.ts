@@ -11,6 +11,7 @@ import type { PortMapping } from '../../manifest/manifest.js';
 import { dockerRunArgv } from './docker.js';
 import { cgroupParentArgv } from '../../lib/memory-cgroup.js';
 import { timedRun } from './timed-run.js';
+import { envArgv } from './twin.js';
 
 /** podman's default RLIMIT_NOFILE and RLIMIT_NPROC for a container. */
 const PODMAN_DEFAULT_RLIMIT = 1_048_576;
@@ -105,6 +106,7 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
   let bin = '';
   let global: string[] = [];
   let argv: string[] = [];
+  let envFlags: string[] = [];
   let residue: Residue | null = null;
   let n = 0;
   const podman = (title: string, args: string[]) => runStep(title, bin, [...global, ...args]);
@@ -131,12 +133,13 @@ export function podmanRuntime(ctx: RuntimeContext): Runtime {
       await fsp.mkdir(dir, { recursive: true });
       await podman('podman import', ['import', twin.tarball, image]);
       argv = twin.argv;
+      envFlags = envArgv(twin.env);
       return Number(await podman('podman image inspect', ['image', 'inspect', '--format', '{{.Size}}', image]));
     },
     runOnce(server) {
       n += 1;
       const name = `${ctx.tag}-${n}`;
-      const args = [...global, ...podmanRunArgv(name, [...ulimits, ...cgroupParentArgv(ctx.memory)], image, argv, server?.ports)];
+      const args = [...global, ...podmanRunArgv(name, [...ulimits, ...cgroupParentArgv(ctx.memory), ...envFlags], image, argv, server?.ports)];
       const stop = () => execa(bin, [...global, 'kill', name], { stdin: 'ignore', timeout: 30_000 });
       return timedRun('podman run', bin, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(server ? { readyUrl: server.url, stop } : {}) });
     },

@@ -5,6 +5,7 @@ import { failure } from '../../lib/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import { runStep } from '../../lib/steps.js';
 import { ociSpec } from './oci-spec.js';
+import { programRootfs } from './program-twin.js';
 
 /** The app as a container: one static executable in an otherwise empty rootfs, as a bundle and a tarball. */
 export interface Twin {
@@ -14,8 +15,13 @@ export interface Twin {
   tarball: string;
   /** What the container runs: the executable and the unikernel's own command-line arguments. */
   argv: string[];
+  /** The app's environment (unik.yaml `env`) as NAME=value. */
+  env: string[];
   rootfs: RootfsStats;
 }
+
+/** Pure: the twin's environment as podman/docker run flags. */
+export const envArgv = (env: string[]): string[] => env.flatMap((e) => ['-e', e]);
 
 export interface RootfsStats {
   bytes: number;
@@ -35,8 +41,8 @@ export function twinSources(manifest: Pick<Manifest, 'sources'>): string[] | nul
  * Pure: why no twin can be built for this app, or null. A target with its own twin (Target.twin: MirageOS builds
  * the same app for its unix target) always has one; every other app's twin is its C sources compiled for Linux.
  */
-export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'name'>, gcc: string | null, targetTwin: boolean): string | null {
-  if (targetTwin) return null;
+export function noTwinReason(manifest: Pick<Manifest, 'sources' | 'name' | 'program'>, gcc: string | null, targetTwin: boolean): string | null {
+  if (targetTwin || manifest.program) return null;
   if (!twinSources(manifest)) return `${manifest.name} has no C sources, and the container twin is compiled from them`;
   return gcc ? null : 'gcc not found: the container twin is the app compiled with gcc -static (apt install gcc libc6-dev)';
 }
@@ -60,19 +66,26 @@ export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; 
   const bundle = join(opts.dir, 'bundle');
   const rootfs = join(bundle, 'rootfs');
   await fsp.mkdir(rootfs, { recursive: true });
-  const exe = join(rootfs, TWIN_EXECUTABLE);
+  // A program keeps its path in the unikernel (/<name>), so argv[0] and the files around it are the same.
+  const executable = opts.manifest.program ? `/${opts.manifest.name}` : TWIN_EXECUTABLE;
+  const exe = join(rootfs, executable);
+  if (opts.manifest.program || opts.manifest.files.length) {
+    // A program and its files: the same binary, its libraries (libc included) and its interpreter.
+    await programRootfs(opts.manifest, rootfs, executable);
+  }
   if (opts.targetTwin) {
     await fsp.copyFile(await opts.targetTwin(), exe);
-  } else {
+  } else if (!opts.manifest.program) {
     const sources = twinSources(opts.manifest);
     if (!sources || !opts.gcc) throw failure(noTwinReason(opts.manifest, opts.gcc, false) ?? 'no container twin can be built');
     await runStep('compiling the twin (gcc -static)', opts.gcc, gccArgv(sources, opts.manifest.appDir, exe));
   }
-  const argv = [TWIN_EXECUTABLE, ...opts.cmdline];
-  await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv, opts.cgroupsPath));
+  const argv = [executable, ...opts.cmdline];
+  const env = Object.entries(opts.manifest.env).map(([k, v]) => `${k}=${v}`);
+  await writeJsonAtomic(join(bundle, 'config.json'), ociSpec(argv, opts.cgroupsPath, env));
   const tarball = join(opts.dir, 'rootfs.tar');
   await runStep('packing the twin rootfs (tar)', 'tar', ['-C', rootfs, '-cf', tarball, '.']);
-  return { bundle, tarball, argv, rootfs: await rootfsStats(rootfs) };
+  return { bundle, tarball, argv, env, rootfs: await rootfsStats(rootfs) };
 }
 
 /** Regular files, those with an execute bit, and their bytes: the container's side of the attack surface. */

@@ -32,16 +32,23 @@ export const osvNetOptions = (net: NetDevice | null): string[] =>
   net ? [`--ip=eth0,${net.guestIp},${netmask(net.prefix)}`, `--defaultgw=${net.gateway}`, `--nameserver=${net.nameserver}`] : [];
 
 /**
+ * Pure: the app's environment as OSv's loader options. OSv splits its options at blanks and takes "\ " for a
+ * blank inside one; the manifest allows no backslash, quote or control character in a value.
+ */
+export const osvEnvOptions = (env: Record<string, string>): string[] =>
+  Object.entries(env).map(([k, v]) => `--env=${k}=${v.replace(/ /g, '\\ ')}`);
+
+/**
  * Pure: OSv's command line. Options, then the app and its arguments, each in double quotes: unquoted,
  * OSv's parser would read ';', '&' and '!' in an argument as command separators. `verbose`: for a kernel that
  * reports the app's exit status only with --verbose (see OSV_APP_STATUS).
  */
-export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetDevice | null = null, verbose = true): string {
+export function osvAppend(name: string, rootfs: OsvFs, args: string[], net: NetDevice | null = null, verbose = true, env: Record<string, string> = {}): string {
   const quoted = args.map((a, i) => {
     if (/["\\\x00-\x1f]/.test(a)) throw usageError(`args[${i}]: expected no '"', '\\' or control characters for an OSv app, found ${JSON.stringify(a)}`);
     return `"${a}"`;
   });
-  return [...(verbose ? ['--verbose'] : []), `--rootfs=${rootfs}`, ...osvNetOptions(net), guestPath(name), ...quoted].join(' ');
+  return [...(verbose ? ['--verbose'] : []), `--rootfs=${rootfs}`, ...osvNetOptions(net), ...osvEnvOptions(env), guestPath(name), ...quoted].join(' ');
 }
 
 /**
@@ -58,7 +65,7 @@ export function osvBoot(input: BootInput, devices: Devices, args: string[]): Qem
   return {
     kind: 'qemu',
     kernel: input.kernel,
-    append: osvAppend(input.name, fs, args, devices.net, !quiet),
+    append: osvAppend(input.name, fs, args, devices.net, !quiet, input.env),
     memoryMiB: input.memoryMiB,
     // A kernel patched to find its HPET without ACPI boots with none: no ACPICA start-up, tables or S5 AML.
     // Otherwise: nothing is hot-plugged into a unik guest; without the hotplug AML, OSv's ACPI start-up is shorter.

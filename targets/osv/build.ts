@@ -13,7 +13,8 @@ import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvF
 import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
 import { osvTree } from './patched-tree.js';
 import { bootsWithoutAcpi, reportsStatusQuietly } from './patches.js';
-import { APP_FILE, appInput, RAMFS_STAGE_LINK, renderOsv } from './render.js';
+import { checkProcessImports, checkSymbols } from './program-build.js';
+import { APP_FILE, appInput, contentManifest, RAMFS_STAGE_LINK, renderOsv } from './render.js';
 
 /** Pure: gcc's arguments for the app. OSv loads position-independent executables and resolves libc itself. */
 export const appGccArgv = (sources: string[], out: string) => ['-O2', '-fPIE', '-pie', '-o', out, ...sources];
@@ -44,6 +45,7 @@ async function libgccS(): Promise<string> {
 export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir: string): Promise<BuiltKernel> {
   const fs = osvFs(ctx.manifest.fs);
   const osv = ctx.sources.osv!;
+  if (ctx.contents) checkProcessImports(ctx.manifest, ctx.contents);
   const makeArgs = kernelMakeArgs(ctx.drivers);
   const jobs = Math.min(2, cpus().length);
   const tree = await osvTree(osv, ctx.patches, buildsDir, ctx.run);
@@ -52,21 +54,24 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir:
   const stage = join(ctx.workDir, 'root-fs');
   const input = appInput(ctx.manifest);
   if (input.kind === 'prebuilt') await checkPrebuilt(input.file, ctx.manifest, `sources[${ctx.manifest.sources.indexOf(input.file)}]`);
+  if (ctx.contents) checkSymbols(ctx.manifest, ctx.contents, kernel.kernel);
+  const content = contentManifest(ctx.contents?.files ?? [], fs);
   await syncLinks(stage, {
     'libenviron.so': kernel.libenviron,
-    'libgcc_s.so.1': await libgccS(),
+    ...(input.kind === 'program' ? {} : { 'libgcc_s.so.1': await libgccS() }),
     'osv-static': join(osv.path, 'static'),
     ...(input.kind === 'prebuilt' ? { [APP_FILE]: input.file } : {}),
+    ...content.links,
   });
   if (input.kind === 'compile') {
     const srcs = input.sources.map((s) => relative(ctx.manifest.appDir, s));
     await ctx.run.step('compile the app (gcc -fPIE -pie)', 'gcc', appGccArgv(srcs, join(stage, APP_FILE)), { cwd: ctx.manifest.appDir });
   }
-  for (const f of renderOsv(ctx.manifest, ctx.drivers)) await writeIfChanged(join(stage, f.path), f.content);
+  for (const f of renderOsv(ctx.manifest, ctx.drivers)) await writeIfChanged(join(stage, f.path), f.path === 'usr.manifest' ? f.content + content.lines : f.content);
 
   const common = {
     drivers: [...driversFromConfigHeader(await fsp.readFile(kernel.driversHeader, 'utf8')), ...featuresFromKernelConfig(await fsp.readFile(kernel.kernelConfig, 'utf8'))],
-    libraries: [],
+    libraries: (ctx.contents?.files ?? []).flatMap((f) => (f.soname ? [f.soname] : [])),
     // A kernel that finds its clock without ACPI boots with QEMU's ACPI off; one that reports the app's status
     // without --verbose boots without it (osvBoot).
     bootSettings: { fs, ...(bootsWithoutAcpi(tree.applied) ? { acpi: 'off' } : {}), ...(reportsStatusQuietly(tree.applied) ? { status: 'quiet' } : {}) },

@@ -2,7 +2,8 @@ import { PLATFORMS } from '../../manifest/manifest.js';
 import { join } from 'node:path';
 import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
-import { osvBoot } from './boot.js';
+import { guestPath, osvBoot } from './boot.js';
+import { osvSuppliedModules } from './provided.js';
 import { osvDrivers, osvFs } from './drivers.js';
 import { osvPatches } from './patches.js';
 import { renderOsv } from './render.js';
@@ -20,6 +21,13 @@ export const osv: Target = {
   // copy of the checkout under builds/osv-src (patched-tree.ts).
   build: async (ctx) => (await import('./build.js')).buildOsv(ctx, join(layout().builds, 'osv-kernels'), layout().builds),
   patches: () => osvPatches(),
+  // As OSv's manifest_from_host.sh: the program at its own path, libraries in /usr/lib (on OSv's search path),
+  // none of those core/elf.cc says the kernel supplies.
+  contentLayout: (manifest, sources) => ({
+    programGuest: guestPath(manifest.name),
+    libraryDir: '/usr/lib',
+    provided: new Set(osvSuppliedModules(sources.osv!.path)),
+  }),
   boot: osvBoot,
   checks: async (l) => (await import('./checks.js')).osvChecks(l),
 };

@@ -4,16 +4,20 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
 import { guestPath } from './boot.js';
-import { kernelMakeArgs, osvFs } from './drivers.js';
+import { kernelMakeArgs, osvFs, type OsvFs } from './drivers.js';
 
 /** The app file in the staging directory; fixed, so no user string reaches the manifest's host side. */
 export const APP_FILE = 'app';
 
-/** How the app gets into the image: compiled from C by unik, or one prebuilt Linux PIE / shared object. */
-export type AppInput = { kind: 'compile'; sources: string[] } | { kind: 'prebuilt'; file: string };
+/**
+ * How the app gets into the image: compiled from C by unik, one prebuilt Linux PIE / shared object, or an
+ * existing program whose files (and libraries) come in as the build's contents.
+ */
+export type AppInput = { kind: 'compile'; sources: string[] } | { kind: 'prebuilt'; file: string } | { kind: 'program' };
 
 /** Pure: C sources (headers tracked, not compiled), or exactly one other file taken as a prebuilt binary. */
 export function appInput(manifest: Manifest): AppInput {
+  if (manifest.program) return { kind: 'program' };
   const c = manifest.sources.filter((s) => extname(s) === '.c');
   const other = manifest.sources.filter((s) => !['.c', '.h'].includes(extname(s)));
   if (c.length && !other.length) return { kind: 'compile', sources: c };
@@ -33,7 +37,7 @@ export const RAMFS_STAGE_LINK = 'unik-app';
  * arguments ride along as a comment, so they are part of the image's cache key.
  */
 export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
-  appInput(manifest);
+  const input = appInput(manifest);
   const fs = osvFs(manifest.fs);
   const data = {
     manifestFile: 'unik.yaml',
@@ -44,7 +48,27 @@ export function renderOsv(manifest: Manifest, drivers: DriverSet): GeneratedFile
     // The ramfs root is the bootfs itself: OSv's plain fstab, whose "/" entry it skips for --rootfs=ramfs.
     fstab: fs === 'ramfs' ? 'fstab' : 'fstab_rofs',
     guestPath: guestPath(manifest.name),
-    appFile: APP_FILE,
+    // A program comes in with the contents (contentManifest), with the libgcc_s it needs, if any.
+    appFile: input.kind === 'program' ? null : APP_FILE,
+    forkUnused: manifest.forkUnused,
+    unresolved: manifest.unresolved.join(' '),
   };
   return [{ path: 'usr.manifest', content: renderTemplate('osv', 'usr.manifest', data) }];
+}
+
+/** Where the build links each content file in the staging directory: by index, so no host name reaches the manifest. */
+export const CONTENT_DIR = 'content';
+
+/**
+ * Pure: usr.manifest lines for a program image's contents, and the staging links they name (link → host path).
+ * Guest paths were checked against one plain alphabet (manifest/, programs/contents.ts).
+ */
+export function contentManifest(files: { guest: string; host: string }[], fs: OsvFs): { lines: string; links: Record<string, string> } {
+  const hostDir = fs === 'ramfs' ? `${RAMFS_STAGE_LINK}/` : '';
+  const links: Record<string, string> = {};
+  const lines = files.map((f, i) => {
+    links[`${CONTENT_DIR}/${i}`] = f.host;
+    return `${f.guest}: ${hostDir}${CONTENT_DIR}/${i}\n`;
+  });
+  return { lines: lines.join(''), links };
 }

@@ -17,16 +17,20 @@ const APP_STATUS = 'unik: app exit status (\\d+)';
  * Only kernels with libuklibparam (net or share) parse parameters; for the others the whole line is argv,
  * so no "--" is added.
  */
-export function unikraftAppend(devices: Devices, args: string[]): string {
+export function unikraftAppend(devices: Devices, args: string[], app: { initrd?: boolean; env?: Record<string, string> } = {}): string {
   const params: string[] = [];
+  const env = Object.entries(app.env ?? {});
   if (devices.net) params.push(`netdev.ip=${devices.net.guestIp}/${devices.net.prefix}:${devices.net.gateway}`);
-  if (devices.share.length) {
-    const entries = [`"none:/:ramfs"`, ...devices.share.map((s) => `"${s.tag}:${s.dest}:9pfs:::mkmp"`)];
+  if (devices.share.length || app.initrd) {
+    // `files` arrive as a cpio initrd, extracted into the ramfs root before the shares are mounted over it.
+    const root = app.initrd ? `"initrd0:/:extract::ramfs=1:"` : `"none:/:ramfs"`;
+    const entries = [root, ...devices.share.map((s) => `"${s.tag}:${s.dest}:9pfs:::mkmp"`)];
     params.push(`vfs.fstab=[ ${entries.join(' ')} ]`);
   }
-  const app = args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a));
-  const parsesParams = !!devices.net || devices.share.length > 0;
-  return (parsesParams ? [...params, '--', ...app] : app).join(' ');
+  if (env.length) params.push(`env.vars=[ ${env.map(([k, v]) => `"${k}=${v}"`).join(' ')} ]`);
+  const appArgs = args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a));
+  const parsesParams = !!devices.net || devices.share.length > 0 || !!app.initrd || env.length > 0;
+  return (parsesParams ? [...params, '--', ...appArgs] : appArgs).join(' ');
 }
 
 /**
@@ -37,10 +41,12 @@ export function unikraftAppend(devices: Devices, args: string[]): string {
  */
 export function unikraftBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
   const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
+  const initrd = input.files.initrd;
   return {
     kind: 'qemu',
     kernel: input.kernel,
-    append: unikraftAppend(devices, args),
+    append: unikraftAppend(devices, args, { initrd: !!initrd, ...(input.env ? { env: input.env } : {}) }),
+    ...(initrd ? { initrd } : {}),
     memoryMiB: input.memoryMiB,
     machine: needsPci ? { type: 'pc', debugExit: DEBUG_EXIT } : { type: 'microvm', debugExit: DEBUG_EXIT, noApic: true },
     devices,

@@ -9,6 +9,7 @@ import { patchedTree } from './patched-tree.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { driversFromConfig } from './drivers.js';
 import { relativeSources, renderUnikraft } from './render.js';
+import { writeInitrd } from './initrd.js';
 
 /** Unikraft names its image <UK_NAME>_<plat>-<arch>. */
 export const kernelFileName = (name: string) => `${name}_qemu-x86_64`;
@@ -77,7 +78,7 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
   const version = /Unikraft\/([\d.]+)/.exec(config)?.[1];
   return {
     kernelPath,
-    files: {},
+    files: ctx.contents ? { initrd: await writeInitrd(ctx.contents.files, join(ctx.workDir, 'files.cpio')) } : {},
     drivers: driversFromConfig(config),
     libraries: await linkedLibraries(dirs.out),
     ...(version ? { version } : {}),

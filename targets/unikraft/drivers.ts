@@ -61,17 +61,25 @@ const SHARE: Kconfig = {
   LIBVIRTIO_9P: 'y',
 };
 
+/** `files`: a cpio initrd extracted into a ramfs root, from `vfs.fstab=` on the kernel command line. */
+const FILES: Kconfig = { LIBVFSCORE: 'y', LIBRAMFS: 'y', LIBUKCPIO: 'y', LIBVFSCORE_AUTOMOUNT_UP: 'y', LIBUKLIBPARAM: 'y' };
+
+/** `env`: posix-environ, its variables taken from `env.vars=` on the kernel command line. */
+const ENV: Kconfig = { LIBPOSIX_ENVIRON: 'y', LIBPOSIX_ENVIRON_LIBPARAM: 'y', LIBUKLIBPARAM: 'y' };
+
 /** Leaving the API library off is what keeps PLAT_KVM from implying its virtio driver. */
 const OFF: Kconfig = { LIBUKNETDEV: 'n', LIBUKBLKDEV: 'n', LIBUK9P: 'n', LIB9PFS: 'n', LIBVFSCORE: 'n' };
 
-/** Declared devices → Kconfig symbols and the external libraries they need. Pure. */
-export function unikraftDrivers(devices: Devices): DriverSet {
+/** Declared devices (and `files`/`env`) → Kconfig symbols and the external libraries they need. Pure. */
+export function unikraftDrivers(devices: Devices, app: { files?: boolean; env?: boolean } = {}): DriverSet {
   const settings: Kconfig = {
     ...OFF,
     ...CONSOLE,
     ...(devices.net ? NET : {}),
     ...(devices.block.length ? BLOCK : {}),
     ...(devices.share.length ? SHARE : {}),
+    ...(app.files ? FILES : {}),
+    ...(app.env ? ENV : {}),
   };
   const requires: SourceName[] = devices.net ? ['lib-lwip'] : [];
   return { settings, requires };

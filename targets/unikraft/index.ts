@@ -13,11 +13,13 @@ export const unikraft: Target = {
   baseSources: ['unikraft'],
   // lwIP's heap and the TCP buffers need room; a console app boots in 8 MiB.
   defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
-  drivers: (devices) => unikraftDrivers(devices),
+  drivers: (devices, _platform, manifest) => unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }),
   render: renderUnikraft,
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
   build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout()),
   patches: () => unikraftPatches(),
+  // `files` only (no program on Unikraft): they go into a cpio initrd at their guest paths.
+  contentLayout: (manifest) => ({ programGuest: `/${manifest.name}`, libraryDir: '/usr/lib', provided: new Set() }),
   boot: unikraftBoot,
   checks: async (l) => (await import('./checks.js')).unikraftChecks(l),
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
-const ROOMS = ['lib', 'manifest', 'sources', 'toolchains', 'machine', 'targets', 'importers', 'images', 'oci', 'run', 'bench', 'cli'];
+const ROOMS = ['lib', 'manifest', 'sources', 'toolchains', 'programs', 'machine', 'targets', 'importers', 'images', 'oci', 'run', 'runtime', 'bench', 'cli'];
 
 const tsFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
