@@ -4,6 +4,7 @@
 # example. Re-running is cheap: installed packages, present sources and an up-to-date toolchain are kept.
 #
 #   scripts/setup.sh                 everything, then build + run examples/hello-unikraft
+#   unik setup [--mirrors DIR]       the same, from an npm-installed unik (this file inside the package)
 #   UNIK_SOURCES_FROM=DIR scripts/setup.sh
 #                                    offline: every source, and OSv's submodules, from DIR/<name> checkouts or
 #                                    DIR/<owner>+<repo>/repo bare mirrors instead of their upstream URLs
@@ -42,9 +43,12 @@ else
   echo "all present"
 fi
 
-step "npm dependencies and build"
-npm ci --no-audit --no-fund
-npm run build
+# A checkout builds the CLI first; an npm-installed package (`unik setup`) ships it built, without a lockfile.
+if [ -f package-lock.json ]; then
+  step "npm dependencies and build"
+  npm ci --no-audit --no-fund
+  npm run build
+fi
 UNIK=(node dist/cli/main.cjs)
 
 step "framework sources (pinned refs)"
