@@ -91,10 +91,7 @@ function readPackages(refs: PackageRef[], report: Report): string[] {
   const kept: string[] = [];
   for (const p of refs) {
     const construct = `package "${p.name}"`;
-    if (!SEED_PACKAGES.has(p.name)) {
-      report.skip({ file: FILE, line: p.line }, construct, "not translated: not in unik's duniverse seed, from which MirageOS apps build offline");
-      continue;
-    }
+    if (!SEED_PACKAGES.has(p.name)) throw untranslatable({ file: FILE, line: p.line }, construct, "not in unik's duniverse seed, from which MirageOS apps build offline: the app's modules that use it would not compile");
     if (!kept.includes(p.name)) kept.push(p.name);
     report.ok({ file: FILE, line: p.line }, construct, `packages: ${p.name}`);
     if (p.labels.length) report.skip({ file: FILE, line: p.line }, `${construct} ${p.labels.map((l) => `~${l}`).join(' ')}`, 'not translated: the seed pins the version');
@@ -149,22 +146,22 @@ export function translateMirageConfig(project: Project): Translation {
     throw untranslatable(at(moduleArg), `main "${moduleArg.value}"`, 'expected Unikernel.Main (unik\'s config.ml starts the Unikernel module: rename the module\'s file to unikernel.ml)');
   }
   if (moduleArg.value === expectedModule) report.ok(at(moduleArg), `main "${moduleArg.value}"`, `unik's config.ml calls ${expectedModule} too`);
-  else report.skip(at(moduleArg), `main "${moduleArg.value}"`, passed.length ? 'unik calls Unikernel.Main with its devices: make the app a functor Main' : 'with no device left to pass, unik calls Unikernel.start (): make start a top-level function');
+  else throw untranslatable(at(moduleArg), `main "${moduleArg.value}"`, passed.length ? 'unik calls Unikernel.Main with its devices: make the app a functor Main' : 'with no device left to pass, unik calls Unikernel.start (): make start a top-level function');
   devices.forEach((d, i) => {
     const where = at(impls[i]!);
     if (d.kind === 'net') report.ok(where, `${types[i]} ${show(impls[i]!)}`, 'devices.net (platform virtio: a NIC on QEMU user networking)');
     else if (d.kind === 'block') report.ok(where, `${types[i]} ${show(impls[i]!)}`, `devices.block ${d.name}`);
-    else report.skip(where, `${types[i]} ${show(impls[i]!)}`, `not translated: unik's mirage 4.10 config.ml passes no ${d.type} device; drop this argument from Main`);
+    else throw untranslatable(where, `${types[i]} ${show(impls[i]!)}`, `unik's mirage 4.10 config.ml passes no ${d.type} device, so Main would not compile: drop this argument from Main`);
   });
   const order = passed.map((d) => d.kind).join(',');
   const unikOrder = [...passed].sort((a, b) => (a.kind === 'net' ? -1 : b.kind === 'net' ? 1 : 0)).map((d) => d.kind).join(',');
-  if (order !== unikOrder) report.skip(at(typeArg), show(typeArg), 'unik passes the network stack before the disks: reorder Main\'s parameters');
+  if (order !== unikOrder) throw untranslatable(at(typeArg), show(typeArg), 'unik passes the network stack before the disks, so Main would not compile: reorder its parameters');
 
   const packages: string[] = [];
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
       if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
-      else if (label !== 'pos') report.skip(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
+      else if (label !== 'pos') report.warn(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }
   const used = new Set([...idsIn(regCall), ...idsIn(mainCall)]);
@@ -177,7 +174,7 @@ export function translateMirageConfig(project: Project): Translation {
   for (const name of blocks) {
     const file = [name, `${name}.img`, `${name}.raw`, `${name}.disk`].find((f) => project.files.includes(f));
     if (file) disks.push({ name, file });
-    else report.skip({ file: FILE, line: null }, `block ${name}`, `not translated: no disk image ${name}(.img|.raw|.disk) beside config.ml; create one and add it to devices.block`);
+    else report.warn({ file: FILE, line: null }, `block ${name}`, `not translated: no disk image ${name}(.img|.raw|.disk) beside config.ml; create one and add it to devices.block`);
   }
   const net = passed.some((d) => d.kind === 'net');
   if (net) report.skip({ file: FILE, line: null }, 'devices.net.ports', 'config.ml publishes no ports: add devices.net.ports to unik.yaml or pass -p HOST:GUEST to unik run');
@@ -192,5 +189,5 @@ export function translateMirageConfig(project: Project): Translation {
     ...(packages.length ? { packages } : {}),
     ...(net || disks.length ? { devices: { ...(net ? { net: { ports: [] } } : {}), ...(disks.length ? { block: disks } : {}) } } : {}),
   };
-  return { format: 'mirage-config', from: FILE, manifest, translated: report.translated, untranslated: report.untranslated };
+  return { format: 'mirage-config', from: FILE, manifest, ...report.notes };
 }
