@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { RawManifest } from '../manifest/manifest.js';
 import { readCmd, readTargets, readVolumes } from './kraftfile-attributes.js';
 import { readKconfig, type AskedDevices } from './kraftfile-kconfig.js';
+import { CXX_SOURCE } from '../targets/unikraft/libc.js';
 import { makefileUkSources } from './makefile-uk.js';
 import { appName } from './names.js';
 import { Report, untranslatable, type Project, type Translation } from './types.js';
@@ -19,6 +20,15 @@ const NOT_TRANSLATED: Record<string, string> = {
   labels: 'not translated: packaging labels have no place in unik.yaml',
   outdir: 'not translated: unik keeps build output under its own home',
 };
+
+/** LLVM's C++ libraries as a Kraftfile names them: unik adds them for C++ sources. */
+const CXX_LIBRARIES = ['libcxx', 'libcxxabi', 'libunwind', 'compiler-rt'];
+
+/** Apps in languages unik does not build for Unikraft, by the files that give them away. */
+const FOREIGN_LANGUAGES = [
+  { language: 'Rust', marks: /(^|\/)Cargo\.toml$|\.rs$/ },
+  { language: 'Go', marks: /(^|\/)go\.mod$|\.go$/ },
+];
 
 /** Attributes whose loss can make the app fail at run time: the files or variables it reads are not there. */
 const MAY_FAIL = new Set(['rootfs', 'env']);
@@ -52,6 +62,8 @@ export function translateKraftfile(project: Project, file: string): Translation 
     const e = byKey[k];
     if (e) throw untranslatable(e.at, k, `builds on a prebuilt kraft ${k}, not on sources unik can compile`);
   }
+  const foreign = FOREIGN_LANGUAGES.find((f) => project.files.some((p) => f.marks.test(p)));
+  if (foreign) throw untranslatable(src.root.at, `${foreign.language} app`, `${foreign.language} apps are not supported yet (unik builds C and C++ Unikraft apps; found ${project.files.find((p) => foreign.marks.test(p))})`);
   if (project.texts['Makefile.uk'] === undefined) {
     throw untranslatable(src.root.at, 'Makefile.uk', 'expected a Makefile.uk beside the Kraftfile listing the app\'s sources (*_SRCS-y), found none');
   }
@@ -62,6 +74,7 @@ export function translateKraftfile(project: Project, file: string): Translation 
   let cmdline: string[] = [];
   let shares: { source: string; dest: string }[] = [];
   let hasTargets = false;
+  const libraries: Entry[] = [];
   for (const e of top) {
     const at = e.at;
     switch (e.key) {
@@ -90,8 +103,10 @@ export function translateKraftfile(project: Project, file: string): Translation 
           if (lib.key === 'lwip') {
             asked.add('net');
             report.ok(lib.at, 'library lwip', 'a net device: unik adds its pinned lib-lwip for devices.net');
+          } else if (lib.key === 'musl' || CXX_LIBRARIES.includes(lib.key)) {
+            libraries.push(lib);
           } else {
-            throw untranslatable(lib.at, `library ${lib.key}`, `unik has no pinned lib-${lib.key} (it adds lib-lwip for a net device; apps build on nolibc), so the app's code that uses it would not compile`);
+            throw untranslatable(lib.at, `library ${lib.key}`, `unik has no pinned lib-${lib.key} (it has lib-lwip for a net device, lib-musl, and LLVM's C++ libraries), so the app's code that uses it would not compile`);
           }
           if (kconfig) readKconfig(src, kconfig, asked, report);
         }
@@ -125,10 +140,18 @@ export function translateKraftfile(project: Project, file: string): Translation 
     throw untranslatable({ file: 'Makefile.uk', line: null }, '*_SRCS-y', 'expected at least one C source of the app under $(<LIB>_BASE), found none that exists');
   }
   report.ok({ file: 'Makefile.uk', line: null }, '*_SRCS-y', `sources: ${sources.join(', ')}`);
+  const cxx = sources.some((s) => CXX_SOURCE.test(s));
+  const musl = libraries.some((l) => l.key === 'musl');
+  for (const lib of libraries) {
+    if (lib.key === 'musl') report.ok(lib.at, 'library musl', cxx ? 'libc: musl (the C++ sources need it anyway)' : 'libc: musl (unik adds its pinned lib-musl)');
+    else if (cxx) report.ok(lib.at, `library ${lib.key}`, `unik adds its pinned lib-${lib.key} for the C++ sources`);
+    else report.skip(lib.at, `library ${lib.key}`, 'not used: the app has no C++ sources');
+  }
   const manifest: RawManifest = {
     name,
     target: 'unikraft',
     sources,
+    ...(musl && !cxx ? { libc: 'musl' as const } : {}),
     ...(cmdline.length ? { cmdline } : {}),
     ...(Object.keys(devices).length ? { devices } : {}),
   };
