@@ -54,6 +54,8 @@ type Device = { kind: 'net' } | { kind: 'block'; name: string } | { kind: 'dropp
 /** Pure: a device implementation (through let bindings) and its functor type → what unik makes of it. */
 function device(type: string, impl: Expr, env: Map<string, Expr>): Device {
   const e = impl.k === 'id' && env.has(impl.name) ? env.get(impl.name)! : impl;
+  // `if_impl Key.is_solo5 A B`: unik builds for Solo5 (spt, virtio, hvt), so A is the device.
+  if (e.k === 'app' && show(e.fn) === 'if_impl' && e.args.length === 3 && show(e.args[0]!) === 'Key.is_solo5') return device(type, e.args[1]!, env);
   const text = show(e);
   if (type === 'stackv4v6' && /^generic_stackv4v6( ~\w+:\S+)* default_network$/.test(text)) return { kind: 'net' };
   if (type === 'block' && e.k === 'app' && show(e.fn) === 'block_of_file' && e.args[0]?.k === 'str') {
@@ -123,7 +125,8 @@ export function translateMirageConfig(project: Project): Translation {
   if (!reg) throw untranslatable({ file: FILE, line: null }, 'register', 'expected `let () = register "name" [main $ ...]`, found none');
   const regCall = reg.expr as Extract<Expr, { k: 'app' }>;
   const [nameArg, jobs] = regCall.args;
-  if (nameArg?.k !== 'str' || jobs?.k !== 'list' || jobs.items.length !== 1) throw untranslatable(at(reg), show(reg.expr), 'expected register "name" [ one job ]');
+  if (nameArg?.k !== 'str' || jobs?.k !== 'list') throw untranslatable(at(reg), 'register', 'expected register "name" [ one job ]');
+  if (jobs.items.length !== 1) throw untranslatable(at(reg), `register "${nameArg.value}" [${jobs.items.length ? '…' : ''}]`, `expected one job, found ${jobs.items.length} (unik's config.ml starts one Unikernel)`);
 
   // The job: main $ impl $ impl ..., with main bound by `let main = main "Module" (types)`.
   const impls: Expr[] = [];
@@ -161,6 +164,7 @@ export function translateMirageConfig(project: Project): Translation {
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
       if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
+      else if (label === 'local_libs') throw untranslatable(at(value), `~local_libs:${show(value)}`, 'unik builds the modules beside config.ml only, not local libraries in subdirectories (Unikernel would not find them)');
       else if (label !== 'pos') report.warn(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }

@@ -38,6 +38,23 @@ describe('translateKraftfile', () => {
     expect(t.untranslated.map((n) => n.construct)).toEqual(['unikraft: stable', 'target xen/x86_64']);
   });
 
+  it('musl → libc: musl; C++ sources with LLVM\'s libraries named → no libc key (C++ implies musl)', () => {
+    const musl = kraft('spec: v0.6\nlibraries:\n  musl: stable\n  libcxx: stable\n');
+    expect(musl.manifest).toMatchObject({ libc: 'musl', sources: ['main.c', 'main.h'] });
+    expect(musl.untranslated.map((n) => n.construct)).toContain('library libcxx');
+    const cxx = translateKraftfile(project({ Kraftfile: 'spec: v0.6\nlibraries:\n  libcxx: stable\n  libcxxabi: stable\n  musl: stable\n', 'Makefile.uk': '$(eval $(call addlib,appx))\nAPPX_SRCS-y += $(APPX_BASE)/hello.cpp\n' }, ['hello.cpp']), 'Kraftfile');
+    expect(cxx.manifest).toEqual({ name: 'my-project', target: 'unikraft', sources: ['hello.cpp'] });
+    expect(cxx.translated.filter((n) => n.construct.startsWith('library ')).map((n) => n.construct)).toEqual(['library libcxx', 'library libcxxabi', 'library musl']);
+  });
+
+  it.each([
+    ['Rust', ['Cargo.toml', 'src/main.rs']],
+    ['Go', ['go.mod', 'main.go']],
+  ])('a %s app is refused as such, not for its missing Makefile.uk', (language, files) => {
+    const p = project({ Kraftfile: 'spec: v0.6\nlibraries:\n  musl: stable\n' }, files);
+    expect(() => translateKraftfile(p, 'Kraftfile')).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(new RegExp(`^Kraftfile:1: ${language} app: ${language} apps are not supported yet`)) }));
+  });
+
   it('volumes become shares when the directory is in the project; kernel parameters before -- are reported', () => {
     const t = kraft(
       'spec: v0.6\nname: s\nunikraft:\n  kconfig:\n    CONFIG_LIB9PFS: "y"\nvolumes:\n  - ./www:/www\n  - source: gone\n    destination: /gone\n  - ./www:/\n  - { source: www, destination: /x, driver: initrd }\ncmd: "vfs.fstab=[] -- /www/a \'b c\'"\ntargets: [qemu/x86_64]\n',

@@ -69,6 +69,26 @@ describe('translateMirageConfig', () => {
     expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
   });
 
+  it('reads mirage-skeleton\'s idioms: let … in, Mirage.register, type annotations, labels after the arguments', () => {
+    const clock = mirage('open Mirage\nlet main =\n  let packages = [ package "duration" ] in\n  main ~packages "Unikernel" job\nlet () = Mirage.register "speaking_clock" [ main ]\n');
+    expect(clock.manifest).toEqual({ name: 'speaking-clock', target: 'mirage', sources: ['unikernel.ml'], packages: ['duration'] });
+    const typed = mirage('let main : job impl = main "Unikernel" job ~packages:[ package "duration" ]\nlet () = let job = [ main ] in register "typed" job\n');
+    expect(typed.manifest).toMatchObject({ name: 'typed', packages: ['duration'] });
+  });
+
+  it('if_impl Key.is_solo5 A B is A: unik builds for Solo5', () => {
+    const t = mirage('let main = main "Unikernel.Main" (block @-> job)\nlet img =\n  if_impl Key.is_solo5 (block_of_file "storage")\n    (if_impl Key.is_unikraft (block_of_file "0") (block_of_file "disk.img"))\nlet () = register "block_test" [ main $ img ]\n', ['unikernel.ml', 'storage']);
+    expect(t.manifest.devices).toEqual({ block: [{ name: 'storage', file: 'storage' }] });
+  });
+
+  it.each([
+    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: unik builds the modules beside config\.ml only/],
+    ['let () = Mirage.register "noop" []\n', /^config\.ml:1: register "noop" \[\]: expected one job, found 0/],
+    ['let main = let x = 1 in\n', /^config\.ml:1: 1: OCaml unik cannot read/],
+  ])('refuses %j naming the construct once', (text, message) => {
+    expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+
   it('needs unikernel.ml beside config.ml', () => {
     expect(() => mirage('let main = main "Unikernel" job\nlet () = register "x" [main]\n', [])).toThrow(/^config\.ml: unikernel\.ml: expected unikernel\.ml beside config\.ml/);
   });
