@@ -29,7 +29,8 @@ describe.skipIf(!ready)('a C++ Kraftfile app → Unikraft on musl + libc++ (inte
     mkdirSync(dir);
     const tar = execFileSync('git', ['--git-dir', catalog, 'archive', 'HEAD', 'native/helloworld-cpp'], { maxBuffer: 64 << 20 });
     execFileSync('tar', ['-x', '--strip-components=2', '-C', dir], { input: tar });
-    const init = await unik(['init', '--from', dir]);
+    // Its own name: the catalog's helloworld-c is also "helloworld", and a newer image of a name replaces the older.
+    const init = await unik(['init', '--from', dir, '--name', 'helloworld-cpp']);
     expect(init.exitCode, init.stderr).toBe(0);
     expect(init.stdout).toContain('library libcxx: unik adds its pinned lib-libcxx for the C++ sources');
     const built = await unik(['build', dir, '--json']);
