@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { setupScript } from '../lib/setup-script.js';
 import { unikVersion } from '../lib/version.js';
 
 /**
@@ -8,7 +9,8 @@ import { unikVersion } from '../lib/version.js';
 const program = new Command('unik')
   .description('Build apps into real unikernels (Unikraft, MirageOS, OSv), boot them in QEMU, and benchmark them against containers.')
   .version(unikVersion())
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', () => `\nFirst time? \`unik setup\` installs the packages, sources and toolchains (it runs ${setupScript()}).\n`);
 
 type Module = Record<string, unknown>;
 /** Literal import() calls, so the bundler can split each command into its own chunk. */
@@ -244,6 +246,14 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--csv <file>', 'also write the results as CSV')
       .option('--chart <file.svg>', 'also draw a bar chart (SVG)')
       .action(lazy(() => import('./commands/bench.js'), 'benchCommand')),
+
+  setup: (program) =>
+    program
+      .command('setup')
+      .description(`install what unik needs (Debian packages, framework sources, the MirageOS toolchain): runs ${setupScript()}`)
+      .option('--mirrors <dir>', 'take the sources from local clones or bare mirrors in DIR (UNIK_SOURCES_FROM)')
+      .option('--json', 'print {script, exitCode}; the script\'s output goes to stderr')
+      .action(lazy(() => import('./commands/setup.js'), 'setupCommand')),
 
   doctor: (program) =>
     program

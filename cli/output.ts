@@ -1,4 +1,5 @@
 import type { ProgressSink } from '../lib/progress.js';
+import { lineProgress, terminalProgress } from '../lib/progress-display.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -8,16 +9,22 @@ export const printJson = (value: unknown): void => {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 };
 
+let terminal: ReturnType<typeof terminalProgress> | null = null;
+
 /**
- * The current build step on one self-rewriting stderr line, only for a person at a TTY; with --json or when
- * piped, nothing (everything is in the log file anyway).
+ * Build steps on stderr: for a person at a TTY, one self-rewriting line (step n/total, elapsed time, the tool's
+ * current line); when piped, one line per finished step with its duration; with --json, nothing (everything is in
+ * the log file anyway).
  */
 export function progressSink(opts: OutputOptions): ProgressSink | undefined {
-  if (opts.json || !process.stderr.isTTY) return undefined;
-  return (title) => process.stderr.write(`\r\x1b[2K▸ ${title}`);
+  if (opts.json) return undefined;
+  if (!process.stderr.isTTY) return lineProgress(process.stderr);
+  terminal ??= terminalProgress(process.stderr);
+  return terminal;
 }
 
 export function endProgress(opts: OutputOptions): void {
+  terminal?.stop();
   if (!opts.json && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
 }
 

@@ -38,23 +38,23 @@ export function makefileUkSources(text: string, file: string, report: Report): s
     }
     const m = ASSIGN.exec(l);
     if (!m) {
-      report.skip(at, l.length > 60 ? `${l.slice(0, 57)}...` : l, 'not translated: unik writes its own Makefile.uk and reads only *_SRCS-y from this one');
+      report.warn(at, l.length > 60 ? `${l.slice(0, 57)}...` : l, 'not translated: unik writes its own Makefile.uk and reads only *_SRCS-y from this one');
       continue;
     }
     const [, lib, kind, cond, , value] = m as unknown as [string, string, string, string, string, string];
     const construct = `${lib}_${kind}-${cond}`;
     if (kind !== 'SRCS') {
-      report.skip(at, construct, `not translated: unik compiles with its own flags and -I on the app directory only`);
+      report.warn(at, construct, `not translated: unik compiles with its own flags and -I on the app directory only`);
       continue;
     }
     if (cond !== 'y') {
-      report.skip(at, construct, 'not translated: a source compiled only under a Kconfig condition (unik compiles every listed source)');
+      report.warn(at, construct, 'not translated: a source compiled only under a Kconfig condition (unik compiles every listed source)');
       continue;
     }
     for (const word of value.split(/\s+/).filter(Boolean)) {
       const src = new RegExp(`^\\$\\(${lib}_BASE\\)/([A-Za-z0-9_][A-Za-z0-9._/-]*)$`).exec(word);
       if (src && !src[1]!.split('/').includes('..')) sources.push(src[1]!);
-      else report.skip(at, word, `not translated: only files under $(${lib}_BASE) can become unik sources`);
+      else report.warn(at, word, `not translated: only files under $(${lib}_BASE) can become unik sources`);
     }
   }
   return sources;

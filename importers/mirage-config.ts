@@ -54,6 +54,8 @@ type Device = { kind: 'net' } | { kind: 'block'; name: string } | { kind: 'dropp
 /** Pure: a device implementation (through let bindings) and its functor type → what unik makes of it. */
 function device(type: string, impl: Expr, env: Map<string, Expr>): Device {
   const e = impl.k === 'id' && env.has(impl.name) ? env.get(impl.name)! : impl;
+  // `if_impl Key.is_solo5 A B`: unik builds for Solo5 (spt, virtio, hvt), so A is the device.
+  if (e.k === 'app' && show(e.fn) === 'if_impl' && e.args.length === 3 && show(e.args[0]!) === 'Key.is_solo5') return device(type, e.args[1]!, env);
   const text = show(e);
   if (type === 'stackv4v6' && /^generic_stackv4v6( ~\w+:\S+)* default_network$/.test(text)) return { kind: 'net' };
   if (type === 'block' && e.k === 'app' && show(e.fn) === 'block_of_file' && e.args[0]?.k === 'str') {
@@ -91,10 +93,7 @@ function readPackages(refs: PackageRef[], report: Report): string[] {
   const kept: string[] = [];
   for (const p of refs) {
     const construct = `package "${p.name}"`;
-    if (!SEED_PACKAGES.has(p.name)) {
-      report.skip({ file: FILE, line: p.line }, construct, "not translated: not in unik's duniverse seed, from which MirageOS apps build offline");
-      continue;
-    }
+    if (!SEED_PACKAGES.has(p.name)) throw untranslatable({ file: FILE, line: p.line }, construct, "not in unik's duniverse seed, from which MirageOS apps build offline: the app's modules that use it would not compile");
     if (!kept.includes(p.name)) kept.push(p.name);
     report.ok({ file: FILE, line: p.line }, construct, `packages: ${p.name}`);
     if (p.labels.length) report.skip({ file: FILE, line: p.line }, `${construct} ${p.labels.map((l) => `~${l}`).join(' ')}`, 'not translated: the seed pins the version');
@@ -126,7 +125,8 @@ export function translateMirageConfig(project: Project): Translation {
   if (!reg) throw untranslatable({ file: FILE, line: null }, 'register', 'expected `let () = register "name" [main $ ...]`, found none');
   const regCall = reg.expr as Extract<Expr, { k: 'app' }>;
   const [nameArg, jobs] = regCall.args;
-  if (nameArg?.k !== 'str' || jobs?.k !== 'list' || jobs.items.length !== 1) throw untranslatable(at(reg), show(reg.expr), 'expected register "name" [ one job ]');
+  if (nameArg?.k !== 'str' || jobs?.k !== 'list') throw untranslatable(at(reg), 'register', 'expected register "name" [ one job ]');
+  if (jobs.items.length !== 1) throw untranslatable(at(reg), `register "${nameArg.value}" [${jobs.items.length ? '…' : ''}]`, `expected one job, found ${jobs.items.length} (unik's config.ml starts one Unikernel)`);
 
   // The job: main $ impl $ impl ..., with main bound by `let main = main "Module" (types)`.
   const impls: Expr[] = [];
@@ -149,22 +149,23 @@ export function translateMirageConfig(project: Project): Translation {
     throw untranslatable(at(moduleArg), `main "${moduleArg.value}"`, 'expected Unikernel.Main (unik\'s config.ml starts the Unikernel module: rename the module\'s file to unikernel.ml)');
   }
   if (moduleArg.value === expectedModule) report.ok(at(moduleArg), `main "${moduleArg.value}"`, `unik's config.ml calls ${expectedModule} too`);
-  else report.skip(at(moduleArg), `main "${moduleArg.value}"`, passed.length ? 'unik calls Unikernel.Main with its devices: make the app a functor Main' : 'with no device left to pass, unik calls Unikernel.start (): make start a top-level function');
+  else throw untranslatable(at(moduleArg), `main "${moduleArg.value}"`, passed.length ? 'unik calls Unikernel.Main with its devices: make the app a functor Main' : 'with no device left to pass, unik calls Unikernel.start (): make start a top-level function');
   devices.forEach((d, i) => {
     const where = at(impls[i]!);
     if (d.kind === 'net') report.ok(where, `${types[i]} ${show(impls[i]!)}`, 'devices.net (platform virtio: a NIC on QEMU user networking)');
     else if (d.kind === 'block') report.ok(where, `${types[i]} ${show(impls[i]!)}`, `devices.block ${d.name}`);
-    else report.skip(where, `${types[i]} ${show(impls[i]!)}`, `not translated: unik's mirage 4.10 config.ml passes no ${d.type} device; drop this argument from Main`);
+    else throw untranslatable(where, `${types[i]} ${show(impls[i]!)}`, `unik's mirage 4.10 config.ml passes no ${d.type} device, so Main would not compile: drop this argument from Main`);
   });
   const order = passed.map((d) => d.kind).join(',');
   const unikOrder = [...passed].sort((a, b) => (a.kind === 'net' ? -1 : b.kind === 'net' ? 1 : 0)).map((d) => d.kind).join(',');
-  if (order !== unikOrder) report.skip(at(typeArg), show(typeArg), 'unik passes the network stack before the disks: reorder Main\'s parameters');
+  if (order !== unikOrder) throw untranslatable(at(typeArg), show(typeArg), 'unik passes the network stack before the disks, so Main would not compile: reorder its parameters');
 
   const packages: string[] = [];
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
       if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
-      else if (label !== 'pos') report.skip(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
+      else if (label === 'local_libs') throw untranslatable(at(value), `~local_libs:${show(value)}`, 'unik builds the modules beside config.ml only, not local libraries in subdirectories (Unikernel would not find them)');
+      else if (label !== 'pos') report.warn(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }
   const used = new Set([...idsIn(regCall), ...idsIn(mainCall)]);
@@ -177,7 +178,7 @@ export function translateMirageConfig(project: Project): Translation {
   for (const name of blocks) {
     const file = [name, `${name}.img`, `${name}.raw`, `${name}.disk`].find((f) => project.files.includes(f));
     if (file) disks.push({ name, file });
-    else report.skip({ file: FILE, line: null }, `block ${name}`, `not translated: no disk image ${name}(.img|.raw|.disk) beside config.ml; create one and add it to devices.block`);
+    else report.warn({ file: FILE, line: null }, `block ${name}`, `not translated: no disk image ${name}(.img|.raw|.disk) beside config.ml; create one and add it to devices.block`);
   }
   const net = passed.some((d) => d.kind === 'net');
   if (net) report.skip({ file: FILE, line: null }, 'devices.net.ports', 'config.ml publishes no ports: add devices.net.ports to unik.yaml or pass -p HOST:GUEST to unik run');
@@ -192,5 +193,5 @@ export function translateMirageConfig(project: Project): Translation {
     ...(packages.length ? { packages } : {}),
     ...(net || disks.length ? { devices: { ...(net ? { net: { ports: [] } } : {}), ...(disks.length ? { block: disks } : {}) } } : {}),
   };
-  return { format: 'mirage-config', from: FILE, manifest, translated: report.translated, untranslated: report.untranslated };
+  return { format: 'mirage-config', from: FILE, manifest, ...report.notes };
 }

@@ -37,7 +37,7 @@ export function moduleRuns(text: string, file: string, report: Report): { runs: 
     const l = raw.replace(/\s+#.*$/, '').trim();
     if (!l || l.startsWith('#') || /^(from osv\.modules(\.\w+)? import [\w*, ]+|import os)$/.test(l)) return;
     let m = /^(?:api\.)?require(?:_running|_if_other_module_present)?\((.*)\)$/.exec(l);
-    if (m) return report.skip(at, `require(${m[1]})`, 'not translated: unik\'s OSv image ships the app alone, no other modules');
+    if (m) return report.warn(at, `require(${m[1]})`, 'not translated: unik\'s OSv image ships the app alone, no other modules');
     m = /^(\w+)\s*=\s*(?:api\.)?run\((?:cmdline\s*=\s*)?(.*)\)$/.exec(l);
     if (m) {
       const cmdline = stringValue(m[2]!, vars);

@@ -31,7 +31,7 @@ interface Token {
   line: number;
 }
 
-const SYMBOLS = ['@->', ';;', '(', ')', '[', ']', ';', '=', '$'];
+const SYMBOLS = ['@->', ';;', '(', ')', '[', ']', ';', '=', '$', ':'];
 
 function tokenize(text: string, file: string): Token[] {
   const out: Token[] = [];
@@ -70,7 +70,8 @@ function tokenize(text: string, file: string): Token[] {
     }
     const id = /^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_']*)*/.exec(text.slice(i));
     if (id) {
-      out.push({ t: 'id', v: id[0], line });
+      // Mirage.register is register: config.ml opens Mirage or qualifies its names, the same functions either way.
+      out.push({ t: 'id', v: id[0].replace(/^Mirage\.(?=[a-z_])/, ''), line });
       i += id[0].length;
       continue;
     }
@@ -80,6 +81,25 @@ function tokenize(text: string, file: string): Token[] {
     i += sym.length;
   }
   return out;
+}
+
+/** Pure: `e` with every reference to `name` (an identifier, or a punned ~label) replaced by `value`. */
+export function substitute(e: Expr, name: string, value: Expr): Expr {
+  const s = (x: Expr) => substitute(x, name, value);
+  switch (e.k) {
+    case 'id':
+      return e.name === name ? value : e;
+    case 'list':
+      return { ...e, items: e.items.map(s) };
+    case 'arrow':
+      return { ...e, from: s(e.from), to: s(e.to) };
+    case 'dollar':
+      return { ...e, fn: s(e.fn), arg: s(e.arg) };
+    case 'app':
+      return { ...e, fn: s(e.fn), args: e.args.map(s), labels: Object.fromEntries(Object.entries(e.labels).map(([k, v]) => [k, s(v)])) };
+    default:
+      return e;
+  }
 }
 
 /** Pure: parse a config.ml; the first construct outside the subset is untranslatable, naming its line. */
@@ -143,7 +163,38 @@ export function parseConfigMl(text: string, file = 'config.ml'): ConfigMl {
     return { k: 'arrow', from, to: arrow(), line: from.line };
   }
 
+  /** `name`, `()` or `_` after let, then an optional type annotation (`: job impl`), skipped up to the `=`. */
+  function binder(): string {
+    const target = toks[p++];
+    let name: string;
+    if (target?.t === 'sym' && target.v === '(') {
+      eat(')');
+      name = '()';
+    } else if (target?.t === 'id') name = target.v;
+    else throw fail(target);
+    if (peek()?.t === 'sym' && peek()?.v === ':') {
+      p++;
+      while (peek() && !(peek()!.t === 'sym' && peek()!.v === '=')) {
+        if (peek()!.t !== 'id' && !(peek()!.t === 'sym' && ['(', ')', '*', '->', '@->'].includes(peek()!.v))) throw fail(peek(), 'a type annotation: OCaml unik cannot read');
+        p++;
+      }
+    }
+    if (peek()?.v !== '=') throw fail(peek(), 'a function definition: OCaml unik cannot read (it reads only `let name = expression`)');
+    p++;
+    return name;
+  }
+
   function expr(): Expr {
+    // `let x = e in body`: body with x replaced by e (config.ml binds names, it computes nothing with them).
+    if (peek()?.t === 'id' && peek()?.v === 'let') {
+      p++;
+      const name = binder();
+      const value = expr();
+      const inTok = toks[p];
+      if (inTok?.t !== 'id' || inTok.v !== 'in') throw fail(inTok, 'expected "in" here: OCaml unik cannot read');
+      p++;
+      return substitute(expr(), name, value);
+    }
     let e = arrow();
     while (peek()?.v === '$') {
       p++;
@@ -164,15 +215,7 @@ export function parseConfigMl(text: string, file = 'config.ml'): ConfigMl {
       continue;
     }
     if (tok.t !== 'id' || tok.v !== 'let') throw fail(tok);
-    const target = toks[p++];
-    let name: string;
-    if (target?.t === 'sym' && target.v === '(') {
-      eat(')');
-      name = '()';
-    } else if (target?.t === 'id') name = target.v;
-    else throw fail(target);
-    if (peek()?.v !== '=') throw fail(peek(), 'a function definition: OCaml unik cannot read (it reads only `let name = expression`)');
-    p++;
+    const name = binder();
     bindings.push({ name, expr: expr(), line: tok.line });
   }
   return { opens, bindings };

@@ -93,7 +93,7 @@ export function translateOsvModule(project: Project): Translation {
   const binary = shipped.find((s) => s.guest === program);
   for (const s of shipped) {
     if (s === binary) continue;
-    report.skip(s.at, `${s.guest}: ${s.host ?? '(link or glob)'}`, 'not shipped: unik\'s OSv image carries the app alone (libc, libgcc_s and /etc come with unik)');
+    report.warn(s.at, `${s.guest}: ${s.host ?? '(link or glob)'}`, 'not shipped: unik\'s OSv image carries the app alone (libc, libgcc_s and /etc come with unik)');
   }
   const cFiles = project.files.filter((f) => /\.c$/.test(f) && !f.includes('/'));
   let sources: string[];
@@ -107,5 +107,5 @@ export function translateOsvModule(project: Project): Translation {
     throw untranslatable(binary?.at ?? command.at, program, 'expected the module\'s C files or the prebuilt binary beside it, found neither');
   }
   const manifest: RawManifest = { name, target: 'osv', sources, ...(args.length ? { cmdline: args } : {}) };
-  return { format: 'osv-module', from: t.Capstanfile !== undefined ? 'Capstanfile' : 'module.py', manifest, translated: report.translated, untranslated: report.untranslated };
+  return { format: 'osv-module', from: t.Capstanfile !== undefined ? 'Capstanfile' : 'module.py', manifest, ...report.notes };
 }

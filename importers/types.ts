@@ -36,6 +36,8 @@ export interface Translation {
   manifest: RawManifest;
   translated: Note[];
   untranslated: Note[];
+  /** Constructs left out that may make the build or the run fail: printed first, before any "next" hint. */
+  warnings: Note[];
 }
 
 export const where = (p: Place) => (p.line === null ? p.file : `${p.file}:${p.line}`);
@@ -47,6 +49,7 @@ export const untranslatable = (p: Place, construct: string, why: string): UnikEr
 export class Report {
   readonly translated: Note[] = [];
   readonly untranslated: Note[] = [];
+  readonly warnings: Note[] = [];
 
   ok(p: Place, construct: string, message: string): void {
     this.translated.push({ ...p, construct, message });
@@ -54,5 +57,15 @@ export class Report {
 
   skip(p: Place, construct: string, message: string): void {
     this.untranslated.push({ ...p, construct, message });
+  }
+
+  /** Left out, and the app may not build or run as it did without it (what is known to fail is refused instead). */
+  warn(p: Place, construct: string, message: string): void {
+    this.warnings.push({ ...p, construct, message });
+  }
+
+  /** The three lists a Translation carries. */
+  get notes(): Pick<Translation, 'translated' | 'untranslated' | 'warnings'> {
+    return { translated: this.translated, untranslated: this.untranslated, warnings: this.warnings };
   }
 }

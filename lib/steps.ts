@@ -4,7 +4,7 @@ import { createWriteStream, type WriteStream, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { failure } from './errors.js';
 import { humanBytes } from './format.js';
-import type { ProgressSink } from './progress.js';
+import { isDiagnostic, type ProgressSink, type StepInfo } from './progress.js';
 import { tiedGroup } from './tied.js';
 
 /**
@@ -23,6 +23,8 @@ export interface StepRunner {
   logPath: string;
   /** Whether a step's tool was killed (a signal or a timeout) instead of exiting: its outputs may be half-written. */
   killed(): boolean;
+  /** How many steps this run takes in all (those run so far included), for "step 2/5"; a builder says so once it knows. */
+  plan(total: number): void;
   step(title: string, file: string, args: string[], opts?: StepOptions): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,15 +78,19 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
       : failure(`cannot write the build log ${logPath}: ${e.message}`);
   };
   let n = 0;
+  let total: number | null = null;
   let killed = false;
   return {
     logPath,
     killed: () => killed,
+    plan: (t) => void (total = t),
     async step(title, file, args, opts = {}) {
       if (logError) throw await logFailure();
       n += 1;
-      const label = `[${n}] ${title}`;
-      progress?.(label);
+      const info: StepInfo = { n, total, title };
+      const started = performance.now();
+      if (progress?.steps) progress.steps.start(info);
+      else progress?.(`[${n}] ${title}`);
       log.write(`\n$ ${[file, ...args].join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}\n`);
       const { execa } = await import('execa');
       const tied = tiedGroup(file, args);
@@ -98,21 +104,19 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
         ...(opts.timeoutMs ? { timeout: opts.timeoutMs, forceKillAfterDelay: 2_000 } : {}),
       });
       child.all?.pipe(log, { end: false });
-      if (progress) {
-        // Show what the tool is doing right now (e.g. "CC libukalloc: alloc.o"), at most ~10 times a second.
-        let last = 0;
+      const steps = progress?.steps;
+      if (steps) {
+        // What the tool is doing right now (e.g. "CC libukalloc: alloc.o"): its latest line that is not a
+        // compiler diagnostic (a warning's text and excerpt say nothing about progress).
         child.all?.on('data', (chunk: Buffer) => {
-          const now = Date.now();
-          const line = chunk.toString('utf8').trimEnd().split('\n').at(-1)?.trim();
-          if (!line || now - last < 100) return;
-          last = now;
-          const width = Math.max(20, (process.stderr.columns ?? 100) - label.length - 6);
-          progress(`${label} · ${line.length > width ? line.slice(0, width - 1) + '…' : line}`);
+          const line = chunk.toString('utf8').split('\n').map((l) => l.trimEnd()).filter((l) => l && !isDiagnostic(l)).at(-1);
+          if (line) steps.output(line.trim());
         });
       }
       running = child;
       const res = await child;
       running = null;
+      steps?.end(info, performance.now() - started, res.exitCode === 0 && !res.failed);
       killed ||= res.isTerminated || !!res.timedOut;
       if (logError) throw await logFailure();
       if (res.exitCode !== 0 || res.failed) {

@@ -50,6 +50,7 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
     throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, JSON.stringify(raw.platform));
   }
   if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', JSON.stringify(raw.fs));
+  if (raw.libc && raw.target !== 'unikraft') throw fail('libc', 'no libc key (it applies to target unikraft only)', JSON.stringify(raw.libc));
   if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', JSON.stringify(raw.packages));
 
   const escapes = (from: string, to: string) => {
@@ -138,6 +139,7 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
     ...(raw.fs ? { fs: raw.fs } : {}),
     ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
     packages: raw.packages ?? [],
+    ...(raw.libc ? { libc: raw.libc } : {}),
     devices: { ...(d.net ? { net: { ports } } : {}), block, share },
     appDir,
     manifestPath,

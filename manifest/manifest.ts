@@ -78,6 +78,8 @@ export interface Manifest {
   ready?: string;
   /** OCaml packages beyond what the devices bring (MirageOS only). */
   packages: string[];
+  /** Unikraft only: musl instead of nolibc (C++ sources imply it). */
+  libc?: 'musl' | 'nolibc';
   devices: DeviceDecl;
   appDir: string;
   manifestPath: string;
@@ -99,6 +101,7 @@ export interface RawManifest {
   fs?: 'rofs' | 'ramfs';
   ready?: string;
   packages?: string[];
+  libc?: 'musl' | 'nolibc';
   devices?: {
     net?: { ports?: string[] };
     block?: { name: string; file: string }[];

@@ -4,6 +4,7 @@
 # example. Re-running is cheap: installed packages, present sources and an up-to-date toolchain are kept.
 #
 #   scripts/setup.sh                 everything, then build + run examples/hello-unikraft
+#   unik setup [--mirrors DIR]       the same, from an npm-installed unik (this file inside the package)
 #   UNIK_SOURCES_FROM=DIR scripts/setup.sh
 #                                    offline: every source, and OSv's submodules, from DIR/<name> checkouts or
 #                                    DIR/<owner>+<repo>/repo bare mirrors instead of their upstream URLs
@@ -44,9 +45,12 @@ else
   echo "all present"
 fi
 
-step "npm dependencies and build"
-npm ci --no-audit --no-fund
-npm run build
+# A checkout builds the CLI first; an npm-installed package (`unik setup`) ships it built, without a lockfile.
+if [ -f package-lock.json ]; then
+  step "npm dependencies and build"
+  npm ci --no-audit --no-fund
+  npm run build
+fi
 UNIK=(node dist/cli/main.cjs)
 
 step "framework sources (pinned refs)"
@@ -66,6 +70,37 @@ while IFS=$'\t' read -r name state; do
   fi
 done <"${TMPDIR:-/tmp}/unik-setup-sources.$$"
 rm -f "${TMPDIR:-/tmp}/unik-setup-sources.$$"
+
+step "library archives Unikraft's lib-musl and LLVM libraries download (from Debian source packages)"
+# musl-1.2.3.tar.gz is Debian's musl orig tarball byte for byte; LLVM's per-component tarballs are GitHub release
+# assets only, so each is cut out of Debian's llvm-toolchain-14 orig tarball (the whole monorepo, same files).
+LLVM_URL=https://github.com/llvm/llvm-project/releases/download/llvmorg-14.0.6
+MUSL_URL=https://www.musl-libc.org/releases/musl-1.2.3.tar.gz
+have_archives=$("${UNIK[@]}" sources list --json | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const urls = JSON.parse(s).archives.filter((a) => a.present).map((a) => a.url);
+    console.log(["'"$MUSL_URL"'", ...["libcxx", "libcxxabi", "libunwind", "compiler-rt"].map((c) => `'"$LLVM_URL"'/${c}-14.0.6.src.tar.xz`)].every((u) => urls.includes(u)) ? "yes" : "no");
+  });')
+if [ "$have_archives" = yes ]; then
+  echo "all present"
+else
+  work=$(mktemp -d)
+  if (cd "$work" && apt-get source --download-only musl llvm-toolchain-14 >/dev/null); then
+    "${UNIK[@]}" sources add-archive "$MUSL_URL" "$work"/musl_1.2.3.orig.tar.gz
+    tar -xJf "$work"/llvm-toolchain-14_14.0.6.orig.tar.xz -C "$work" --wildcards 'llvm-toolchain-14_14.0.6/libcxx/*' \
+      'llvm-toolchain-14_14.0.6/libcxxabi/*' 'llvm-toolchain-14_14.0.6/libunwind/*' 'llvm-toolchain-14_14.0.6/compiler-rt/*'
+    for c in libcxx libcxxabi libunwind compiler-rt; do
+      XZ_OPT=-1 tar -C "$work"/llvm-toolchain-14_14.0.6 --transform "s,^$c,$c-14.0.6.src," --sort=name --mtime=2022-06-22 \
+        --owner=0 --group=0 --numeric-owner -cJf "$work/$c-14.0.6.src.tar.xz" "$c"
+      "${UNIK[@]}" sources add-archive "$LLVM_URL/$c-14.0.6.src.tar.xz" "$work/$c-14.0.6.src.tar.xz" --force
+    done
+  else
+    echo "!! apt-get source needs a deb-src line (e.g. /etc/apt/sources.list.d/debian-src.sources: Types: deb-src," \
+      "URIs: http://deb.debian.org/debian, Suites: bookworm, Components: main), then apt-get update; C++ and musl apps need these" >&2
+    failed+=("musl/LLVM archives")
+  fi
+  rm -rf "$work"
+fi
 
 step "MirageOS toolchain (Solo5, ocaml-solo5, mirage, the duniverse seed; minutes the first time)"
 "${UNIK[@]}" toolchain install mirage </dev/null || failed+=("unik toolchain install mirage")

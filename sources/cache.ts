@@ -5,7 +5,7 @@ import { failure, usageError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import { query } from '../lib/steps.js';
 import { archiveProblem } from './archive-check.js';
-import { isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
+import { ARCHIVE_ORIGINS, isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
 import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
 import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
 
@@ -156,6 +156,8 @@ export async function addArchive(l: Layout, url: string, file: string, expectSha
   }
   const name = url.slice(url.lastIndexOf('/') + 1);
   if (!/^[A-Za-z0-9._+-]+$/.test(name)) throw usageError(`url: expected a file name of letters, digits and ._+- at its end, found ${JSON.stringify(name)}`);
+  const known = ARCHIVE_ORIGINS[url]?.sha256;
+  if (known && sha256 !== known) throw usageError(`file: expected ${url} as published (sha256 ${known}), found sha256 ${sha256} in ${file}`);
   const pinned = readLock(l).archives[url]?.sha256 ?? null;
   if (pinned && pinned !== sha256 && !force) {
     throw usageError(`file: expected the archive pinned for ${url} (sha256 ${pinned}), found sha256 ${sha256} in ${file}; pass --force to replace the pinned checksum`);
@@ -176,6 +178,15 @@ export async function addArchive(l: Layout, url: string, file: string, expectSha
 const providerOf = (url: string): SourceName | undefined =>
   (Object.keys(KNOWN_SOURCES) as SourceName[]).find((n) => ((KNOWN_SOURCES[n] as KnownSource).archives ?? []).some((a) => a.url === url));
 
+/** Pure: the command that puts this archive into the cache: the source that makes it, or add-archive and where the file comes from. */
+function archiveFix(url: string, builder: SourceName): string {
+  const origin = ARCHIVE_ORIGINS[url];
+  const provider = providerOf(url);
+  if (provider || !origin) return `run "unik sources add ${provider ?? builder}"`;
+  const file = url.slice(url.lastIndexOf('/') + 1);
+  return `run "unik sources add-archive ${url} ${file}" with ${file} from ${origin.from}; scripts/setup.sh does it`;
+}
+
 /**
  * Check every archive the builds of these sources download against sources.json, before any tool runs:
  * a tampered or missing archive is the headline error, not a make failure (and is caught even when an
@@ -185,11 +196,11 @@ export async function checkArchives(l: Layout, names: readonly SourceName[]): Pr
   const lock = readLock(l);
   for (const name of names) {
     for (const url of (KNOWN_SOURCES[name] as KnownSource).buildFetches ?? []) {
-      const fix = `unik sources add ${providerOf(url) ?? name}`;
+      const fix = archiveFix(url, name);
       const entry = lock.archives[url];
-      if (!entry) throw failure(`archive ${url} (downloaded by ${name}'s build) is not in unik's archive cache; run "${fix}"`);
+      if (!entry) throw failure(`archive ${url} (downloaded by ${name}'s build) is not in unik's archive cache; ${fix}`);
       const bad = await archiveProblem(entry);
-      if (bad) throw failure(`archive ${entry.file} (downloaded by ${name}'s build): ${bad}; refusing to build (restore it: "${fix}")`);
+      if (bad) throw failure(`archive ${entry.file} (downloaded by ${name}'s build): ${bad}; refusing to build (restore it: ${fix})`);
     }
   }
 }

@@ -44,6 +44,38 @@ const ocamlLibrary = (repo: string, ref: string, role: 'mirage CLI' | 'duniverse
   library: true,
 });
 
+/** LLVM 14.0.6, the version lib-libcxx, lib-libcxxabi, lib-libunwind and lib-compiler-rt 0.16.0 fetch. */
+const llvmArchive = (component: string) => `https://github.com/llvm/llvm-project/releases/download/llvmorg-14.0.6/${component}-14.0.6.src.tar.xz`;
+
+/** A Unikraft library pinned at the release that pairs with core 0.16.3 (their newest 0.16 tag). */
+const unikraftLibrary = (name: string, ref: string, description: string, fetches: string): KnownSource => ({
+  framework: 'unikraft',
+  url: `https://github.com/unikraft/${name}.git`,
+  ref,
+  description,
+  buildFetches: [fetches],
+});
+
+/**
+ * Where an archive a library build downloads can be had without its upstream URL, for `unik sources add-archive`.
+ * musl's is Debian's musl source package's orig tarball, the same bytes (sha256 checked). LLVM's per-component
+ * tarballs exist only as GitHub release assets: Debian's llvm-toolchain-14 ships the whole monorepo instead, so
+ * `scripts/setup.sh` cuts each component out of it into the directory layout the upstream tarball has (other
+ * bytes, the same files); the checksum add-archive records is that file's.
+ */
+export const ARCHIVE_ORIGINS: Record<string, { sha256?: string; from: string }> = {
+  'https://www.musl-libc.org/releases/musl-1.2.3.tar.gz': {
+    sha256: '7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4',
+    from: "Debian's musl source package (apt-get source --download-only musl: musl_1.2.3.orig.tar.gz is this file)",
+  },
+  ...Object.fromEntries(
+    ['libcxx', 'libcxxabi', 'libunwind', 'compiler-rt'].map((c) => [
+      llvmArchive(c),
+      { from: `Debian's llvm-toolchain-14 source package: its ${c}/ directory packed as ${c}-14.0.6.src/ (scripts/setup.sh does this)` },
+    ]),
+  ),
+};
+
 /** Every source unik knows by name. Refs are pinned to combinations that build and boot together. */
 export const KNOWN_SOURCES = {
   unikraft: {
@@ -75,6 +107,12 @@ export const KNOWN_SOURCES = {
       },
     ],
   },
+  // A full libc and C++ for Unikraft apps that need them (C++ sources, or `libc: musl`).
+  'lib-musl': unikraftLibrary('lib-musl', 'RELEASE-0.16.3', 'musl libc for Unikraft (libc: musl, and every C++ app)', 'https://www.musl-libc.org/releases/musl-1.2.3.tar.gz'),
+  'lib-libcxx': unikraftLibrary('lib-libcxx', 'RELEASE-0.16.0', 'LLVM libc++ for Unikraft C++ apps', llvmArchive('libcxx')),
+  'lib-libcxxabi': unikraftLibrary('lib-libcxxabi', 'RELEASE-0.16.0', 'LLVM libc++abi for Unikraft C++ apps', llvmArchive('libcxxabi')),
+  'lib-libunwind': unikraftLibrary('lib-libunwind', 'RELEASE-0.16.0', 'LLVM libunwind for Unikraft C++ apps', llvmArchive('libunwind')),
+  'lib-compiler-rt': unikraftLibrary('lib-compiler-rt', 'RELEASE-0.16.0', 'LLVM compiler-rt builtins for Unikraft C++ apps', llvmArchive('compiler-rt')),
   osv: {
     framework: 'osv',
     url: 'https://github.com/cloudius-systems/osv.git',

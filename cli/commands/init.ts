@@ -30,10 +30,12 @@ async function initFrom(dir: string, flags: InitFlags & { from: string }): Promi
   if (flags.target) throw usageError('--target: expected no --target with --from (the project decides the target), found one');
   const { importProject } = await import('../../importers/import-project.js');
   const { path, translation: t } = await importProject(flags.from, { ...(flags.force ? { force: true } : {}), ...(flags.name ? { name: flags.name } : {}) });
-  if (flags.json) return printJson({ file: path, format: t.format, from: t.from, manifest: t.manifest, translated: t.translated, untranslated: t.untranslated });
-  const out = [`wrote ${path} from ${t.from} (target ${t.manifest.target})\n`, 'translated:\n', ...t.translated.map(noteLine)];
+  if (flags.json) return printJson({ file: path, format: t.format, from: t.from, manifest: t.manifest, translated: t.translated, untranslated: t.untranslated, warnings: t.warnings });
+  // What may break the build or the run comes first, where it is read; only a clean translation promises a build.
+  const out = t.warnings.length ? [`warning: ${t.warnings.length} construct(s) left out may make the build or the run fail:\n`, ...t.warnings.map(noteLine)] : [];
+  out.push(`wrote ${path} from ${t.from} (target ${t.manifest.target})\n`, 'translated:\n', ...t.translated.map(noteLine));
   if (t.untranslated.length) out.push('not translated:\n', ...t.untranslated.map(noteLine));
-  out.push(`next: unik build ${flags.from} && unik run ${flags.from}\n`);
+  out.push(t.warnings.length ? `then, once the warnings above are dealt with: unik build ${flags.from}\n` : `next: unik build ${flags.from} && unik run ${flags.from}\n`);
   process.stdout.write(out.join(''));
 }
 

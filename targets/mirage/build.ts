@@ -43,6 +43,23 @@ export async function stageApp(app: string, manifest: Manifest, generated: Gener
   }
 }
 
+/** What giving the app its duniverse/ takes: nothing (it is there), a copy of the seed, `make depend`, or nothing can. */
+async function duniverseWork(l: Layout, tc: MirageToolchain, app: string, dirs: DuniverseDir[]) {
+  const target = join(app, 'duniverse');
+  const seed = seededDuniverse(l, dirs);
+  const stamp = JSON.stringify({ seed: seedIdentity(l), dirs });
+  const work: 'none' | 'copy' | 'depend' | 'missing' = !seed.missing.length
+    ? (await fsp.readFile(join(target, SEED_STAMP), 'utf8').catch(() => null)) === stamp
+      ? 'none'
+      : 'copy'
+    : existsSync(target) && dirs.every((d) => existsSync(join(target, d)))
+      ? 'none'
+      : tc.opamMonorepo
+        ? 'depend'
+        : 'missing';
+  return { work, seed, stamp };
+}
+
 /**
  * Give the configured app its duniverse/: a hard-linked copy of the seed `unik toolchain install mirage` made
  * (symlinks break lwt's dune rules), recopied when the seed or the set of libraries changes; else one already
@@ -51,18 +68,16 @@ export async function stageApp(app: string, manifest: Manifest, generated: Gener
  */
 export async function prepareDuniverse(l: Layout, run: StepRunner, tc: MirageToolchain, app: string, dirs: DuniverseDir[]): Promise<void> {
   const target = join(app, 'duniverse');
-  const seed = seededDuniverse(l, dirs);
-  if (!seed.missing.length) {
-    const stamp = JSON.stringify({ seed: seedIdentity(l), dirs });
-    if ((await fsp.readFile(join(target, SEED_STAMP), 'utf8').catch(() => null)) === stamp) return;
+  const { work, seed, stamp } = await duniverseWork(l, tc, app, dirs);
+  if (work === 'none') return;
+  if (work === 'copy') {
     await fsp.rm(target, { recursive: true, force: true });
     await fsp.mkdir(target, { recursive: true });
     await run.step(`copy the duniverse seed (${dirs.length} libraries)`, 'cp', ['-al', '--', ...dirs.map((d) => seed.present[d]!), target]);
     await writeFileAtomic(join(target, SEED_STAMP), stamp);
     return;
   }
-  if (existsSync(target) && dirs.every((d) => existsSync(join(target, d)))) return;
-  if (tc.opamMonorepo) {
+  if (work === 'depend') {
     await run.step('fetch dependencies (make depend)', 'make', ['depend'], { cwd: app, env: tc.env });
     return;
   }
@@ -92,6 +107,8 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
   const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
   await fsp.mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
+  // configure, the duniverse when it needs work, dune build, strip.
+  ctx.run.plan(3 + ((await duniverseWork(l, tc, app, dirs)).work === 'none' ? 0 : 1));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
   await prepareDuniverse(l, ctx.run, tc, app, dirs);
   const versions = await mirageFingerprint(l, tc, ctx.platform);

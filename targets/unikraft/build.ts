@@ -5,7 +5,7 @@ import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { syncLinks, writeIfChanged } from '../../lib/workdir.js';
-import { patchedTree } from './patched-tree.js';
+import { patchedTree, patchedTreeDir } from './patched-tree.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { driversFromConfig } from './drivers.js';
 import { relativeSources, renderUnikraft } from './render.js';
@@ -33,9 +33,25 @@ export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; 
   };
 }
 
+/**
+ * How many steps this build runs, known before the first: the patched tree's copy (once per commit and patch
+ * set), configure (when the tree, the defconfig or the config changed) and make. The same tests as the build's.
+ */
+async function plannedSteps(ctx: BuildContext, dirs: ReturnType<typeof unikraftDirs>, files: { path: string; content: string }[], builds: string): Promise<number> {
+  const src = ctx.sources.unikraft!;
+  const copies = !src.dirty && ctx.patches.length > 0;
+  const treePath = copies ? patchedTreeDir(builds, src.commit, ctx.patches) : src.path;
+  const read = (p: string) => fsp.readFile(p, 'utf8').catch(() => null);
+  const defconfig = files.find((f) => f.path === 'defconfig')?.content;
+  const [configAt, defconfigAt] = await Promise.all([fsp.stat(dirs.config).catch(() => null), fsp.stat(join(dirs.app, 'defconfig')).catch(() => null)]);
+  const configures = !configAt || !defconfigAt || configAt.mtimeMs < defconfigAt.mtimeMs || (await read(dirs.tree)) !== treePath || (await read(join(dirs.app, 'defconfig'))) !== defconfig;
+  return (copies && !existsSync(treePath) ? 2 + ctx.patches.length : 0) + (configures ? 2 : 0) + 1;
+}
+
 export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesLock' | 'builds'>): Promise<BuiltKernel> {
   const dirs = unikraftDirs(ctx.workDir);
   const files = renderUnikraft(ctx.manifest, ctx.drivers);
+  ctx.run.plan(await plannedSteps(ctx, dirs, files, l.builds));
   const tree = await patchedTree(ctx.sources.unikraft!, ctx.patches, l.builds, ctx.run);
   // Objects made from another tree (unpatched, older patches) must not be taken for up to date: start over.
   if (await writeIfChanged(dirs.tree, tree.path)) {

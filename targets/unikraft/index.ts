@@ -3,6 +3,7 @@ import { layout } from '../../lib/home.js';
 import type { Target } from '../target.js';
 import { unikraftBoot } from './boot.js';
 import { unikraftDrivers } from './drivers.js';
+import { withLibc } from './libc.js';
 import { unikraftPatches } from './patches.js';
 import { renderUnikraft } from './render.js';
 
@@ -13,7 +14,8 @@ export const unikraft: Target = {
   baseSources: ['unikraft'],
   // lwIP's heap and the TCP buffers need room; a console app boots in 8 MiB.
   defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
-  drivers: (devices, _platform, manifest) => unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }),
+  drivers: (devices, _platform, manifest) =>
+    withLibc(unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }), manifest),
   render: renderUnikraft,
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
   build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout()),

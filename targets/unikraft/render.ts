@@ -1,3 +1,4 @@
+import { CXX_SOURCE } from './libc.js';
 import { relative } from 'node:path';
 import { renderTemplate } from '../../lib/templates.js';
 import { manifestError } from '../../manifest/errors.js';
@@ -35,6 +36,7 @@ export function renderUnikraft(manifest: Manifest, drivers: DriverSet): Generate
     LIBNAME: lib.toUpperCase(),
     sources: sources.filter((s) => COMPILED.test(s)),
     settings: drivers.settings,
+    cxx: sources.some((s) => CXX_SOURCE.test(s)),
   };
   if (!data.sources.length) {
     throw manifestError(manifest.manifestPath, 'sources', 'at least one .c/.S/.cc/.cpp file for target unikraft', 'only headers');

@@ -16,9 +16,12 @@ describe('unik init --from', () => {
     const dir = fixture('kraft-hello');
     const res = await unik(['init', '--from', dir]);
     expect(res.exitCode, res.stderr).toBe(0);
-    expect(res.stdout).toMatch(/^wrote .*unik\.yaml from Kraftfile \(target unikraft\)\ntranslated:\n/);
+    // A source compiled only under a Kconfig option may be one the app needs: a warning, first, and no promise of a build.
+    expect(res.stdout).toMatch(/^warning: 1 construct\(s\) left out may make the build or the run fail:\n  Makefile\.uk:3  APPKRAFTHELLO_SRCS-\$\(CONFIG_APPKRAFTHELLO_EXTRA\): .*\nwrote .*unik\.yaml from Kraftfile \(target unikraft\)\ntranslated:\n/);
+    expect(res.stdout).not.toContain('next: unik build');
+    expect(res.stdout).toMatch(/then, once the warnings above are dealt with: unik build .*$/);
     expect(res.stdout).toContain('  Kraftfile:1  specification: v0.5: read as Kraftfile spec v0.5\n');
-    expect(res.stdout).toMatch(/not translated:\n(.*\n)*  Kraftfile:9  target xen\/x86_64: skipped: unik runs Unikraft on qemu\/x86_64 only\n/);
+    expect(res.stdout).toMatch(/not translated:\n(.*\n)*  Kraftfile:7  target xen\/x86_64: skipped: unik runs Unikraft on qemu\/x86_64 only\n/);
     expect(loadManifest(dir)).toMatchObject({ name: 'kraft-hello', target: 'unikraft', sources: [join(dir, 'hello.c')] });
   });
 
@@ -53,6 +56,22 @@ describe('unik init --from', () => {
     expect(res.stderr).toBe('unik: Kraftfile:20: CONFIG_LIBVIRTIO_MMIO=y: adds a driver unik does not model (unik drives the console, virtio-net, virtio-blk and virtio-9p on QEMU x86_64)');
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(existsSync(join(dir, 'unik.yaml'))).toBe(false);
+  });
+
+  it('what it knows will not build is refused up front (exit 2, the reason), not left to fail in unik build', async () => {
+    const dir = fixture('kraft-hello');
+    writeFileSync(join(dir, 'Kraftfile'), `${readFileSync(join(dir, 'Kraftfile'), 'utf8')}libraries:\n  sqlite: stable\n`);
+    const res = await unik(['init', '--from', dir]);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toMatch(/^unik: Kraftfile:10: library sqlite: unik has no pinned lib-sqlite .*would not compile$/);
+    expect(existsSync(join(dir, 'unik.yaml'))).toBe(false);
+  });
+
+  it('a clean translation promises the build: next: unik build', async () => {
+    const res = await unik(['init', '--from', fixture('osv-capstan')]);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^wrote /);
+    expect(res.stdout).toMatch(/next: unik build .* && unik run .*$/);
   });
 
   it('refuses --target with --from, and a directory in no known format (exit 2)', async () => {

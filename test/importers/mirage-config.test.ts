@@ -29,28 +29,33 @@ describe('parseConfigMl', () => {
 describe('translateMirageConfig', () => {
   it('stackv4v6 over the default network → devices.net on virtio; ~packages the seed provides → packages', () => {
     const t = mirage(
-      'open Mirage\nlet packages = [ package ~min:"1.0" "duration"; package "cohttp-mirage" ]\nlet main = main ~packages "Unikernel.Main" (stackv4v6 @-> job)\nlet stack = generic_stackv4v6 default_network\nlet () = register "web" ~packages:[package "duration"] [ main $ stack ]\n',
+      'open Mirage\nlet packages = [ package ~min:"1.0" "duration" ]\nlet main = main ~packages "Unikernel.Main" (stackv4v6 @-> job)\nlet stack = generic_stackv4v6 default_network\nlet () = register "web" ~packages:[package "duration"] [ main $ stack ]\n',
       ['unikernel.ml', 'page.ml', 'page.mli', 'Makefile'],
     );
     expect(t.manifest).toEqual({ name: 'web', target: 'mirage', platform: 'virtio', sources: ['page.ml', 'page.mli', 'unikernel.ml'], packages: ['duration'], devices: { net: { ports: [] } } });
-    expect(t.untranslated.map((n) => `${n.line}:${n.construct}`)).toEqual(['2:package "duration" ~min', '2:package "cohttp-mirage"', 'null:devices.net.ports']);
+    expect(t.untranslated.map((n) => `${n.line}:${n.construct}`)).toEqual(['2:package "duration" ~min', 'null:devices.net.ports']);
   });
 
-  it('block_of_file disks find their image beside config.ml; a missing image is reported; console is dropped with a note', () => {
+  it('refuses a package the seed lacks: the modules using it would not compile (exit 2, before any build)', () => {
+    const text = 'let main = main ~packages:[package "cohttp-mirage"] "Unikernel.Main" (stackv4v6 @-> job)\nlet () = register "w" [ main $ generic_stackv4v6 default_network ]\n';
+    expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^config\.ml:1: package "cohttp-mirage": not in unik's duniverse seed/) }));
+  });
+
+  it('block_of_file disks find their image beside config.ml; a missing image is a warning', () => {
     const t = mirage(
-      'open Mirage\nlet main = main "Unikernel.Main" (console @-> block @-> block @-> job)\nlet () = register "disk" [ main $ default_console $ block_of_file "data" $ block_of_file "logs" ]\n',
+      'open Mirage\nlet main = main "Unikernel.Main" (block @-> block @-> job)\nlet () = register "disk" [ main $ block_of_file "data" $ block_of_file "logs" ]\n',
       ['unikernel.ml', 'data.img'],
     );
     expect(t.manifest).toEqual({ name: 'disk', target: 'mirage', sources: ['unikernel.ml'], devices: { block: [{ name: 'data', file: 'data.img' }] } });
-    expect(t.untranslated.map((n) => n.construct)).toEqual(['console default_console', 'block logs']);
+    expect(t.warnings.map((n) => n.construct)).toEqual(['block logs']);
   });
 
-  it('says when Main must change: a console-only functor, or disks before the stack', () => {
-    const only = mirage('let main = main "Unikernel.Main" (console @-> job)\nlet () = register "c" [main $ default_console]\n');
-    expect(only.manifest).toEqual({ name: 'c', target: 'mirage', sources: ['unikernel.ml'] });
-    expect(only.untranslated[0]).toMatchObject({ line: 1, construct: 'main "Unikernel.Main"', message: expect.stringMatching(/Unikernel\.start \(\)/) });
-    const order = mirage('let main = main "Unikernel.Main" (block @-> stackv4v6 @-> job)\nlet () = register "o" [main $ block_of_file "d" $ generic_stackv4v6 default_network]\n', ['unikernel.ml', 'd']);
-    expect(order.untranslated.map((n) => n.message)).toContain("unik passes the network stack before the disks: reorder Main's parameters");
+  it('refuses what would not compile as written: a device unik does not pass, a console-only functor, disks before the stack', () => {
+    const refused = (text: string, files: string[], message: RegExp) => expect(() => mirage(text, files)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+    refused('let main = main "Unikernel.Main" (console @-> block @-> job)\nlet () = register "d" [ main $ default_console $ block_of_file "data" ]\n', ['unikernel.ml', 'data.img'], /^config\.ml:2: console default_console: .*drop this argument from Main$/);
+    refused('let main = main "Unikernel.Main" (console @-> job)\nlet () = register "c" [main $ default_console]\n', ['unikernel.ml'], /^config\.ml:1: main "Unikernel\.Main": .*Unikernel\.start \(\)/);
+    refused('let main = main "Unikernel.Main" job\nlet () = register "c" [main]\n', ['unikernel.ml'], /^config\.ml:1: main "Unikernel\.Main": .*Unikernel\.start \(\)/);
+    refused('let main = main "Unikernel.Main" (block @-> stackv4v6 @-> job)\nlet () = register "o" [main $ block_of_file "d" $ generic_stackv4v6 default_network]\n', ['unikernel.ml', 'd'], /reorder its parameters$/);
   });
 
   it.each([
@@ -61,6 +66,26 @@ describe('translateMirageConfig', () => {
     ['let main = main "Unikernel.Main" (stackv4v6 @-> job)\nlet () = register "x" [main]\n', /^config\.ml:2: main: expected 1 device\(s\) after main/],
     ['let main = main "Unikernel.Main" (block @-> job)\nlet () = register "x" [main $ block_of_file "Bad-Name"]\n', /^config\.ml:2: block_of_file "Bad-Name": expected a block name/],
   ])('untranslatable: %j → one line naming file, line and construct (exit 2)', (text, message) => {
+    expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+
+  it('reads mirage-skeleton\'s idioms: let … in, Mirage.register, type annotations, labels after the arguments', () => {
+    const clock = mirage('open Mirage\nlet main =\n  let packages = [ package "duration" ] in\n  main ~packages "Unikernel" job\nlet () = Mirage.register "speaking_clock" [ main ]\n');
+    expect(clock.manifest).toEqual({ name: 'speaking-clock', target: 'mirage', sources: ['unikernel.ml'], packages: ['duration'] });
+    const typed = mirage('let main : job impl = main "Unikernel" job ~packages:[ package "duration" ]\nlet () = let job = [ main ] in register "typed" job\n');
+    expect(typed.manifest).toMatchObject({ name: 'typed', packages: ['duration'] });
+  });
+
+  it('if_impl Key.is_solo5 A B is A: unik builds for Solo5', () => {
+    const t = mirage('let main = main "Unikernel.Main" (block @-> job)\nlet img =\n  if_impl Key.is_solo5 (block_of_file "storage")\n    (if_impl Key.is_unikraft (block_of_file "0") (block_of_file "disk.img"))\nlet () = register "block_test" [ main $ img ]\n', ['unikernel.ml', 'storage']);
+    expect(t.manifest.devices).toEqual({ block: [{ name: 'storage', file: 'storage' }] });
+  });
+
+  it.each([
+    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: unik builds the modules beside config\.ml only/],
+    ['let () = Mirage.register "noop" []\n', /^config\.ml:1: register "noop" \[\]: expected one job, found 0/],
+    ['let main = let x = 1 in\n', /^config\.ml:1: 1: OCaml unik cannot read/],
+  ])('refuses %j naming the construct once', (text, message) => {
     expect(() => mirage(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
   });
 

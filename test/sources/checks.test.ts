@@ -12,6 +12,8 @@ describe('sourceChecks', () => {
       ['source unikraft', 'fail'],
       ['source lib-lwip', 'warn'],
       ['source fork-lwip', 'warn'],
+      // musl and LLVM's C++ libraries: needed only by apps on musl or in C++.
+      ...['lib-musl', 'lib-libcxx', 'lib-libcxxabi', 'lib-libunwind', 'lib-compiler-rt'].map((n) => [`source ${n}`, 'warn']),
     ]);
     expect(checks[0]!.fix).toMatch(/^unik sources add unikraft .* at RELEASE-0\.16\.3/);
   });
