@@ -85,6 +85,12 @@ if [ "$have_archives" = yes ]; then
   echo "all present"
 else
   work=$(mktemp -d)
+  # apt-get source needs a deb-src entry: add Debian's own (bookworm main) where the host has none.
+  if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      "${SUDO[@]}" tee /etc/apt/sources.list.d/unik-deb-src.sources >/dev/null
+    "${SUDO[@]}" apt-get update -qq
+  fi
   if (cd "$work" && apt-get source --download-only musl llvm-toolchain-14 >/dev/null); then
     "${UNIK[@]}" sources add-archive "$MUSL_URL" "$work"/musl_1.2.3.orig.tar.gz
     tar -xJf "$work"/llvm-toolchain-14_14.0.6.orig.tar.xz -C "$work" --wildcards 'llvm-toolchain-14_14.0.6/libcxx/*' \
@@ -95,8 +101,7 @@ else
       "${UNIK[@]}" sources add-archive "$LLVM_URL/$c-14.0.6.src.tar.xz" "$work/$c-14.0.6.src.tar.xz" --force
     done
   else
-    echo "!! apt-get source needs a deb-src line (e.g. /etc/apt/sources.list.d/debian-src.sources: Types: deb-src," \
-      "URIs: http://deb.debian.org/debian, Suites: bookworm, Components: main), then apt-get update; C++ and musl apps need these" >&2
+    echo "!! apt-get source could not fetch musl and llvm-toolchain-14 (a deb-src entry and Debian's mirror are needed); C++ and musl apps need these" >&2
     failed+=("musl/LLVM archives")
   fi
   rm -rf "$work"
