@@ -131,6 +131,7 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--ready-http <url>', 'ready = first 2xx from URL')
       .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
       .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
+      .option('--snapshot', 'continue from the image\'s snapshot taken once ready; the first run boots and saves it (QEMU only)')
       .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
       .option('--json', 'print the measurements as JSON'))
       .action(lazy(() => import('./commands/run.js'), 'runCommand')),

@@ -5,6 +5,7 @@ import { layout } from '../lib/home.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
 import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
+import type { SnapshotOutcome } from './snapshot.js';
 
 export interface RunOptions extends BootRequest {
   timeoutMs?: number;
@@ -16,6 +17,10 @@ export interface RunOptions extends BootRequest {
   onReady?: (ms: number) => void;
   /** Report the VMM floor for this image's argv shape: the cached one, or measured again. Absent: none. */
   floor?: 'cached' | 'fresh';
+  /** Continue the image's snapshot for this boot, or boot and save one once ready (run/snapshot.ts). */
+  snapshot?: boolean;
+  /** --snapshot: called before the VMM starts, with whether it saves or restores. */
+  onSnapshot?: (mode: 'save' | 'restore') => void;
 }
 
 export interface RunResult extends Measured {
@@ -28,6 +33,8 @@ export interface RunResult extends Measured {
   floor: VmmFloor | null;
   /** exitMs over the floor's exitMs. */
   vsFloor: number | null;
+  /** --snapshot: what became of the snapshot. */
+  snapshot?: SnapshotOutcome;
 }
 
 /** The exact command `runImage` would start, without starting it. */
@@ -41,6 +48,9 @@ export async function dryRun(image: ImageRecord, opts: RunOptions = {}): Promise
 export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promise<RunResult> {
   const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
+  // Loaded only for --snapshot runs: node:net and node:crypto are not every run's cost.
+  const snap = opts.snapshot ? await (await import('./snapshot.js')).snapshotRun(image, spec, accel) : null;
+  if (snap) opts.onSnapshot?.(snap.vm.mode);
   let output = '';
   const running = runVm(spec, {
     accel,
@@ -55,14 +65,19 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
+    ...(snap ? { snapshot: snap.vm } : {}),
   });
   const shape = opts.floor && spec.kind === 'qemu' ? floorShape(spec, accel) : null;
   // Looked up while the guest runs (it is already spawned), so reading the cache adds nothing to the run.
   const cached = shape && opts.floor === 'cached' ? cachedVmmFloor(layout(), shape) : null;
-  const measured = await running;
+  const measured = await running.catch((e: unknown) => {
+    snap?.abort();
+    throw e;
+  });
+  const snapshot = snap ? await snap.finish(measured) : undefined;
   // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
   // console before the floor's boots.
   const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: true }).catch(() => null))) : null;
   const vsFloor = floor ? Math.round((measured.exitMs / floor.exitMs) * 100) / 100 : null;
-  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor };
+  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor, ...(snapshot ? { snapshot } : {}) };
 }

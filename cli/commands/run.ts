@@ -2,11 +2,13 @@ import { usageError } from '../../lib/errors.js';
 import type { Platform } from '../../manifest/manifest.js';
 import type { AccelChoice } from '../../machine/accel.js';
 import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
+import type { SnapshotOutcome } from '../../run/snapshot.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, note, printJson, progressSink } from '../output.js';
 import { checkReadyUrl } from '../../run/ready-url.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
+import { SHARED_STATE_NOTE } from '../../run/snapshot-note.js';
 
 export interface RunFlags extends RegistryFlags {
   accel: string;
@@ -20,6 +22,7 @@ export interface RunFlags extends RegistryFlags {
   name?: string;
   readyHttp?: string;
   stopWhenReady?: boolean;
+  snapshot?: boolean;
   dryRun?: boolean;
   remeasureFloor?: boolean;
   json?: boolean;
@@ -45,6 +48,14 @@ export function summaryLine(r: Summarised): string {
   return extra.length ? `${times}\n${extra.join(' · ')}` : times;
 }
 
+/** One stderr line on what --snapshot did. */
+export function snapshotLine(s: SnapshotOutcome): string {
+  const size = s.sizeBytes !== null ? ` (${(s.sizeBytes / 1024).toFixed(0)} KiB)` : '';
+  if (s.action === 'saved') return `snapshot ${s.key} saved${size} in ${Math.round(s.ms ?? 0)} ms: the next --snapshot run continues from ready`;
+  if (s.action === 'restored') return `snapshot ${s.key} restored${size}: the guest ran again ${Math.round(s.ms ?? 0)} ms after spawn`;
+  return `snapshot ${s.key} ${s.action === 'not-saved' ? 'not saved' : 'not restored'}: ${s.why}`;
+}
+
 export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {
   const accel = checkAccel(flags.accel);
   const memoryMiB = flags.memory ? parseMemory('--memory', flags.memory) : undefined;
@@ -67,6 +78,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     return;
   }
 
+  if (flags.detach && flags.snapshot) throw usageError('--snapshot: expected a foreground run, found it with --detach (detached runs cannot take or continue snapshots yet)');
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
     const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note });
@@ -91,9 +103,11 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: note,
     floor: flags.remeasureFloor ? 'fresh' : 'cached',
+    ...(flags.snapshot ? { snapshot: true, onSnapshot: (mode: 'save' | 'restore') => note(mode === 'restore' ? SHARED_STATE_NOTE : 'no snapshot for this boot yet: booting, and saving the guest once ready') } : {}),
   });
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);
   process.stderr.write(`${summaryLine(res)}\n`);
+  if (res.snapshot) process.stderr.write(`${snapshotLine(res.snapshot)}\n`);
   if (flags.json) {
     const { output: _output, stderrTail: _tail, floor, ...rest } = res;
     printJson({
