@@ -13,7 +13,7 @@ import { findSnapshot, putSnapshot, removeSnapshot, snapshotKey, snapshotTemp, t
 /** What a --snapshot run did with the image's snapshot, reported with the run. */
 export interface SnapshotOutcome {
   key: string;
-  /** saved: booted and saved once ready; restored: continued from the saved state; not-saved / not-restored: see why. */
+  /** saved: booted and saved once ready; restored: continued from the saved state; not-saved / not-restored: see why (saved: what it replaced). */
   action: 'saved' | 'restored' | 'not-saved' | 'not-restored';
   path: string | null;
   sizeBytes: number | null;
@@ -80,7 +80,7 @@ export async function snapshotRun(image: ImageRecord, spec: BootSpec, accel: Acc
         return { ...base, action: 'not-saved', path: null, sizeBytes: null, why: problem ? `${why}; the stored one was unusable: ${problem}` : why };
       }
       const rec = await putSnapshot(image, key, tmp, { qemuVersion: await qemuVersion(), argvShape, saveMs: s!.ms });
-      return { ...base, action: 'saved', path: rec.path, sizeBytes: rec.sizeBytes, why: null };
+      return { ...base, action: 'saved', path: rec.path, sizeBytes: rec.sizeBytes, why: problem && `it replaces an unusable one: ${problem}` };
     },
   };
 }

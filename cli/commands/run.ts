@@ -51,7 +51,7 @@ export function summaryLine(r: Summarised): string {
 /** One stderr line on what --snapshot did. */
 export function snapshotLine(s: SnapshotOutcome): string {
   const size = s.sizeBytes !== null ? ` (${(s.sizeBytes / 1024).toFixed(0)} KiB)` : '';
-  if (s.action === 'saved') return `snapshot ${s.key} saved${size} in ${Math.round(s.ms ?? 0)} ms: the next --snapshot run continues from ready`;
+  if (s.action === 'saved') return `snapshot ${s.key} saved${size} in ${Math.round(s.ms ?? 0)} ms: the next --snapshot run continues from ready${s.why ? ` (${s.why})` : ''}`;
   if (s.action === 'restored') return `snapshot ${s.key} restored${size}: the guest ran again ${Math.round(s.ms ?? 0)} ms after spawn`;
   return `snapshot ${s.key} ${s.action === 'not-saved' ? 'not saved' : 'not restored'}: ${s.why}`;
 }
@@ -109,7 +109,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   process.stderr.write(`${summaryLine(res)}\n`);
   if (res.snapshot) process.stderr.write(`${snapshotLine(res.snapshot)}\n`);
   if (flags.json) {
-    const { output: _output, stderrTail: _tail, floor, ...rest } = res;
+    const { output: _output, stderrTail: _tail, snapshotStep: _step, floor, ...rest } = res;
     printJson({
       ...rest,
       floor: floor && { machine: floor.machine, accel: floor.accel, memoryMiB: floor.memoryMiB, exitMs: floor.exitMs, firstOutputMs: floor.firstOutputMs, peakRssKiB: floor.peakRssKiB, runs: floor.runs, measuredAt: floor.measuredAt },
