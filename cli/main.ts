@@ -230,6 +230,8 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--json', 'print the results as JSON')
       .option('--csv <file>', 'also write the results as CSV')
       .option('--chart <file.svg>', 'also draw a bar chart (SVG)')
+      .option('--density <n,...>', 'start N instances of an HTTP image at once (each on its own port): time until all answer 200, memory (PSS)')
+      .option('--snapshot', 'also time restores of the image\'s snapshot (with --density: restored instances)')
       .action(lazy(() => import('./commands/bench.js'), 'benchCommand')),
 
   doctor: (program) =>

@@ -48,6 +48,8 @@ export interface VmOptions {
   onReady?: (ms: number) => void;
   /** Save the guest's state once ready, or continue a saved one (ready then means: running again). */
   snapshot?: VmSnapshot;
+  /** Aborted: stop the guest (a bench that started many); the run then counts as stopped by its owner. */
+  stop?: AbortSignal;
 }
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
@@ -132,6 +134,11 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
+    const onStop = () => {
+      stoppedReady = true;
+      kill();
+    };
+    opts.stop?.addEventListener('abort', onStop);
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
@@ -162,6 +169,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
+      opts.stop?.removeEventListener('abort', onStop);
     };
     child.on('close', (status, signal) => void closed(status, signal));
     const closed = async (status: number | null, signal: NodeJS.Signals | null) => {

@@ -19,6 +19,8 @@ export interface RunOptions extends BootRequest {
   floor?: 'cached' | 'fresh';
   /** Continue the image's snapshot for this boot, or boot and save one once ready (run/snapshot.ts). */
   snapshot?: boolean;
+  /** Aborted: the guest is stopped (a density bench ending its instances). */
+  stop?: AbortSignal;
   /** --snapshot: called before the VMM starts, with whether it saves or restores. */
   onSnapshot?: (mode: 'save' | 'restore') => void;
 }
@@ -66,6 +68,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
     ...(snap ? { snapshot: snap.vm } : {}),
+    ...(opts.stop ? { stop: opts.stop } : {}),
   });
   const shape = opts.floor && spec.kind === 'qemu' ? floorShape(spec, accel) : null;
   // Looked up while the guest runs (it is already spawned), so reading the cache adds nothing to the run.
