@@ -73,7 +73,11 @@ export async function snapshotRun(image: ImageRecord, spec: BootSpec, accel: Acc
     async finish(m) {
       done();
       const s = m.snapshotStep;
-      const why = s?.error ?? (s ? null : 'the guest was never ready (no ready marker matched, no --ready-http answer)');
+      const why = !s
+        ? 'the guest was never ready (no ready marker matched, no --ready-http answer)'
+        : s.error && !m.how.startsWith('stopped')
+          ? `the guest ended (${m.how}) before its state could be saved: a snapshot needs a guest that keeps running after it is ready`
+          : s.error;
       const base = { key, ms: s?.ms ?? null };
       if (why) {
         rmSync(tmp, { force: true });
