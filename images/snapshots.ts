@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, promises as fsp } from 'node:fs';
+import { existsSync, readFileSync, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256File, writeJsonAtomic } from '../lib/atomic.js';
 import type { ImageRecord } from './record.js';
@@ -25,7 +25,7 @@ export interface SnapshotRecord {
 
 const KEY = /^[0-9a-f]{16}$/;
 
-export const snapshotsDir = (image: Pick<ImageRecord, 'path'>): string => join(dirname(image.path), 'snapshots');
+const snapshotsDir = (image: Pick<ImageRecord, 'path'>): string => join(dirname(image.path), 'snapshots');
 const statePath = (image: Pick<ImageRecord, 'path'>, key: string) => join(snapshotsDir(image), `${key}.state`);
 const recordPath = (image: Pick<ImageRecord, 'path'>, key: string) => join(snapshotsDir(image), `${key}.json`);
 
@@ -78,10 +78,4 @@ export async function putSnapshot(image: ImageRecord, key: string, tmp: string, 
 export async function removeSnapshot(image: ImageRecord, key: string): Promise<void> {
   await fsp.rm(recordPath(image, key), { force: true });
   await fsp.rm(statePath(image, key), { force: true });
-}
-
-/** Every stored snapshot of an image (for `unik images` and the bench). */
-export function listSnapshots(image: Pick<ImageRecord, 'path'>): string[] {
-  const dir = snapshotsDir(image);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5)) : [];
 }
