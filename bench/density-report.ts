@@ -6,7 +6,7 @@ const mib = (kib: number) => (kib / 1024).toFixed(1);
 
 /** Pure: the text table of a density bench. */
 export function densityText(r: DensityReport): string {
-  const rows = r.rows.map((x) => [
+  const rows = r.rows.map((x) => 'error' in x ? [String(x.n), x.mode, `not measured: ${x.error}`] : [
     String(x.n),
     x.mode,
     x.allReadyMs.toFixed(0),
@@ -24,7 +24,7 @@ export function densityText(r: DensityReport): string {
 
 /** Pure: two panels against the instance count: time until all answer 200, and PSS per instance; one line per start mode. */
 export function densityChartSpec(r: DensityReport): TopLevelSpec {
-  const values = r.rows.map((x) => ({ n: x.n, mode: x.mode, allReadyMs: x.allReadyMs, pssMiB: x.pssKiB.perInstance / 1024, totalMiB: x.pssKiB.total / 1024 }));
+  const values = r.rows.flatMap((x) => ('error' in x ? [] : [x])).map((x) => ({ n: x.n, mode: x.mode, allReadyMs: x.allReadyMs, pssMiB: x.pssKiB.perInstance / 1024, totalMiB: x.pssKiB.total / 1024 }));
   const panel = (field: string, title: string) => ({
     width: 480,
     height: 220,

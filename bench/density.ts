@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { failure, usageError } from '../lib/errors.js';
 import type { ProgressSink } from '../lib/progress.js';
@@ -88,7 +89,8 @@ async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-const READY_TIMEOUT_MS = 180_000;
+/** How long the instances may take to all answer: TCG guests share the host's cores, so it grows with N. */
+const readyTimeoutMs = (n: number) => 60_000 + 5_000 * n;
 
 /** The guest TCP port an HTTP image publishes first; refused in one line when it has none. */
 function httpGuestPort(image: ImageRecord): number {
@@ -114,6 +116,7 @@ export async function runDensity(o: DensityOptions): Promise<DensityResult> {
   }
   const ports = await freePorts(o.n);
   const stop = new AbortController();
+  setMaxListeners(o.n + 10, stop.signal);
   const onAbort = () => stop.abort();
   o.signal?.addEventListener('abort', onAbort);
   // Every instance listens for Ctrl-C itself (runVm): N of them are expected here.
@@ -129,7 +132,7 @@ export async function runDensity(o: DensityOptions): Promise<DensityResult> {
       ...httpRun(port, guest),
       snapshot: o.snapshot,
       stop: stop.signal,
-      timeoutMs: READY_TIMEOUT_MS,
+      timeoutMs: readyTimeoutMs(o.n),
       onStart: (pid) => pids.push(pid),
       onReady: (ms) => {
         ready.push(ms);

@@ -6,14 +6,17 @@ export interface Qmp {
   close(): void;
 }
 
-/** Connect, read the greeting and leave capabilities negotiation mode. QEMU creates the socket at start: retried until it answers. */
-export async function openQmp(path: string, timeoutMs = 10_000): Promise<Qmp> {
+/**
+ * Connect, read the greeting and leave capabilities negotiation mode. QEMU creates the socket at start: retried
+ * until it answers, for up to `timeoutMs`, or until `gone()` says QEMU has exited.
+ */
+export async function openQmp(path: string, gone: () => boolean, timeoutMs = 10_000): Promise<Qmp> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await attempt(path);
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`QMP socket ${path} did not answer: ${(e as Error).message}`);
+      if (Date.now() > deadline || gone()) throw new Error(`QMP socket ${path} did not answer: ${(e as Error).message}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -94,7 +94,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       opts.onReady?.(readyMs);
       if (snap?.mode === 'save') {
         const t = since();
-        saving = saveVmState(snap.qmpSocket, snap.file).then(
+        saving = saveVmState(snap.qmpSocket, snap.file, () => exited).then(
           ({ bytes }) => void (step = { mode: 'save', ms: Math.round((since() - t) * 10) / 10, bytes, error: null }),
           (e: Error) => void (step = { mode: 'save', ms: null, bytes: null, error: e.message }),
         );
@@ -149,7 +149,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     if (snap?.mode === 'restore') {
       step = { mode: 'restore', ms: null, bytes: null, error: null };
       // The ready marker was printed before the save: a restored guest is ready once it runs (or answers --ready-http).
-      void resumeRestored(snap.qmpSocket).then(
+      void resumeRestored(snap.qmpSocket, () => exited).then(
         () => {
           step!.ms = since();
           if (!poller) markReady();
@@ -171,6 +171,8 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       process.off('SIGHUP', onSignal);
       opts.stop?.removeEventListener('abort', onStop);
     };
+    let exited = false;
+    child.on('exit', () => (exited = true));
     child.on('close', (status, signal) => void closed(status, signal));
     const closed = async (status: number | null, signal: NodeJS.Signals | null) => {
       const exitMs = since();

@@ -31,9 +31,9 @@ const SAVE_TIMEOUT_MS = 60_000;
  * Stop the guest, write its whole state (devices, CPU, non-zero RAM) to the state descriptor, and let it go on.
  * Resolves with the bytes QEMU reports written; throws with QEMU's reason when it refuses (a mounted 9p share).
  */
-export async function saveVmState(socket: string, file: string): Promise<{ bytes: number }> {
+export async function saveVmState(socket: string, file: string, gone: () => boolean): Promise<{ bytes: number }> {
   if (!SAFE_PATH.test(file)) throw new Error(`cannot save to ${JSON.stringify(file)}: a path of letters, digits and ._/+- only`);
-  const qmp = await openQmp(socket);
+  const qmp = await openQmp(socket, gone);
   try {
     await qmp.execute('stop');
     // Saving to a file: no bandwidth limit, no downtime limit (the guest is stopped anyway).
@@ -65,8 +65,8 @@ export async function saveVmState(socket: string, file: string): Promise<{ bytes
  * Resolves once a restoring QEMU has loaded the state and runs the guest again. The state was saved from a
  * stopped guest, so QEMU leaves it paused after loading: `cont` starts it.
  */
-export async function resumeRestored(socket: string): Promise<void> {
-  const qmp = await openQmp(socket);
+export async function resumeRestored(socket: string, gone: () => boolean): Promise<void> {
+  const qmp = await openQmp(socket, gone);
   try {
     for (;;) {
       const st = (await qmp.execute('query-status')) as { status?: string; running?: boolean };

@@ -24,7 +24,11 @@ for (const app of ['http-unikraft', 'http-osv', 'http-mirage']) {
   console.log(`${app} (guest ${j.rows[0].guestMiB} MiB; load average ${j.load.before.toFixed(2)} → ${j.load.after.toFixed(2)}; chart density-${app}.svg)`);
   console.log('  N    start     all 200 ms  starts/s  PSS each MiB  PSS total MiB  restored/cold: time  PSS each');
   for (const row of j.rows) {
-    const cold = j.rows.find((x) => x.n === row.n && x.mode === 'cold');
+    if (row.error) {
+      console.log(`  ${String(row.n).padEnd(4)} ${row.mode.padEnd(9)} not measured: ${row.error}`);
+      continue;
+    }
+    const cold = j.rows.find((x) => x.n === row.n && x.mode === 'cold' && !x.error);
     const vs = row.mode === 'restored' && cold ? `${(row.allReadyMs / cold.allReadyMs).toFixed(2)}×`.padStart(20) + `${(row.pssKiB.perInstance / cold.pssKiB.perInstance).toFixed(2)}×`.padStart(10) : '';
     console.log(`  ${String(row.n).padEnd(4)} ${row.mode.padEnd(9)} ${row.allReadyMs.toFixed(0).padStart(10)}  ${row.startsPerSecond.toFixed(2).padStart(8)}  ${mib(row.pssKiB.perInstance).padStart(12)}  ${mib(row.pssKiB.total).padStart(13)}${vs}`);
   }

@@ -44,3 +44,11 @@ describe('the density report', () => {
     expect(spec).toContain('PSS per instance, MiB');
   });
 });
+
+describe('a count that could not be measured', () => {
+  it('is a row saying why, left out of the chart', () => {
+    const report: DensityReport = { image: 'http-unikraft', rows: [{ n: 50, mode: 'cold', error: 'an instance of http-unikraft ended before answering: timed out after 310 s' }], load: { before: 20, after: 20 } };
+    expect(densityText(report)).toMatch(/^50 +cold +not measured: an instance of http-unikraft ended before answering: timed out after 310 s$/m);
+    expect(JSON.stringify(densityChartSpec(report))).not.toContain('timed out');
+  });
+});
