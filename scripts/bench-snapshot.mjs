@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Warm starts (issue 22): cold boots against restores of a snapshot taken once ready, next to the VMM floor.
-//   npm run bench:snapshot [-- --runs 5]
+//   npm run bench:snapshot [-- --runs 5] [--apps http-unikraft,http-mirage]
 // For http-unikraft, http-osv and http-mirage (virtio), each round runs, interleaved: a cold `unik run` (first console
 // byte, first HTTP 200) with the VMM floor measured again right after it (QEMU with the same machine type, memory and
 // accelerator booting unik's probe guest, which exits at once; median of 5), and a `unik run --snapshot` restore
@@ -14,11 +14,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.cjs');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 
+const only = process.argv.includes('--apps') ? process.argv[process.argv.indexOf('--apps') + 1].split(',') : null;
 const apps = [
   { name: 'http-unikraft', guest: 80, args: [] },
   { name: 'http-osv', guest: 80, args: [] },
   { name: 'http-mirage', guest: 8080, args: ['--platform', 'virtio'] },
-];
+].filter((a) => !only || only.includes(a.name));
 
 /** One `unik run … --ready-http … --stop-when-ready --json`; the parsed result, or null with why. */
 function run(id, guest, port, extra) {
