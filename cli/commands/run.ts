@@ -62,6 +62,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
   // Checked before anything is built; the port is checked against the run's published ones later.
   if (flags.readyHttp) checkReadyUrl(flags.readyHttp);
+  if (flags.detach && flags.snapshot) throw usageError('--snapshot: expected a foreground run, found it with --detach (detached runs cannot take or continue snapshots yet)');
   let image;
   try {
     image = await imageFromArg(target, progressSink(flags), flags.platform, registryOptions(flags));
@@ -78,7 +79,6 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     return;
   }
 
-  if (flags.detach && flags.snapshot) throw usageError('--snapshot: expected a foreground run, found it with --detach (detached runs cannot take or continue snapshots yet)');
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
     const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note });
