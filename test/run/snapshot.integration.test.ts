@@ -119,6 +119,27 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
     for (const pid of await pidsMatching(env.UNIK_HOME)) process.kill(pid, 'SIGKILL');
   });
 
+  it('bench --density 3 --snapshot: three cold and three restored instances all answer, their PSS is counted, none is left running', async () => {
+    const res = await unik(['bench', http.id, '--density', '3', '--snapshot', '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const rows = JSON.parse(res.stdout).rows as { n: number; mode: string; allReadyMs: number; readyMs: { max: number }; pssKiB: { total: number; perInstance: number } }[];
+    expect(rows.map((r) => `${r.n} ${r.mode}`)).toEqual(['3 cold', '3 restored']);
+    for (const r of rows) {
+      expect(r.allReadyMs).toBeGreaterThanOrEqual(r.readyMs.max);
+      // Each QEMU maps its binary and a guest: far more than nothing, far less than three 64 MiB guests each.
+      expect(r.pssKiB.perInstance).toBeGreaterThan(4 * 1024);
+      expect(r.pssKiB.perInstance).toBeLessThan(112 * 1024);
+      expect(Math.abs(r.pssKiB.total - r.pssKiB.perInstance * 3)).toBeLessThanOrEqual(2);
+    }
+    expect(await pidsMatching(dirname(http.path))).toEqual([]);
+  }, 300_000);
+
+  it('bench --density refuses, in one line, a count whose guests cannot fit in the memory available', async () => {
+    const res = await unik(['bench', http.id, '--density', '1000'], env);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr.trim()).toMatch(/^unik: --density: expected at most \d+ instances of http-unikraft here \(112 MiB each: 64 MiB guest \+ ~48 MiB QEMU; \d+ MiB available\), found 1000$/);
+  });
+
   it('rmi removes the image with its snapshots', async () => {
     const dir = dirname(http.path);
     expect(readdirSync(join(dir, 'snapshots')).some((f) => f.endsWith('.state'))).toBe(true);
