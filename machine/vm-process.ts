@@ -26,7 +26,14 @@ export interface Measured {
   /** The last lines QEMU printed on stderr (its own errors). */
   stderrTail: string;
   /** A snapshot run: saved once ready (ms the save took, bytes) or restored; error: why the save failed. */
-  snapshotStep?: { mode: VmSnapshot['mode']; ms: number | null; bytes: number | null; error: string | null };
+  snapshotStep?: {
+    mode: VmSnapshot['mode'];
+    ms: number | null;
+    bytes: number | null;
+    error: string | null;
+    /** The save failed because the VMM had exited meanwhile (the guest ended right after ready). */
+    vmmGone?: boolean;
+  };
 }
 
 export interface VmOptions {
@@ -96,7 +103,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         const t = since();
         saving = saveVmState(snap.qmpSocket, snap.file, () => exited).then(
           ({ bytes }) => void (step = { mode: 'save', ms: Math.round((since() - t) * 10) / 10, bytes, error: null }),
-          (e: Error) => void (step = { mode: 'save', ms: null, bytes: null, error: e.message }),
+          (e: Error) => void (step = { mode: 'save', ms: null, bytes: null, error: e.message, vmmGone: exited }),
         );
       }
       if (opts.stopWhenReady) {

@@ -75,9 +75,9 @@ export async function snapshotRun(image: ImageRecord, spec: BootSpec, accel: Acc
       const s = m.snapshotStep;
       const why = !s
         ? 'the guest was never ready (no ready marker matched, no --ready-http answer)'
-        : s.error && !m.how.startsWith('stopped')
+        : s.vmmGone
           ? `the guest ended (${m.how}) before its state could be saved: a snapshot needs a guest that keeps running after it is ready`
-          : s.error;
+          : s.error && `QEMU could not save it: ${s.error}`;
       const base = { key, ms: s?.ms ?? null };
       if (why) {
         rmSync(tmp, { force: true });
