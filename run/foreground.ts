@@ -51,7 +51,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   const { spec, accel, shownAccel, note, readyHttp, reaper } = await prepareBoot(image, opts);
   if (note) opts.onAccelNote?.(note);
   // Loaded only for --snapshot runs: node:net and node:crypto are not every run's cost.
-  const snap = opts.snapshot ? await (await import('./snapshot.js')).snapshotRun(image, spec, accel) : null;
+  const snap = opts.snapshot ? await (await import('./snapshot.js')).snapshotRun(image, spec, accel, readyHttp) : null;
   if (snap) opts.onSnapshot?.(snap.vm.mode);
   let output = '';
   const running = runVm(spec, {

@@ -70,8 +70,13 @@ describe('snapshotArgv', () => {
 describe('snapshotRun', () => {
   it('refuses a Solo5 tender (spt, hvt) in one line, before touching the store', async () => {
     const tender: TenderBootSpec = { kind: 'tender', tender: '/bin/solo5-spt', args: [], machine: 'spt', memoryMiB: 64, devices: net(8080), exit: { statuses: {}, debugExitDecodes: false } };
-    const image = { name: 'hello-mirage', id: '0123456789ab', path: '/nonexistent/k' } as ImageRecord;
-    await expect(snapshotRun(image, tender, 'tcg')).rejects.toThrow(/^--snapshot: expected an image QEMU boots, found hello-mirage on spt \(a Solo5 tender cannot save a guest; build for --platform virtio\)$/);
-    await expect(snapshotRun(image, tender, 'tcg')).rejects.toMatchObject({ exitCode: 2 });
+    const image = { name: 'hello-mirage', id: '0123456789ab', path: '/nonexistent/k', run: { ready: 'x' } } as ImageRecord;
+    await expect(snapshotRun(image, tender, 'tcg', null)).rejects.toThrow(/^--snapshot: expected an image QEMU boots, found hello-mirage on spt \(a Solo5 tender cannot save a guest; build for --platform virtio\)$/);
+    await expect(snapshotRun(image, tender, 'tcg', null)).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('refuses an image with no moment to save at (no ready marker, no --ready-http) in one line', async () => {
+    const image = { name: 'quiet', id: '0123456789ab', path: '/nonexistent/k', run: { ready: null } } as ImageRecord;
+    await expect(snapshotRun(image, spec(), 'tcg', null)).rejects.toThrow(/^--snapshot: expected a moment to save at, a ready marker \(ready: in unik.yaml\) or --ready-http URL, found quiet with neither$/);
   });
 });
