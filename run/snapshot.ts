@@ -54,10 +54,15 @@ export interface SnapshotRun {
  * Decide a --snapshot run (saved once ready, so the image needs a ready marker or --ready-http): restore the image's snapshot for this exact boot if one is stored and intact,
  * otherwise boot and save one. Tenders (spt, hvt) run guests without QEMU and cannot save them.
  */
-export async function snapshotRun(image: ImageRecord, spec: BootSpec, accel: Accel, readyHttp: string | null): Promise<SnapshotRun> {
+/** The boot's QEMU spec; refused in one line when it cannot be saved: a tender's, or one with no moment to save at. */
+export function snapshottable(image: ImageRecord, spec: BootSpec, readyHttp: string | null): QemuBootSpec {
   if (spec.kind !== 'qemu') throw usageError(`--snapshot: expected an image QEMU boots, found ${image.name} on ${spec.machine} (a Solo5 tender cannot save a guest; build for --platform virtio)`);
   if (!image.run.ready && !readyHttp) throw usageError(`--snapshot: expected a moment to save at, a ready marker (ready: in unik.yaml) or --ready-http URL, found ${image.name} with neither`);
-  const argvShape = snapshotShape(spec, accel);
+  return spec;
+}
+
+export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Accel, readyHttp: string | null): Promise<SnapshotRun> {
+  const argvShape = snapshotShape(snapshottable(image, boot, readyHttp), accel);
   const key = await snapshotKey(image.id, qemuBinaryStamp(), argvShape);
   const { snapshot, problem } = await findSnapshot(image, key);
   const sockDir = mkdtempSync(join(tmpdir(), 'unik-qmp-'));

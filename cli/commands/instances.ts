@@ -11,6 +11,7 @@ const psView = (i: Instance) => ({
   id: i.id, name: i.name, image: i.image.name, imageId: i.image.id, state: i.state, pid: i.pid, startedAt: i.startedAt,
   exitCode: i.exitCode, how: i.how, ports: i.ports, accel: i.accel, machine: i.machine, bootMs: i.bootMs, readyMs: i.readyMs,
   exitMs: i.exitMs, logPath: i.logPath,
+  ...(i.snapshot ? { snapshot: i.snapshotResult ?? null } : {}),
 });
 
 export async function psCommand(flags: OutputOptions & { all?: boolean }): Promise<void> {

@@ -62,7 +62,6 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   const timeoutMs = flags.timeout ? parseDuration('--timeout', flags.timeout) : undefined;
   // Checked before anything is built; the port is checked against the run's published ones later.
   if (flags.readyHttp) checkReadyUrl(flags.readyHttp);
-  if (flags.detach && flags.snapshot) throw usageError('--snapshot: expected a foreground run, found it with --detach (detached runs cannot take or continue snapshots yet)');
   let image;
   try {
     image = await imageFromArg(target, progressSink(flags), flags.platform, registryOptions(flags));
@@ -81,7 +80,8 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
 
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
-    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note });
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, onAccelNote: note, ...(flags.snapshot ? { snapshot: true } : {}) });
+    if (inst.snapshotMode === 'restore') note(SHARED_STATE_NOTE);
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel}` +

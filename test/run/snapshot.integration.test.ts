@@ -96,6 +96,20 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
     expect(err).toMatch(/snapshot [0-9a-f]{16} restored/);
   }, 90_000);
 
+  it('detached (-d): the supervisor restores it, the guest serves, and unik stop records the restore', async () => {
+    const port = await freePort();
+    const start = await unik(['run', http.id, '--snapshot', '--accel', 'tcg', '-d', '-p', `${port}:80`, '--ready-http', `http://127.0.0.1:${port}/`, '--json'], env);
+    expect(start.exitCode, start.stderr).toBe(0);
+    expect(start.stderr).toMatch(/same RNG state and TCP sequence numbers/);
+    const inst = JSON.parse(start.stdout) as { id: string; readyMs: number | null };
+    expect(inst.readyMs).not.toBeNull();
+    expect((await httpGet(port)).status).toBe(200);
+    expect((await unik(['stop', inst.id], env)).exitCode).toBe(0);
+    const ps = JSON.parse((await unik(['ps', '--json'], env)).stdout) as { id: string; snapshot?: { action: string } | null }[];
+    expect(ps.find((i) => i.id === inst.id)?.snapshot?.action).toBe('restored');
+    expect((await unik(['rm', inst.id], env)).exitCode).toBe(0);
+  }, 120_000);
+
   it('another memory size is another snapshot; a damaged state file is never loaded but replaced', async () => {
     const port = await freePort();
     const flags = ['-p', `${port}:80`, '--ready-http', `http://127.0.0.1:${port}/`, '--stop-when-ready'];
