@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Density (issue 22): N instances of each HTTP example started at once, cold and restored from a snapshot.
-//   npm run bench:density [-- --counts 1,10,50]
+//   npm run bench:density [-- --counts 1,10,50] [--apps http-unikraft,http-mirage]
 // Runs `unik bench examples/<app> --density COUNTS --snapshot --json` for http-unikraft, http-osv and http-mirage
 // (virtio) where they build here, and prints, per count: time until all answer 200, starts/s and PSS per instance,
 // with restored against cold as ratios from the same run. Uses UNIK_HOME; the host's load average is printed.
@@ -14,7 +14,8 @@ const at = process.argv.indexOf('--counts');
 const counts = at > 0 ? process.argv[at + 1] : '1,10,50';
 const mib = (kib) => (kib / 1024).toFixed(1);
 
-for (const app of ['http-unikraft', 'http-osv', 'http-mirage']) {
+const only = process.argv.includes('--apps') ? process.argv[process.argv.indexOf('--apps') + 1].split(',') : null;
+for (const app of ['http-unikraft', 'http-osv', 'http-mirage'].filter((a) => !only || only.includes(a))) {
   const r = spawnSync(process.execPath, [cli, 'bench', join(root, 'examples', app), '--density', counts, '--snapshot', '--chart', `density-${app}.svg`, '--json'], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.log(`${app}: not measured: ${r.stderr.trim().split('\n').slice(-1)[0]}\n`);
