@@ -94,9 +94,12 @@ export function chartSpec(r: BenchResult): TopLevelSpec {
 }
 
 /** Render the chart to SVG headless: vega's 'none' renderer needs no canvas or DOM. Loaded only for --chart. */
-export async function chartSvg(r: BenchResult): Promise<string> {
+export const chartSvg = (r: BenchResult): Promise<string> => specSvg(chartSpec(r));
+
+/** Any Vega-Lite spec to SVG, the same way. */
+export async function specSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(r)).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -12,6 +12,8 @@ export interface BenchFlags {
   json?: boolean;
   csv?: string;
   chart?: string;
+  density?: string;
+  snapshot?: boolean;
 }
 
 export interface BenchChoices {
@@ -22,6 +24,10 @@ export interface BenchChoices {
   runtimes: RuntimeName[] | null;
   csv: string | null;
   chart: string | null;
+  /** --density N[,N…]: instance counts to start at once; null = the ordinary bench. */
+  density: number[] | null;
+  /** --snapshot: restored rows next to the cold ones. */
+  snapshot: boolean;
 }
 
 const LIMITS = { runs: { min: 1, max: 1000 }, warmup: { min: 0, max: 100 } };
@@ -51,5 +57,7 @@ export function parseBenchFlags(flags: BenchFlags): BenchChoices {
     runtimes: flags.runtimes === undefined ? null : runtimes(flags.runtimes),
     csv: flags.csv ?? null,
     chart: flags.chart ?? null,
+    density: flags.density === undefined ? null : flags.density.split(',').map((n) => parseCount('--density', n.trim(), 1, 1000)),
+    snapshot: !!flags.snapshot,
   };
 }

@@ -21,7 +21,7 @@ import { floorShape } from '../machine/vmm-floor.js';
 import { floorContender } from './floor.js';
 import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
 import { portsFreed, serverRun } from './server.js';
-import { unikernelContender } from './unikernel.js';
+import { restoredContender, unikernelContender } from './unikernel.js';
 
 const UNIKERNEL_TIMEOUT_MS = 30_000;
 
@@ -52,6 +52,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     let vmm: VmmShape | null = null;
     if (wanted.includes('unikernel')) {
       contenders.push(unikernelContender(image, UNIKERNEL_TIMEOUT_MS, server));
+      if (opts.snapshot) contenders.push(await restoredContender(image, UNIKERNEL_TIMEOUT_MS));
       const floor = await vmmFloorFor(image);
       vmm = floor.vmm;
       if (floor.contender) contenders.push(floor.contender);

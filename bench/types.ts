@@ -13,7 +13,9 @@ export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun
 
 /** The VMM floor's row: QEMU with the unikernel's argv shape booting a guest that exits at once. */
 export const FLOOR_ROW = 'vmm-floor';
-export type ContenderName = RuntimeName | typeof FLOOR_ROW;
+/** `unik bench --snapshot`: the unikernel continued from its snapshot taken once ready, instead of booted. */
+export const RESTORED_ROW = 'unikernel-restored';
+export type ContenderName = RuntimeName | typeof FLOOR_ROW | typeof RESTORED_ROW;
 
 /** A runtime ready to be timed: the unikernel under QEMU, the twin under one container runtime, or the VMM floor. */
 export interface Contender {
@@ -94,4 +96,6 @@ export interface BenchOptions {
   progress?: ProgressSink;
   /** Aborted on Ctrl-C: the current run is killed, then everything is cleaned up. */
   signal?: AbortSignal;
+  /** --snapshot: a row for the unikernel restored from its snapshot (saved once before the rounds). */
+  snapshot?: boolean;
 }

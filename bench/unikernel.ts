@@ -4,7 +4,7 @@ import { totalBytes } from '../images/store.js';
 import { runImage } from '../run/foreground.js';
 import type { ServerRun } from './containers/runtime.js';
 import { NO_PORT_HINT } from './server.js';
-import type { Contender } from './types.js';
+import { RESTORED_ROW, type Contender } from './types.js';
 
 /**
  * The unikernel as one contender: each run boots the image under QEMU once, exactly as `unik run` does; a
@@ -37,6 +37,29 @@ export function unikernelContender(image: ImageRecord, timeoutMs: number, server
       }
       if (r.bootMs === null) throw failure('the unikernel printed nothing on its console', r.stderrTail || undefined);
       return { firstOutputMs: r.bootMs, exitMs: r.exitMs, output: r.output, peakMemoryKiB: r.peakRssKiB, ...(server && r.readyMs !== null ? { readyMs: r.readyMs } : {}) };
+    },
+  };
+}
+
+/**
+ * The unikernel continued from its snapshot taken once ready (`unik run --snapshot`): the snapshot is saved by one
+ * run here, so every timed run restores. First output is the guest running again when it prints nothing after ready.
+ */
+export async function restoredContender(image: ImageRecord, timeoutMs: number): Promise<Contender> {
+  const saved = await runImage(image, { accel: 'auto', timeoutMs, snapshot: true });
+  if (!saved.snapshot || !['saved', 'restored'].includes(saved.snapshot.action)) {
+    throw failure(`--snapshot: no snapshot of ${image.name}: ${saved.snapshot?.why ?? saved.how}`);
+  }
+  return {
+    name: RESTORED_ROW,
+    kind: 'unikernel',
+    imageBytes: totalBytes(image) + (saved.snapshot.sizeBytes ?? 0),
+    notes: [`${RESTORED_ROW}: unik run --snapshot, QEMU -incoming from the ${((saved.snapshot.sizeBytes ?? 0) / 1024).toFixed(0)} KiB state saved once the guest was ready; first output = first console byte after the restore, or the guest running again when it prints none`],
+    async runOnce() {
+      const r = await runImage(image, { accel: 'auto', timeoutMs, snapshot: true });
+      if (r.snapshot?.action !== 'restored') throw failure(`the snapshot of ${image.name} was not restored: ${r.snapshot?.why ?? r.how}`);
+      if (r.exitCode !== 0 || r.timedOut || r.interrupted) throw failure(`the restored unikernel ${r.how}`, r.stderrTail || undefined);
+      return { firstOutputMs: r.bootMs ?? r.snapshot.ms!, exitMs: r.exitMs, output: r.output, peakMemoryKiB: r.peakRssKiB };
     },
   };
 }

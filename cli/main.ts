@@ -134,6 +134,7 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--ready-http <url>', 'ready = first 2xx from URL')
       .option('--dry-run', 'print the QEMU/tender command line instead of starting it')
       .option('--stop-when-ready', 'stop the guest once ready (measures a server\'s start)')
+      .option('--snapshot', 'continue from the image\'s snapshot taken once ready; the first run boots and saves it (QEMU only)')
       .option('--remeasure-floor', 'measure the VMM floor (QEMU with a guest that exits at once) again instead of using the cached one')
       .option('--rm', 'remove the instance once it exits (with --detach; a foreground run leaves none)')
       .option('-i, --interactive', 'send stdin to the guest\'s serial console')
@@ -245,6 +246,8 @@ const commands: Record<string, (program: Command) => unknown> = {
       .option('--json', 'print the results as JSON')
       .option('--csv <file>', 'also write the results as CSV')
       .option('--chart <file.svg>', 'also draw a bar chart (SVG)')
+      .option('--density <n,...>', 'start N instances of an HTTP image at once (each on its own port): time until all answer 200, memory (PSS)')
+      .option('--snapshot', 'also time restores of the image\'s snapshot (with --density: restored instances)')
       .action(lazy(() => import('./commands/bench.js'), 'benchCommand')),
 
   setup: (program) =>

@@ -5,6 +5,7 @@ import { interpretExit } from './exit.js';
 import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
 import { tiedProcess } from '../lib/tied.js';
+import { saveVmState, snapshotArgv, resumeRestored, type VmSnapshot } from './vm-snapshot.js';
 
 export interface Measured {
   /** ms from just before spawn to the first console byte. */
@@ -24,6 +25,15 @@ export interface Measured {
   pid: number;
   /** The last lines QEMU printed on stderr (its own errors). */
   stderrTail: string;
+  /** A snapshot run: saved once ready (ms the save took, bytes) or restored; error: why the save failed. */
+  snapshotStep?: {
+    mode: VmSnapshot['mode'];
+    ms: number | null;
+    bytes: number | null;
+    error: string | null;
+    /** The save failed because the VMM had exited meanwhile (the guest ended right after ready). */
+    vmmGone?: boolean;
+  };
 }
 
 export interface VmOptions {
@@ -47,23 +57,28 @@ export interface VmOptions {
   onBoot?: (ms: number) => void;
   /** Called when the ready marker is seen. */
   onReady?: (ms: number) => void;
+  /** Save the guest's state once ready, or continue a saved one (ready then means: running again). */
+  snapshot?: VmSnapshot;
+  /** Aborted: stop the guest (a bench that started many); the run then counts as stopped by its owner. */
+  stop?: AbortSignal;
 }
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
-export function vmArgv(spec: BootSpec, accel: Accel): [string, ...string[]] {
-  return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel)] : [spec.tender, ...spec.args];
+export function vmArgv(spec: BootSpec, accel: Accel, snapshot?: Pick<VmSnapshot, 'mode' | 'qmpSocket'>): [string, ...string[]] {
+  return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel), ...(snapshot ? snapshotArgv(snapshot) : [])] : [spec.tender, ...spec.args];
 }
 
 /** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or the VMM tied to us. */
-export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null): { file: string; args: string[] } {
-  const [file, ...argv] = vmArgv(spec, accel);
+export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null, snapshot?: VmSnapshot): { file: string; args: string[] } {
+  const [file, ...argv] = vmArgv(spec, accel, snapshot);
   if (reaper) return { file: reaper, args: [file, ...argv] };
   return tiedProcess(file, argv);
 }
 
 /** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
 export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
-  const { file, args } = vmCommand(spec, opts.accel, opts.reaper);
+  const snap = opts.snapshot;
+  const { file, args } = vmCommand(spec, opts.accel, opts.reaper, snap);
   return new Promise((resolve, reject) => {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
@@ -76,7 +91,10 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     // hrtime, not performance.now(): the global `performance` loads perf_hooks, a few ms of every run's start.
     const t0 = process.hrtime.bigint();
     // fd 3: the reaper's report (peak RSS), written once the VMM has been reaped.
-    const child = spawn(file, args, { stdio: [opts.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore'] });
+    // fd 4 (STATE_FD): the snapshot's state file, inherited by QEMU.
+    const child = spawn(file, args, { stdio: [opts.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore', ...(snap?.mode === 'restore' ? [snap.fd] : [])] });
+    let step: Measured['snapshotStep'];
+    let saving: Promise<void> | null = null;
     let report = '';
     (child.stdio[3] as Readable | null)?.on('data', (c: Buffer) => (report += c.toString('utf8')));
     const since = () => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
@@ -85,9 +103,16 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       if (readyMs !== null) return;
       readyMs = since();
       opts.onReady?.(readyMs);
+      if (snap?.mode === 'save') {
+        const t = since();
+        saving = saveVmState(snap.qmpSocket, snap.file, () => exited).then(
+          ({ bytes }) => void (step = { mode: 'save', ms: Math.round((since() - t) * 10) / 10, bytes, error: null }),
+          (e: Error) => void (step = { mode: 'save', ms: null, bytes: null, error: e.message, vmmGone: exited }),
+        );
+      }
       if (opts.stopWhenReady) {
         stoppedReady = true;
-        kill();
+        void (saving ?? Promise.resolve()).then(kill);
       }
     };
     const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
@@ -126,6 +151,11 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
+    const onStop = () => {
+      stoppedReady = true;
+      kill();
+    };
+    opts.stop?.addEventListener('abort', onStop);
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
@@ -133,6 +163,17 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         }, opts.timeoutMs)
       : null;
     const poller = opts.readyHttp ? pollHttp(opts.readyHttp, markReady) : null;
+    if (snap?.mode === 'restore') {
+      step = { mode: 'restore', ms: null, bytes: null, error: null };
+      // The ready marker was printed before the save: a restored guest is ready once it runs (or answers --ready-http).
+      void resumeRestored(snap.qmpSocket, () => exited).then(
+        () => {
+          step!.ms = since();
+          if (!poller) markReady();
+        },
+        () => {},
+      );
+    }
 
     child.on('spawn', () => opts.onStart?.(child.pid!));
     child.on('error', (e) => {
@@ -145,10 +186,15 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
+      opts.stop?.removeEventListener('abort', onStop);
     };
-    child.on('close', (status, signal) => {
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    child.on('close', (status, signal) => void closed(status, signal));
+    const closed = async (status: number | null, signal: NodeJS.Signals | null) => {
       const exitMs = since();
       cleanup();
+      await saving;
       const meaning = interpretExit(spec, status, signal, seen);
       resolve({
         bootMs,
@@ -169,8 +215,9 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         pid: child.pid ?? -1,
         // A Ctrl-C reaches QEMU too, and its line may arrive before our own handler has run.
         stderrTail: (stoppedByUs ? stderr.replace(OWN_SIGNAL, '') : stderr).trim().split('\n').slice(-5).join('\n'),
+        ...(step ? { snapshotStep: step } : {}),
       });
-    });
+    };
   });
 }
 

@@ -7,6 +7,7 @@ import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
 import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { checkHostPorts } from './host-ports.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
+import type { SnapshotOutcome } from './snapshot.js';
 
 export interface RunOptions extends BootRequest {
   timeoutMs?: number;
@@ -20,6 +21,12 @@ export interface RunOptions extends BootRequest {
   onReady?: (ms: number) => void;
   /** Report the VMM floor for this image's argv shape: the cached one, or measured again. Absent: none. */
   floor?: 'cached' | 'fresh';
+  /** Continue the image's snapshot for this boot, or boot and save one once ready (run/snapshot.ts). */
+  snapshot?: boolean;
+  /** Aborted: the guest is stopped (a density bench ending its instances). */
+  stop?: AbortSignal;
+  /** --snapshot: called before the VMM starts, with whether it saves or restores. */
+  onSnapshot?: (mode: 'save' | 'restore') => void;
 }
 
 export interface RunResult extends Measured {
@@ -34,6 +41,8 @@ export interface RunResult extends Measured {
   vsFloor: number | null;
   /** Why there is a floor but no ratio, for the person reading; null otherwise. */
   noRatio: string | null;
+  /** --snapshot: what became of the snapshot. */
+  snapshot?: SnapshotOutcome;
 }
 
 /**
@@ -63,6 +72,9 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
   await checkHostPorts(spec.devices.net?.ports ?? []);
   if (opts.interactive && spec.kind === 'tender') throw usageError(`-i: a Solo5 ${spec.machine} guest has no console input (its console only writes); run it without -i`);
   if (note) opts.onAccelNote?.(note);
+  // Loaded only for --snapshot runs: node:net and node:crypto are not every run's cost.
+  const snap = opts.snapshot ? await (await import('./snapshot.js')).snapshotRun(image, spec, accel, readyHttp) : null;
+  if (snap) opts.onSnapshot?.(snap.vm.mode);
   let output = '';
   const running = runVm(spec, {
     accel,
@@ -78,14 +90,20 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.onStart ? { onStart: opts.onStart } : {}),
     ...(opts.onReady ? { onReady: opts.onReady } : {}),
+    ...(snap ? { snapshot: snap.vm } : {}),
+    ...(opts.stop ? { stop: opts.stop } : {}),
   });
   const shape = opts.floor && spec.kind === 'qemu' ? floorShape(spec, accel) : null;
   // Looked up while the guest runs (it is already spawned), so reading the cache adds nothing to the run.
   const cached = shape && opts.floor === 'cached' ? cachedVmmFloor(layout(), shape) : null;
-  const measured = await running;
+  const measured = await running.catch((e: unknown) => {
+    snap?.abort();
+    throw e;
+  });
+  const snapshot = snap ? await snap.finish(measured) : undefined;
   // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
   // console before the floor's boots.
   const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: true }).catch(() => null))) : null;
   const { vsFloor, noRatio } = floor ? floorRatio(measured, floor.exitMs) : { vsFloor: null, noRatio: null };
-  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor, noRatio };
+  return { ...measured, accel: shownAccel, machine: machineName(spec), output, image, floor, vsFloor, noRatio, ...(snapshot ? { snapshot } : {}) };
 }

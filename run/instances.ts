@@ -13,6 +13,7 @@ import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
 import { checkHostPorts } from './host-ports.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
+import type { SnapshotOutcome } from './snapshot.js';
 import { codeUnitOrder } from '../lib/order.js';
 
 export type InstanceState = 'starting' | 'running' | 'exited';
@@ -46,6 +47,12 @@ export interface Instance {
   readyHttp: string | null;
   /** run --rm: the record goes once the guest has exited (and the start was reported). */
   autoRemove?: boolean;
+  /** --snapshot: the supervisor restores the image's snapshot, or boots and saves one once ready. */
+  snapshot?: boolean;
+  /** Set by the supervisor before it starts QEMU: whether it restores the snapshot or saves one. */
+  snapshotMode?: 'save' | 'restore';
+  /** What became of it, once the guest exited. */
+  snapshotResult?: SnapshotOutcome;
 }
 
 const RECORD = 'instance.json';
@@ -86,6 +93,7 @@ export const findInstance = (ref: string, l: Layout = layout()): Instance => fin
 export interface DetachOptions extends BootRequest {
   name?: string | undefined;
   autoRemove?: boolean;
+  snapshot?: boolean;
   onAccelNote?: (note: string) => void;
 }
 
@@ -98,6 +106,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
   const l = layout();
   const { spec, shownAccel, note, readyHttp } = await prepareBoot(image, o);
   if (note) o.onAccelNote?.(note);
+  if (o.snapshot) (await import('./snapshot.js')).snapshottable(image, spec, readyHttp);
   const id = randomBytes(6).toString('hex');
   const name = o.name ?? `${image.name}-${id.slice(0, 4)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw usageError(`--name: expected letters, digits and _.- (at most 63), found ${JSON.stringify(name)}`);
@@ -117,6 +126,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     logPath: join(dir, 'console.log'), stderrTail: null,
     spec, ready: image.run.ready, readyHttp,
     ...(o.autoRemove ? { autoRemove: true } : {}),
+    ...(o.snapshot ? { snapshot: true } : {}),
   };
   await writeInstance(dir, inst);
   const sup = spawn(process.execPath, [join(packageRoot(), 'dist', 'run', 'supervisor.js'), dir], { detached: true, stdio: 'ignore' });

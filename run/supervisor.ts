@@ -10,6 +10,7 @@ import { identify, resolvedExe } from '../lib/pid.js';
 import { which } from '../lib/which.js';
 import { layout } from '../lib/home.js';
 import { hostHelper } from '../machine/host-helper.js';
+import { findImage } from '../images/store.js';
 import { HANDED_OVER, readInstance, writeInstance } from './instances.js';
 import { runVm, vmArgv } from '../machine/vm-process.js';
 
@@ -35,6 +36,11 @@ log.on('error', (e) => {
   broken.error ??= e;
   process.kill(process.pid, 'SIGTERM');
 });
+// --snapshot: the image's snapshot for this boot is restored, or saved once ready (run/snapshot.ts).
+const snap = inst.snapshot && inst.spec.kind === 'qemu'
+  ? await (await import('./snapshot.js')).snapshotRun(findImage(layout(), inst.image.id), inst.spec, accel, inst.readyHttp)
+  : null;
+if (snap) await update({ snapshotMode: snap.vm.mode });
 try {
   const m = await runVm(inst.spec, {
     accel,
@@ -47,13 +53,16 @@ try {
     readyHttp: inst.readyHttp,
     onStart: (pid) => void update({ state: 'running', pid, vmm: identify(pid, vmmExe) }),
     onReady: (ms) => void update({ readyMs: ms }),
+    ...(snap ? { snapshot: snap.vm } : {}),
   });
+  if (snap) await update({ snapshotResult: await snap.finish(m) });
   await update({
     state: 'exited', exitedAt: new Date().toISOString(), exitCode: broken.error ? 1 : m.exitCode,
     how: broken.error ? `stopped: cannot write its console log ${inst.logPath} (${broken.error.code ?? broken.error.message})` : m.how,
     bootMs: m.bootMs, readyMs: m.readyMs ?? inst.readyMs, exitMs: m.exitMs, stderrTail: m.stderrTail || null,
   });
 } catch (e) {
+  snap?.abort();
   await update({ state: 'exited', exitedAt: new Date().toISOString(), exitCode: 1, how: `could not start: ${(e as Error).message}` });
 }
 if (!broken.error) await new Promise<void>((r) => log.end(() => r()));

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
-import { parseBenchFlags, type BenchFlags } from '../../bench/options.js';
+import { parseBenchFlags, type BenchChoices, type BenchFlags } from '../../bench/options.js';
+import type { ImageRecord } from '../../images/record.js';
 import { benchCsv, benchJson, benchText } from '../../bench/report.js';
 import { runBench } from '../../bench/run-bench.js';
 import { endProgress, printJson, progressSink } from '../output.js';
@@ -22,6 +23,15 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (choices.density) {
+    try {
+      return await densityCommand(dir, image, choices, flags, abort.signal);
+    } finally {
+      endProgress(flags);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
   let result;
   try {
     result = await runBench({ dir, ...(image ? { image } : {}), ...choices, progress: progressSink(flags), signal: abort.signal });
@@ -47,4 +57,17 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
   if (result.cleanupErrors.length) {
     throw failure('the bench could not remove everything it created', result.cleanupErrors.join('\n'));
   }
+}
+
+/** `unik bench --density N,…`: the density rows, as text, JSON and chart. */
+async function densityCommand(dir: string, image: ImageRecord | undefined, choices: BenchChoices, flags: BenchFlags, signal: AbortSignal): Promise<void> {
+  const { benchDensity } = await import('../../bench/density-bench.js');
+  const { densityChartSpec, densityText } = await import('../../bench/density-report.js');
+  const report = await benchDensity({ dir, ...(image ? { image } : {}), platform: choices.platform, counts: choices.density!, snapshot: choices.snapshot, progress: progressSink(flags), signal });
+  if (choices.chart) {
+    const { specSvg } = await import('../../bench/chart.js');
+    await writeFileAtomic(resolve(choices.chart), await specSvg(densityChartSpec(report)));
+  }
+  if (flags.json) printJson(report);
+  else process.stdout.write(`${densityText(report)}\n${choices.chart ? `chart: ${resolve(choices.chart)}\n` : ''}`);
 }

@@ -12,6 +12,7 @@ const psView = (i: Instance) => ({
   id: i.id, name: i.name, image: i.image.name, imageId: i.image.id, state: i.state, pid: i.pid, startedAt: i.startedAt,
   exitCode: i.exitCode, how: i.how, ports: i.ports, accel: i.accel, machine: i.machine, bootMs: i.bootMs, readyMs: i.readyMs,
   exitMs: i.exitMs, logPath: i.logPath,
+  ...(i.snapshot ? { snapshot: i.snapshotResult ?? null } : {}),
 });
 
 /** docker's ps: running instances; -a adds the exited ones, -q prints only their ids. */

@@ -2,11 +2,13 @@ import { usageError } from '../../lib/errors.js';
 import type { Platform } from '../../manifest/manifest.js';
 import type { AccelChoice } from '../../machine/accel.js';
 import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
+import type { SnapshotOutcome } from '../../run/snapshot.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, note, printJson, progressSink } from '../output.js';
 import { checkReadyUrl } from '../../run/ready-url.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
+import { SHARED_STATE_NOTE } from '../../run/snapshot-note.js';
 
 export interface RunFlags extends RegistryFlags {
   accel: string;
@@ -20,6 +22,7 @@ export interface RunFlags extends RegistryFlags {
   name?: string;
   readyHttp?: string;
   stopWhenReady?: boolean;
+  snapshot?: boolean;
   dryRun?: boolean;
   remeasureFloor?: boolean;
   /** docker's --rm: a detached instance's record goes when it exits (a foreground run leaves none anyway). */
@@ -52,6 +55,14 @@ export function summaryLine(r: Summarised): string {
   return extra.length ? `${times}\n${extra.join(' · ')}` : times;
 }
 
+/** One stderr line on what --snapshot did. */
+export function snapshotLine(s: SnapshotOutcome): string {
+  const size = s.sizeBytes !== null ? ` (${(s.sizeBytes / 1024).toFixed(0)} KiB)` : '';
+  if (s.action === 'saved') return `snapshot ${s.key} saved${size} in ${Math.round(s.ms ?? 0)} ms: the next --snapshot run continues from ready${s.why ? ` (${s.why})` : ''}`;
+  if (s.action === 'restored') return `snapshot ${s.key} restored${size}: the guest ran again ${Math.round(s.ms ?? 0)} ms after spawn`;
+  return `snapshot ${s.key} ${s.action === 'not-saved' ? 'not saved' : 'not restored'}: ${s.why}`;
+}
+
 export async function runCommand(target: string, args: string[], flags: RunFlags): Promise<void> {
   const accel = checkAccel(flags.accel);
   if (flags.interactive && flags.detach) throw usageError('-i: an interactive console needs the foreground; drop --detach (unik logs -f follows a detached one)');
@@ -77,7 +88,8 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
 
   if (flags.detach) {
     const { startDetached } = await import('../../run/instances.js');
-    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, autoRemove: !!flags.rm, onAccelNote: note });
+    const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, autoRemove: !!flags.rm, onAccelNote: note, ...(flags.snapshot ? { snapshot: true } : {}) });
+    if (inst.snapshotMode === 'restore') note(SHARED_STATE_NOTE);
     if (flags.json) return printJson(inst);
     process.stdout.write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel === 'none' ? 'no VMM' : inst.accel}` +
@@ -100,11 +112,13 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: note,
     floor: flags.remeasureFloor ? 'fresh' : 'cached',
+    ...(flags.snapshot ? { snapshot: true, onSnapshot: (mode: 'save' | 'restore') => note(mode === 'restore' ? SHARED_STATE_NOTE : 'no snapshot for this boot yet: booting, and saving the guest once ready') } : {}),
   });
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);
   process.stderr.write(`${summaryLine(res)}\n`);
+  if (res.snapshot) process.stderr.write(`${snapshotLine(res.snapshot)}\n`);
   if (flags.json) {
-    const { output: _output, stderrTail: _tail, noRatio: _noRatio, floor, ...rest } = res;
+    const { output: _output, stderrTail: _tail, noRatio: _noRatio, snapshotStep: _step, floor, ...rest } = res;
     printJson({
       ...rest,
       floor: floor && { machine: floor.machine, accel: floor.accel, memoryMiB: floor.memoryMiB, exitMs: floor.exitMs, firstOutputMs: floor.firstOutputMs, peakRssKiB: floor.peakRssKiB, runs: floor.runs, measuredAt: floor.measuredAt },

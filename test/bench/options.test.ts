@@ -17,7 +17,7 @@ function usage(flags: Parameters<typeof parseBenchFlags>[0]): string {
 
 describe('parseBenchFlags', () => {
   it('takes the defaults: every runtime found, no files', () => {
-    expect(parseBenchFlags(defaults)).toEqual({ platform: null, runs: 20, warmup: 2, runtimes: null, csv: null, chart: null });
+    expect(parseBenchFlags(defaults)).toEqual({ platform: null, runs: 20, warmup: 2, runtimes: null, csv: null, chart: null, density: null, snapshot: false });
   });
   it('keeps the named runtimes in the given order', () => {
     expect(parseBenchFlags({ ...defaults, runtimes: 'runc, unikernel' }).runtimes).toEqual(['runc', 'unikernel']);

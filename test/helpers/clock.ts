@@ -41,10 +41,10 @@ export function tickCollector() {
   };
 }
 
-/** Run an image with `unik run` (app arguments after --) and timestamp its clock lines on arrival. */
-export function runClockFixture(image: string, env: Record<string, string>, args: string[] = []): Promise<{ ticks: Tick[]; output: string; code: number | null }> {
+/** Run an image with `unik run` (more run flags, app arguments after --) and timestamp its clock lines on arrival. */
+export function runClockFixture(image: string, env: Record<string, string>, args: string[] = [], flags: string[] = []): Promise<{ ticks: Tick[]; output: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', image, '--accel', 'tcg', '--timeout', '30s', ...(args.length ? ['--', ...args] : [])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', image, '--accel', 'tcg', '--timeout', '30s', ...flags, ...(args.length ? ['--', ...args] : [])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const collector = tickCollector();
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

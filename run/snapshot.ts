@@ -1,0 +1,117 @@
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { usageError } from '../lib/errors.js';
+import type { Accel, BootSpec, QemuBootSpec } from '../machine/boot-spec.js';
+import { qemuArgv } from '../machine/qemu-argv.js';
+import { qemuBinaryStamp, qemuVersion } from '../machine/qemu-binary.js';
+import type { Measured } from '../machine/vm-process.js';
+import type { VmSnapshot } from '../machine/vm-snapshot.js';
+import type { ImageRecord } from '../images/record.js';
+import { findSnapshot, putSnapshot, removeSnapshot, snapshotKey, snapshotTemp, type SnapshotRecord } from '../images/snapshots.js';
+
+/** What a --snapshot run did with the image's snapshot, reported with the run. */
+export interface SnapshotOutcome {
+  key: string;
+  /** saved: booted and saved once ready; restored: continued from the saved state; not-saved / not-restored: see why (saved: what it replaced). */
+  action: 'saved' | 'restored' | 'not-saved' | 'not-restored';
+  path: string | null;
+  sizeBytes: number | null;
+  /** save: ms from stop to running again; restore: ms from spawn to the guest running again. */
+  ms: number | null;
+  why: string | null;
+}
+
+/**
+ * Pure: the argv a snapshot depends on. Host ports and the host paths of disks and shares are attached fresh on
+ * every restore (blanked here); machine, CPU, memory, kernel, command line, fw_cfg and the device list stay.
+ */
+export function snapshotShape(spec: QemuBootSpec, accel: Accel): string[] {
+  const d = spec.devices;
+  return qemuArgv(
+    {
+      ...spec,
+      devices: {
+        ...d,
+        net: d.net && { ...d.net, ports: d.net.ports.map((p) => ({ ...p, host: 0 })) },
+        block: d.block.map((b) => ({ ...b, file: '' })),
+        share: d.share.map((s) => ({ ...s, source: '' })),
+      },
+    },
+    accel,
+  );
+}
+
+export interface SnapshotRun {
+  vm: VmSnapshot;
+  /** After the VMM exited: store the save (or drop a snapshot that would not restore) and say what happened. */
+  finish(m: Measured): Promise<SnapshotOutcome>;
+  /** The VMM could not be started: nothing is stored, nothing left behind. */
+  abort(): void;
+}
+
+/**
+ * Decide a --snapshot run (saved once ready, so the image needs a ready marker or --ready-http): restore the image's snapshot for this exact boot if one is stored and intact,
+ * otherwise boot and save one. Tenders (spt, hvt) run guests without QEMU and cannot save them.
+ */
+/** The boot's QEMU spec; refused in one line when it cannot be saved: a tender's, or one with no moment to save at. */
+export function snapshottable(image: ImageRecord, spec: BootSpec, readyHttp: string | null): QemuBootSpec {
+  if (spec.kind !== 'qemu') throw usageError(`--snapshot: expected an image QEMU boots, found ${image.name} on ${spec.machine} (a Solo5 tender cannot save a guest; build for --platform virtio)`);
+  if (!image.run.ready && !readyHttp) throw usageError(`--snapshot: expected a moment to save at, a ready marker (ready: in unik.yaml) or --ready-http URL, found ${image.name} with neither`);
+  return spec;
+}
+
+export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Accel, readyHttp: string | null): Promise<SnapshotRun> {
+  const argvShape = snapshotShape(snapshottable(image, boot, readyHttp), accel);
+  const key = await snapshotKey(image.id, qemuBinaryStamp(), argvShape);
+  const { snapshot, problem } = await findSnapshot(image, key);
+  const sockDir = mkdtempSync(join(tmpdir(), 'unik-qmp-'));
+  const qmpSocket = join(sockDir, 'qmp.sock');
+  const done = () => rmSync(sockDir, { recursive: true, force: true });
+  if (snapshot) return restoring(image, snapshot, qmpSocket, done);
+  const tmp = await snapshotTemp(image, key);
+  return {
+    vm: { mode: 'save', file: tmp, qmpSocket },
+    abort() {
+      done();
+      rmSync(tmp, { force: true });
+    },
+    async finish(m) {
+      done();
+      const s = m.snapshotStep;
+      const why = !s
+        ? 'the guest was never ready (no ready marker matched, no --ready-http answer)'
+        : s.vmmGone
+          ? `the guest ended (${m.how}) before its state could be saved: a snapshot needs a guest that keeps running after it is ready`
+          : s.error && `QEMU could not save it: ${s.error}`;
+      const base = { key, ms: s?.ms ?? null };
+      if (why) {
+        rmSync(tmp, { force: true });
+        return { ...base, action: 'not-saved', path: null, sizeBytes: null, why: problem ? `${why}; the stored one was unusable: ${problem}` : why };
+      }
+      const rec = await putSnapshot(image, key, tmp, { qemuVersion: await qemuVersion(), argvShape, saveMs: s!.ms });
+      return { ...base, action: 'saved', path: rec.path, sizeBytes: rec.sizeBytes, why: problem && `it replaces an unusable one: ${problem}` };
+    },
+  };
+}
+
+function restoring(image: ImageRecord, rec: SnapshotRecord, qmpSocket: string, done: () => void): SnapshotRun {
+  const fd = openSync(rec.path, 'r');
+  return {
+    vm: { mode: 'restore', fd, qmpSocket },
+    abort() {
+      closeSync(fd);
+      done();
+    },
+    async finish(m) {
+      closeSync(fd);
+      done();
+      const base = { key: rec.key, path: rec.path, sizeBytes: rec.sizeBytes };
+      if (m.snapshotStep?.ms != null) return { ...base, action: 'restored', ms: m.snapshotStep.ms, why: null };
+      // QEMU refused the state (it never ran the guest): drop it, so the next run boots and saves a fresh one.
+      await removeSnapshot(image, rec.key);
+      const why = m.stderrTail.split('\n').filter(Boolean).slice(-2).join('; ') || m.how;
+      return { ...base, action: 'not-restored', ms: null, why: `QEMU could not load it (${why}); removed, the next --snapshot run boots and saves anew` };
+    },
+  };
+}
