@@ -50,6 +50,11 @@ export interface ImageRecord {
   run: RunConfig;
   /** Build choices the boot follows (Target BuiltKernel.bootSettings), e.g. OSv's root filesystem. */
   bootSettings: Record<string, string>;
+  /**
+   * Set for an image that came from a registry or an archive (the OCI manifest digest it came as). Such an image
+   * is never a cache hit for a build and never replaces a local one; its cacheKey is empty.
+   */
+  pulled?: { digest: string };
   /** What shaped it from outside the sources cache (Target.fingerprint: MirageOS's toolchain install record). */
   toolchain?: Record<string, string>;
 }

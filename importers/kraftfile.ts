@@ -101,7 +101,7 @@ export function translateKraftfile(project: Project, file: string): Translation 
         shares = readVolumes(src, e, project, report);
         break;
       default:
-        report.skip(at, e.key, NOT_TRANSLATED[e.key] ?? `not translated: not a Kraftfile ${version} attribute unik knows`);
+        report.skip(at, e.key, (Object.hasOwn(NOT_TRANSLATED, e.key) ? NOT_TRANSLATED[e.key] : undefined) ?? `not translated: not a Kraftfile ${version} attribute unik knows`);
     }
   }
   name ??= appName(project.dirName, src.root.at, report);

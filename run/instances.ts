@@ -8,6 +8,7 @@ import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
 import { stillRunning, type ProcessIdentity } from '../lib/pid.js';
 import { findByRef } from '../lib/ref.js';
+import { readyRegExp } from '../lib/ready-pattern.js';
 import type { PortMapping } from '../manifest/manifest.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
@@ -91,6 +92,8 @@ export interface DetachOptions extends BootRequest {
  */
 export async function startDetached(image: ImageRecord, o: DetachOptions): Promise<Instance> {
   const l = layout();
+  // Checked here: the supervisor, detached, could only fail silently on a pattern it cannot use.
+  if (image.run.ready) readyRegExp(image.run.ready, image.name);
   const { spec, shownAccel, note, readyHttp } = await prepareBoot(image, o);
   if (note) o.onAccelNote?.(note);
   const id = randomBytes(6).toString('hex');

@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { identify, resolvedExe } from '../lib/pid.js';
 import { which } from '../lib/which.js';
 import { layout } from '../lib/home.js';
+import { readyRegExp } from '../lib/ready-pattern.js';
 import { hostHelper } from '../machine/host-helper.js';
 import { readInstance, writeInstance } from './instances.js';
 import { runVm, vmArgv } from '../machine/vm-process.js';
@@ -40,7 +41,7 @@ try {
     reaper: await hostHelper(layout(), 'reap'),
     onOutput: (c) => log.write(c),
     onBoot: (ms) => void update({ bootMs: ms }),
-    ready: inst.ready ? new RegExp(inst.ready) : null,
+    ready: inst.ready ? readyRegExp(inst.ready, inst.image.name) : null,
     readyHttp: inst.readyHttp,
     onStart: (pid) => void update({ state: 'running', pid, vmm: identify(pid, vmmExe) }),
     onReady: (ms) => void update({ readyMs: ms }),
