@@ -5,6 +5,7 @@ import { removeOnExit } from '../lib/exit-cleanup.js';
 import { isAlive } from '../lib/pid.js';
 import { failure } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
+import { shellQuote } from '../lib/terminal-text.js';
 import type { Layout } from '../lib/home.js';
 import { withLock } from '../lib/lock.js';
 import { findByRef } from '../lib/ref.js';
@@ -63,10 +64,16 @@ export const listImages = (l: Layout): ImageRecord[] => scanImages(l).images;
 export const problemLine = (p: StoreProblem): string =>
   `${p.file}: ${p.why}${IMAGE_ID.test(p.id) ? ` ("unik rmi ${p.id}" removes it)` : ''}`;
 
-const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: ImageRecord) => i.name, list: 'images' } as const;
+/** How images of one name differ: target, platform, and where each came from. */
+export const imageOrigin = (i: ImageRecord): string => `${i.target} ${i.platform}, ${i.pulled ? 'pulled' : 'built here'}`;
 
-/** Resolve an image by id, unique id prefix (4+ chars) or name (newest of that name). */
-export function findImage(l: Layout, ref: string): ImageRecord {
+const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: ImageRecord) => i.name, list: 'images', describe: imageOrigin } as const;
+
+/**
+ * Resolve an image by id, unique id prefix (4+ chars) or name. A name several images have (other targets or
+ * platforms, a pulled image beside a local build) is an error listing them, unless `platform` picks one.
+ */
+export function findImage(l: Layout, ref: string, platform?: string): ImageRecord {
   // An exact id wins over names and prefixes: its own record is all there is to read (`unik run ID` reads one file).
   if (IMAGE_ID.test(ref) && existsSync(join(l.images, ref))) {
     const entry = readEntry(l, ref);
@@ -76,6 +83,8 @@ export function findImage(l: Layout, ref: string): ImageRecord {
   const { images, problems } = scanImages(l);
   const broken = problems.find((p) => p.id === ref);
   if (broken) throw failure(`image ${ref} is unusable: ${problemLine(broken)}`);
+  const onPlatform = platform ? images.filter((i) => i.name === ref && i.platform === platform) : [];
+  if (onPlatform.length === 1) return onPlatform[0]!;
   return findByRef(images, ref, IMAGE_REF);
 }
 
@@ -121,7 +130,10 @@ export async function corruption(image: Pick<ImageRecord, 'path' | 'sha256' | 'f
 /** Refuse to use an image whose kernel or files changed since they were stored, saying which and how to rebuild. */
 export async function verifyImage(image: ImageRecord): Promise<void> {
   const bad = await corruption(image);
-  if (bad) throw failure(`image ${image.name} (${image.id}): ${bad}; rebuild it with "unik build ${image.appDir}"`);
+  if (!bad) return;
+  // A pulled image's appDir is a path on the machine that built it: only pulling again helps here.
+  const fix = image.pulled ? `remove it with "unik rmi ${image.id}" and pull it again` : `rebuild it with "unik build ${shellQuote(image.appDir)}"`;
+  throw failure(`image ${image.name} (${image.id}): ${bad}; ${fix}`);
 }
 
 /**

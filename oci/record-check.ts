@@ -1,5 +1,6 @@
 import { usageError } from '../lib/errors.js';
 import { compileReady } from '../lib/ready-pattern.js';
+import { UNSAFE_RANGE } from '../lib/terminal-text.js';
 import type { ImageRecord } from '../images/record.js';
 import { PLATFORMS, type TargetName } from '../manifest/manifest.js';
 import { normalShareDest } from '../manifest/share-dest.js';
@@ -41,16 +42,11 @@ const int = (v: unknown, field: string, min: number, max: number): number => {
 const HEX64 = /^[0-9a-f]{64}$/;
 const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]{0,99}$/;
 const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
-/**
- * Text a terminal shows as text: no C0 or C1 controls (U+009B is a CSI of its own), no DEL, no bidi overrides,
- * embeddings or isolates (U+202A–E, U+2066–9), no invisible marks or line separators that reorder or hide what
- * is printed around them.
- */
-const UNSAFE = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
-const PRINTABLE = new RegExp(`^[^${UNSAFE}]{0,4096}$`);
-const ARG = new RegExp(`^[^${UNSAFE}"]{0,4096}$`);
+/** Text a terminal shows as text (lib/terminal-text.ts), within a bound. */
+const PRINTABLE = new RegExp(`^[^${UNSAFE_RANGE}]{0,4096}$`);
+const ARG = new RegExp(`^[^${UNSAFE_RANGE}"]{0,4096}$`);
 /** Paths are echoed in hints: no quotes, backslashes or shell syntax either. */
-const PATH_TEXT = new RegExp(`^[^${UNSAFE}"'\\\\\`$;&|<>(){}*?!#~]{0,1024}$`);
+const PATH_TEXT = new RegExp(`^[^${UNSAFE_RANGE}"'\\\\\`$;&|<>(){}*?!#~]{0,1024}$`);
 /** More ports than any app publishes; QEMU's command line (and E2BIG) is the real limit. */
 const MAX_PORTS = 64;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;

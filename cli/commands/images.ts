@@ -2,6 +2,7 @@ import { layout } from '../../lib/home.js';
 import { deviceKinds } from '../../manifest/devices.js';
 import { problemLine, removeImage, scanImages } from '../../images/store.js';
 import { humanBytes, table } from '../../lib/format.js';
+import { terminalSafe } from '../../lib/terminal-text.js';
 import { note, printJson, type OutputOptions } from '../output.js';
 import { looksLikeRef } from '../../oci/ref.js';
 import { storedImage } from '../resolve-image.js';
@@ -30,10 +31,9 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
   );
 }
 
-export async function inspectCommand(ref: string, flags: OutputOptions): Promise<void> {
+export async function inspectCommand(ref: string, _flags: OutputOptions): Promise<void> {
   const image = await storedImage(ref);
-  if (flags.json) return printJson(image);
-  process.stdout.write(JSON.stringify(image, null, 2) + '\n');
+  printJson(image);
 }
 
 export async function rmiCommand(ref: string, flags: OutputOptions): Promise<void> {
@@ -43,5 +43,5 @@ export async function rmiCommand(ref: string, flags: OutputOptions): Promise<voi
   const { forgetRefsTo } = await import('../../oci/refs.js');
   await forgetRefsTo(l, image.id);
   if (flags.json) return printJson({ removed: image.id, name: image.name });
-  process.stdout.write(`removed ${image.name} (${image.id})\n`);
+  process.stdout.write(`removed ${terminalSafe(image.name)} (${image.id})\n`);
 }
