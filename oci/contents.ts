@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import { failure } from '../lib/errors.js';
+import { removeOnExit } from '../lib/exit-cleanup.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from '../images/record.js';
 import { packageImage, type ImageContents, type OciPackage } from './package.js';
@@ -33,9 +34,18 @@ export async function readContents(image: ImageRecord): Promise<ImageContents> {
 /** A stored image as an OCI package. */
 export const packageStored = async (image: ImageRecord, refName: string): Promise<OciPackage> => packageImage(image, await readContents(image), refName);
 
-/** A fresh scratch directory inside the store's directory (same filesystem, hidden from listImages). */
-export async function scratchDir(l: Layout, kind: string): Promise<string> {
+/**
+ * Run `fn` with a fresh scratch directory inside the store's directory (same filesystem, hidden from
+ * listImages), removed after it on every exit path: an error, Ctrl-C, SIGTERM (lib/exit-cleanup.ts).
+ */
+export async function withScratch<T>(l: Layout, kind: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = tempSibling(join(l.images, kind));
-  await fsp.mkdir(dir, { recursive: true });
-  return dir;
+  const drop = removeOnExit(dir);
+  try {
+    await fsp.mkdir(dir, { recursive: true });
+    return await fn(dir);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+    drop();
+  }
 }

@@ -4,10 +4,10 @@ import { failure, usageError, UnikError } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
 import { logPathFor, type Layout } from '../lib/home.js';
 import type { ProgressSink } from '../lib/progress.js';
-import { openStepRunner } from '../lib/steps.js';
+import { IdleTimeout, openStepRunner } from '../lib/steps.js';
 import { which } from '../lib/which.js';
 import { withAuthFile } from './creds.js';
-import { isLoopback, type ImageRef } from './ref.js';
+import { loopbackHost, type ImageRef } from './ref.js';
 
 /**
  * The registry transport: skopeo (containers/image), driven through the step runner like every other tool.
@@ -77,6 +77,12 @@ export function registryError(output: string, ref: ImageRef, direction: Directio
   return failure(`${direction} of ${ref.canonical} failed: ${msg.slice(0, 300)}`);
 }
 
+/** How long a transfer may move no byte before it is given up: 60 s, or UNIK_REGISTRY_IDLE_TIMEOUT seconds. */
+export function idleTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.UNIK_REGISTRY_IDLE_TIMEOUT);
+  return (Number.isFinite(s) && s > 0 ? s : 60) * 1000;
+}
+
 /** Check --cert-dir before anything runs. */
 function checkCertDir(dir: string | undefined): void {
   if (dir !== undefined && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -103,12 +109,15 @@ export async function transfer(l: Layout, direction: Direction, ref: ImageRef, l
         ...(o.certDir ? { certDir: o.certDir } : {}),
         ...(authFile ? { authFile } : {}),
         ...(digestFile ? { digestFile } : {}),
-      }), { timeoutMs: 30 * 60_000 });
+      }), { timeoutMs: 30 * 60_000, idleTimeoutMs: idleTimeoutMs() });
     } catch (e) {
+      if (e instanceof IdleTimeout) {
+        throw failure(`registry ${ref.registry} sent and took nothing for ${Math.round(e.idleMs / 1000)} s during the ${direction} of ${ref.canonical}; gave up, nothing stored (UNIK_REGISTRY_IDLE_TIMEOUT=SECONDS waits longer) (log: ${e.logPath})`);
+      }
       if (!(e instanceof UnikError)) throw e;
       const err = registryError(e.detail ?? '', ref, direction);
-      if (err === 'plain-http' && tlsVerify && isLoopback(ref.host)) return attempt(false, authFile);
-      if (err === 'plain-http') throw usageError(`${ref.registry} answers in plain HTTP: unik uses HTTP only for loopback registries or with --insecure`);
+      if (err === 'plain-http' && tlsVerify && (await loopbackHost(ref.host))) return attempt(false, authFile);
+      if (err === 'plain-http') throw usageError(`${ref.registry} answers in plain HTTP: unik uses HTTP only for loopback addresses and localhost, or with --insecure`);
       throw new UnikError(`${err.message} (log: ${run.logPath})`, err.exitCode);
     } finally {
       await run.close();
