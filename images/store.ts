@@ -265,7 +265,10 @@ export async function sweepScratch(l: Layout): Promise<string[]> {
 export async function removeImage(l: Layout, ref: string): Promise<Pick<ImageRecord, 'id' | 'name'>> {
   const broken = IMAGE_ID.test(ref) && scanImages(l).problems.some((p) => p.id === ref);
   const rec = broken ? { id: ref, name: '(unusable record)' } : findImage(l, ref);
-  await fsp.rm(join(l.images, rec.id), { recursive: true, force: true });
+  await withLock(storeLock(l), async () => {
+    await sweepScratch(l);
+    await fsp.rm(join(l.images, rec.id), { recursive: true, force: true });
+  });
   return rec;
 }
 
