@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { childrenOf } from './proc-io.js';
 
 /**
  * Paths that must not outlive this process however it ends: scratch directories of a pull or push, a
@@ -16,10 +17,33 @@ const removeAll = () => {
   pending.clear();
 };
 
+/**
+ * Stop the tools still running (skopeo writing into a scratch directory would recreate it after it is removed),
+ * then remove. Each tool runs under `timeout`, which passes a SIGTERM on to everything below it (lib/tied.ts).
+ */
 function onSignal(sig: (typeof SIGNALS)[number]): void {
+  const children = childrenOf(process.pid);
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 2000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (children.some((pid) => existsSync(`/proc/${pid}`) && !isZombie(pid)) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
   removeAll();
   process.exit(EXIT_CODE[sig]);
 }
+
+const isZombie = (pid: number) => {
+  try {
+    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ')'));
+  } catch {
+    return true;
+  }
+};
 
 /** Remove `path` on any exit until the returned function is called (after the caller removed it itself). */
 export function removeOnExit(path: string): () => void {

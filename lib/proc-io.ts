@@ -10,7 +10,8 @@ function ioOf(pid: number): number {
   }
 }
 
-function childrenOf(pid: number): number[] {
+/** The direct children of a process (empty when it is gone). */
+export function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {

@@ -12,8 +12,11 @@ const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0'
 /** Pure: text with every such character written as \uXXXX (newlines and tabs kept when `lines`). */
 export const terminalSafe = (text: string, lines = false): string => text.replace(lines ? UNSAFE_BUT_NEWLINES : UNSAFE, escape);
 
+/** The unsafe characters JSON.stringify leaves raw (it escapes C0 itself; its own newlines are layout). */
+const UNSAFE_IN_JSON = new RegExp(`(?![\\u0000-\\u001f])[${UNSAFE_RANGE}]`, 'g');
+
 /** Pure: JSON whose strings hold none of them raw: the same JSON value, as \uXXXX escapes. */
-export const safeJson = (value: unknown, indent?: number): string => JSON.stringify(value, null, indent).replace(UNSAFE, escape);
+export const safeJson = (value: unknown, indent?: number): string => JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, escape);
 
 /** Pure: a word as a POSIX shell reads it: bare when it holds only safe characters, else single-quoted. */
 export const shellQuote = (word: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

@@ -6,6 +6,7 @@ import { failure } from '../lib/errors.js';
 import { removeOnExit } from '../lib/exit-cleanup.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from '../images/record.js';
+import { sweepScratch } from '../images/store.js';
 import { packageImage, type ImageContents, type OciPackage } from './package.js';
 
 /** Executable bits survive packaging (a Solo5 tender must stay runnable); everything else is 0644. */
@@ -42,6 +43,8 @@ export async function withScratch<T>(l: Layout, kind: string, fn: (dir: string) 
   const dir = tempSibling(join(l.images, kind));
   const drop = removeOnExit(dir);
   try {
+    // Only a dead process's entries go, so this needs no lock: nobody else ever uses them.
+    await sweepScratch(l);
     await fsp.mkdir(dir, { recursive: true });
     return await fn(dir);
   } finally {

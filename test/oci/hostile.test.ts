@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { findCached, findImage, listImages, putImage, verifyImage } from '../../images/store.js';
 import { layout } from '../../lib/home.js';
 import { compileReady } from '../../lib/ready-pattern.js';
-import { shellQuote, terminalSafe } from '../../lib/terminal-text.js';
+import { safeJson, shellQuote, terminalSafe } from '../../lib/terminal-text.js';
 import { memorySource, readVerified } from '../../oci/layout.js';
 import { pulledId, restoreImage } from '../../oci/restore.js';
 import { readTar, TarError } from '../../oci/tar.js';
@@ -173,6 +173,10 @@ describe('item 5: records are text a terminal shows as text; hints quote them', 
 
   it('what is printed is escaped, and a hint quotes a path for the shell', () => {
     expect(terminalSafe('a\u009b31mb\u202ec\x1b[2J')).toBe('a\\u009b31mb\\u202ec\\u001b[2J');
+    const value = { name: 'x\u009by\u202ez', list: ['\u2066'] };
+    const json = safeJson(value, 2);
+    expect(json).not.toMatch(/[\u0080-\u009f\u202e\u2066]/);
+    expect(JSON.parse(json)).toEqual(value);
     expect(oneLine(`x${'y'.repeat(5000)}z`).length).toBeLessThanOrEqual(600);
     expect(shellQuote('/work/app')).toBe('/work/app');
     expect(shellQuote(`/a b/it's"; rm -rf ~`)).toBe(`'/a b/it'\\''s"; rm -rf ~'`);
@@ -237,9 +241,9 @@ describe('item 10: scratch never outlives its process', () => {
     const l = layout(tmpTree());
     mkdirSync(l.images, { recursive: true });
     // The real lib/exit-cleanup.ts, as the child runs it.
-    const { transformSync } = await import('esbuild');
+    const { buildSync } = await import('esbuild');
     const module = join(tmpTree(), 'exit-cleanup.mjs');
-    writeFileSync(module, transformSync(readFileSync('lib/exit-cleanup.ts', 'utf8'), { loader: 'ts', format: 'esm' }).code);
+    buildSync({ entryPoints: ['lib/exit-cleanup.ts'], bundle: true, platform: 'node', format: 'esm', outfile: module, logLevel: 'silent' });
     const script = `
       const { removeOnExit } = await import(${JSON.stringify(module)});
       const fs = await import('node:fs');
