@@ -25,13 +25,15 @@ const strMap = (v: unknown, field: string, key: RegExp, value: RegExp): Record<s
   need(isObj(v), field, 'an object');
   for (const [k, x] of Object.entries(v as Obj)) {
     str(k, `${field} key`, key, `a key matching ${key}`);
-    str(x, `${field}.${k}`, value, `a value matching ${value}`);
+    str(x, `${field}.${k}`, value, value === PRINTABLE ? TEXT : `a value matching ${value}`);
   }
   return v as Record<string, string>;
 };
-const strList = (v: unknown, field: string, re: RegExp): string[] => {
+/** What PRINTABLE and ARG accept, in words: the messages never print a regex full of escapes. */
+const TEXT = 'printable text (no control, bidi or invisible characters; at most 4096)';
+const strList = (v: unknown, field: string, re: RegExp, expected = TEXT): string[] => {
   need(Array.isArray(v), field, 'a list');
-  (v as unknown[]).forEach((x, i) => str(x, `${field}[${i}]`, re, `a string matching ${re}`));
+  (v as unknown[]).forEach((x, i) => str(x, `${field}[${i}]`, re, expected));
   return v as string[];
 };
 const int = (v: unknown, field: string, min: number, max: number): number => {
@@ -90,7 +92,7 @@ function checkRun(v: unknown): void {
   need(isObj(v), 'run', 'an object');
   const r = v as Obj;
   checkDevices(r.devices);
-  strList(r.cmdline, 'run.cmdline', ARG);
+  strList(r.cmdline, 'run.cmdline', ARG, `${TEXT.slice(0, -1)}, no double quotes)`);
   int(r.memoryMiB, 'run.memoryMiB', 2, 4096);
   if (r.ready !== null) {
     str(r.ready, 'run.ready', PRINTABLE, 'null or a regular expression');
@@ -148,7 +150,7 @@ export function checkPackagedRecord(label: unknown, what: string): ImageRecord &
     need(Array.isArray(rec.sources), 'sources', 'a list');
     (rec.sources as unknown[]).forEach((s, i) => {
       need(isObj(s), `sources[${i}]`, 'an object');
-      for (const k of ['name', 'ref', 'commit']) str((s as Obj)[k], `sources[${i}].${k}`, PRINTABLE, 'a string');
+      for (const k of ['name', 'ref', 'commit']) str((s as Obj)[k], `sources[${i}].${k}`, PRINTABLE, TEXT);
       need(typeof (s as Obj).dirty === 'boolean', `sources[${i}].dirty`, 'true or false');
     });
     need(rec.frameworkVersion === null || (typeof rec.frameworkVersion === 'string' && PRINTABLE.test(rec.frameworkVersion)), 'frameworkVersion', 'null or a version');
@@ -161,7 +163,7 @@ export function checkPackagedRecord(label: unknown, what: string): ImageRecord &
       need(Array.isArray(rec.patches), 'patches', 'a list');
       (rec.patches as unknown[]).forEach((x, i) => {
         need(isObj(x), `patches[${i}]`, 'an object');
-        for (const k of ['source', 'file']) str((x as Obj)[k], `patches[${i}].${k}`, PRINTABLE, 'a string');
+        for (const k of ['source', 'file']) str((x as Obj)[k], `patches[${i}].${k}`, PRINTABLE, TEXT);
         str((x as Obj).sha256, `patches[${i}].sha256`, HEX64, '64 hex digits');
       });
     }

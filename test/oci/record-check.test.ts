@@ -36,7 +36,7 @@ describe('checkPackagedRecord', () => {
     ['filesSha256', (l: any) => (l.record.files = { disk: 'd.img' }), 'filesSha256: expected one digest for each of files'],
     ['duplicate names', (l: any) => ((l.record.files = { disk: 'http-app.virtio' }), (l.record.filesSha256 = { disk: 'b'.repeat(64) })), 'files: expected distinct file names'],
     ['memory', (l: any) => (l.record.run.memoryMiB = 1 << 20), 'run.memoryMiB: expected a whole number from 2 to 4096'],
-    ['cmdline', (l: any) => (l.record.run.cmdline = ['a"b']), 'run.cmdline[0]: expected a string matching'],
+    ['cmdline', (l: any) => (l.record.run.cmdline = ['a"b']), 'run.cmdline[0]: expected printable text'],
     ['ready', (l: any) => (l.record.run.ready = '(['), 'run.ready: expected a valid regular expression'],
     ['guest ip', (l: any) => (l.record.run.devices.net.guestIp = '10.0.2.15,hostfwd=tcp::22-:22'), 'run.devices.net.guestIp: expected an IPv4 address'],
     ['share dest', (l: any) => (l.record.run.devices.share[0].dest = '/a/../etc'), 'run.devices.share[0].dest: expected a normal absolute guest path'],
