@@ -66,6 +66,12 @@ export function registryError(output: string, ref: ImageRef, direction: Directio
   if (/no such host|server misbehaving|Temporary failure in name resolution/.test(msg)) return failure(`registry ${r}: unknown host ${ref.host}`);
   if (/i\/o timeout|deadline exceeded|no route to host|network is unreachable|connection reset/.test(msg)) return failure(`registry ${r} did not answer (${/timeout|deadline/.test(msg) ? 'timed out' : 'network unreachable'})`);
   if (/x509|certificate|tls:/i.test(msg)) return failure(`registry ${r}: its TLS certificate is not trusted (${msg.replace(/^.*?(x509: |tls: )/, '$1').slice(0, 120)}); pass --cert-dir DIR holding its CA certificate (*.crt)`);
+  // A manifest naming a digest that is not one (the registry then answers "not found" for it): say so.
+  const malformed = (msg.match(/\bsha256:[^\s"',;)]*/g) ?? []).find((d) => !/^sha256:[0-9a-f]{64}$/.test(d));
+  if (!/did not match/i.test(msg) && (malformed !== undefined || /invalid (checksum )?digest|unsupported digest algorithm/i.test(msg))) {
+    const shown = malformed ? ` (${JSON.stringify(malformed.length > 80 ? `${malformed.slice(0, 77)}...` : malformed)})` : '';
+    return usageError(`${ref.canonical}: the registry's manifest names a malformed digest${shown}; refused, nothing stored`);
+  }
   if (/manifest unknown|name unknown|not found/i.test(msg)) return failure(`${ref.canonical}: not found in registry ${r}`);
   if (/no image found in (manifest list|image index) for architecture|no matching manifest/i.test(msg)) {
     return usageError(`${ref.canonical}: expected an image for linux/amd64, found none in its index`);
