@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { usageError } from './errors.js';
 
 /**
@@ -15,7 +14,8 @@ let enabled = false;
 export function compileReady(pattern: string): RegExp | { problem: string } {
   if (pattern.length > READY_MAX_LENGTH) return { problem: `a pattern of at most ${READY_MAX_LENGTH} characters` };
   if (!enabled) {
-    setFlagsFromString('--enable-experimental-regexp-engine');
+    // Loaded here, not at start-up: node:v8 costs a `unik run` ~3 ms, and most images have no ready pattern.
+    (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--enable-experimental-regexp-engine');
     enabled = true;
   }
   try {
