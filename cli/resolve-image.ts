@@ -28,6 +28,7 @@ export async function storedImage(arg: string, pull?: RegistryOptions, platform?
   const pulled = await pullImage(l, ref.canonical, pull);
   if (pull.progress) process.stderr.write('\r\x1b[2K');
   process.stderr.write(`unik: pulled ${pulled.image.name} (${pulled.image.id}) · ${pulled.digest}\n`);
+  noteNameClash(pulled.image);
   return pulled.image;
 }
 
@@ -62,4 +63,11 @@ function checkNotAlsoAnImage(arg: string): void {
   const other = listImages(layout()).find((i) => (i.name === arg || i.id === arg) && (i.pulled || i.appDir !== dir));
   if (!other) return;
   throw usageError(`IMAGE: expected a directory or an image, found ${JSON.stringify(arg)}, which is both the app directory ./${arg} and the stored image ${other.id} (${imageOrigin(other)}): write ./${arg} for the directory, or the id for the image`);
+}
+
+/** After a pull or an import: when the new image's name is not its alone any more, say so at once (stderr). */
+export function noteNameClash(image: ImageRecord): void {
+  const same = listImages(layout()).filter((i) => i.name === image.name);
+  if (same.length < 2) return;
+  note(`${image.name} now names ${same.length} images (${same.map((i) => `${i.id}: ${imageOrigin(i)}`).join('; ')}): the name alone is ambiguous, use an id`);
 }

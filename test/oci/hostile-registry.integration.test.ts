@@ -92,6 +92,9 @@ describe.skipIf(missing.length > 0)('hostile registries, archives and records (i
     expect(pull.exitCode, pull.stderr).toBe(0);
     const pulled = JSON.parse(pull.stdout).image;
     expect(pulled.id).not.toBe(image.id);
+    // Said at once, not at the next run.
+    expect(pull.stderr).toContain(`unik: hello-app now names 2 images (`);
+    expect(pull.stderr).toContain(`${pulled.id}: unikraft qemu/x86_64, pulled`);
     const images = JSON.parse((await unik(['images', '--json'], env)).stdout) as { id: string; cacheKey: string; pulled?: unknown }[];
     expect(images.map((i) => i.id).sort()).toEqual([image.id, pulled.id].sort());
     expect(images.find((i) => i.id === image.id)).toMatchObject({ cacheKey: image.cacheKey });

@@ -180,7 +180,7 @@ describe.skipIf(missing.length > 0)('images leave the machine: a real registry (
         }
         const refused = await unik(['push', 'hello-app', `${other.address}/team/http:1`], env);
         expect(refused.exitCode).toBe(2);
-        expect(oneLine(refused.stderr)).toEqual([`unik: ${other.address} answers in plain HTTP: unik uses HTTP only for loopback registries or with --insecure`]);
+        expect(oneLine(refused.stderr)).toEqual([`unik: ${other.address} answers in plain HTTP: unik uses HTTP only for loopback addresses and localhost, or with --insecure`]);
         const insecure = await unik(['push', 'hello-app', `${other.address}/team/http:1`, '--insecure'], env);
         expect(insecure.exitCode, insecure.stderr).toBe(0);
       } finally {
