@@ -74,8 +74,8 @@ function cases() {
   const out = [
     ['7', 'gzip layer expanding to 20 GiB', archive(record(kernel), bomb, '0'.repeat(64))],
     ['7', 'the same 20 GiB layer, its record declaring a 32 MiB kernel (the inflate cap, not the download cap)', archive(record(kernel, (r) => (r.sizeBytes = 32 * 1024 * 1024)), bomb, '0'.repeat(64))],
-    // -1024 sends the reader back to the PAX header itself: the loop the issue saw.
-    ['6', 'negative PAX size (a 2 KB layer)', layerArchive(tar([entry('PaxHeader', paxBody('size', '-1024'), 'x'), entry('unik/kernel', kernel)]))],
+    // -1536 sends the reader back to the PAX header itself, which applies the size again: the loop the issue saw.
+    ['6', 'negative PAX size (a 2 KB layer)', layerArchive(tar([entry('PaxHeader', paxBody('size', '-1536'), 'x'), entry('unik/kernel', kernel)]))],
     ['6/15', 'non-numeric PAX size', layerArchive(tar([entry('PaxHeader', paxBody('size', 'abc'), 'x'), entry('unik/kernel', kernel)]))],
     ['14', 'record with 60,000 ports', layerArchive(tar([entry('unik/', undefined, '5'), entry('unik/kernel', kernel)]), (r) => (r.run.devices.net = { ports: Array.from({ length: 60000 }, (_, i) => ({ host: (i % 65535) + 1, guest: 80, protocol: 'tcp' })), guestIp: '10.0.2.15', gateway: '10.0.2.2', prefix: 24, nameserver: '10.0.2.3' }))],
     ['13', 'record with target "__proto__"', layerArchive(tar([entry('unik/', undefined, '5'), entry('unik/kernel', kernel)]), (r) => (r.target = '__proto__'))],
@@ -102,12 +102,13 @@ function yamlBomb() {
 /** One capped run: wall seconds, peak RSS (MiB) from GNU time, exit code, the first line it printed. */
 function measure(cli, args) {
   const home = mkdtempSync(join(work, 'home-'));
-  const res = spawnSync('timeout', ['10', 'prlimit', `--as=${4 * 1024 ** 3}`, '/usr/bin/time', '-f', 'TIME %e %M', process.execPath, cli, ...args], { env: { ...process.env, UNIK_HOME: home }, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const m = /TIME ([\d.]+) (\d+)/.exec(res.stderr);
+  // time outermost: its rusage covers the capped run even when timeout kills it.
+  const res = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %x', 'timeout', '10', 'prlimit', `--as=${4 * 1024 ** 3}`, process.execPath, cli, ...args], { env: { ...process.env, UNIK_HOME: home }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /TIME ([\d.]+) (\d+) (\d+)/.exec(res.stderr);
   rmSync(home, { recursive: true, force: true });
   const line = res.stderr.split('\n').find((l) => l.startsWith('unik:')) ?? res.stderr.split('\n').find((l) => /Error|error|Killed/.test(l)) ?? '';
   return {
-    exit: res.status === 124 ? 'timeout (10 s)' : String(res.status ?? res.signal),
+    exit: m?.[3] === '124' ? 'timeout (10 s)' : String(m?.[3] ?? res.status),
     wall: m ? Number(m[1]) : 10,
     rssMiB: m ? Math.round(Number(m[2]) / 1024) : null,
     says: line.replace(/\/tmp\/unik-hostile-[^ ]*\//g, '').slice(0, 110),
@@ -125,7 +126,10 @@ function readyPattern() {
 }
 
 console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; node ${process.version}`);
-const all = [...cases(), yamlBomb()];
+const floor = measure(join(ROOT, 'scripts', 'noop.cjs'), []);
+console.log(`baseline: node running an empty script: wall ${floor.wall.toFixed(2)} s, peak RSS ${floor.rssMiB} MiB`);
+// ONLY=REGEX runs the cases whose item or description matches.
+const all = [...cases(), yamlBomb()].filter((c) => !process.env.ONLY || new RegExp(process.env.ONLY).test(`${c.item} ${c.what}`));
 for (const c of all) {
   console.log(`\nitem ${c.item}: ${c.what}${c.bytes ? ` (${(c.bytes / 1e6).toFixed(2)} MB archive)` : ''}`);
   for (const cli of clis) {

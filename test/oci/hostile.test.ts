@@ -100,6 +100,7 @@ describe('items 6 and 15: every number in an archive is checked', () => {
   const kernel = Buffer.from('kernel');
   it.each([
     ['a negative PAX size', rawTar([{ name: 'PaxHeader', type: 'x', data: pax({ size: '-512' }) }, { name: 'unik/kernel', type: '0', data: kernel }]), /the size "-512" is not a non-negative decimal number/],
+    ['a negative PAX size that points back at its own header (the endless loop)', rawTar([{ name: 'PaxHeader', type: 'x', data: pax({ size: '-1536' }) }, { name: 'unik/kernel', type: '0', data: kernel }]), /the size "-1536" is not a non-negative decimal number/],
     ['a non-numeric PAX size', rawTar([{ name: 'PaxHeader', type: 'x', data: pax({ size: 'abc' }) }, { name: 'unik/kernel', type: '0', data: kernel }]), /the size "abc" is not a non-negative decimal number/],
     ['an exponent PAX size', rawTar([{ name: 'PaxHeader', type: 'x', data: pax({ size: '1e3' }) }, { name: 'unik/kernel', type: '0', data: kernel }]), /the size "1e3"/],
     ['a PAX size beyond the archive', rawTar([{ name: 'PaxHeader', type: 'x', data: pax({ size: '999999999999' }) }, { name: 'unik/kernel', type: '0', data: kernel }]), /truncated \(an entry of 999999999999 bytes/],
