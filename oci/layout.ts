@@ -47,6 +47,8 @@ export interface VerifiedImage {
   layerTar: Buffer;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /** Pure: a list for one line: at most 3 items, then how many more ("a, b, c and 97 more"). */
 export const countedList = (items: string[]): string =>
   !items.length ? 'none' : items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more (${items.length} in all)`;
@@ -103,6 +105,7 @@ function unpackLayer(blob: Buffer, gzip: boolean, cap: number, what: string): Bu
 async function pickManifest(src: BlobSource, index: Record<string, unknown>): Promise<Descriptor> {
   const manifests = (Array.isArray(index.manifests) ? index.manifests : []) as Descriptor[];
   if (!manifests.length) throw usageError(`${src.what}: expected an OCI index with one image, found no manifests`);
+  if (!manifests.every(isObject)) throw usageError(`${src.what}: expected an OCI index of descriptors, found an entry that is not one`);
   const matching = manifests.filter((m) => !m.platform || (m.platform.architecture === PLATFORM.architecture && m.platform.os === PLATFORM.os));
   const chosen = matching.length === 1 ? matching[0]! : manifests.length === 1 ? manifests[0]! : null;
   if (!chosen) {
@@ -128,8 +131,9 @@ export async function readVerified(src: BlobSource): Promise<VerifiedImage> {
   if (config.architecture !== PLATFORM.architecture || config.os !== PLATFORM.os) {
     throw usageError(`${src.what}: expected an image for ${PLATFORM.os}/${PLATFORM.architecture}, found one for ${String(config.os)}/${String(config.architecture)}`);
   }
-  const labels = ((config.config as Record<string, unknown> | undefined)?.Labels ?? {}) as Record<string, string>;
-  const annotations = (manifest.annotations ?? {}) as Record<string, string>;
+  const inner = isObject(config.config) ? config.config : {};
+  const labels = (isObject(inner.Labels) ? inner.Labels : {}) as Record<string, string>;
+  const annotations = (isObject(manifest.annotations) ? manifest.annotations : {}) as Record<string, string>;
   const raw = labels[RECORD_LABEL];
   if (typeof raw !== 'string') {
     const urunc = annotations[URUNC.type] ?? labels[URUNC.type];
@@ -137,7 +141,7 @@ export async function readVerified(src: BlobSource): Promise<VerifiedImage> {
       ? `${src.what}: expected an image built by unik, found a urunc ${urunc} image without unik's record (${RECORD_LABEL}): run it with urunc, or build it with unik`
       : `${src.what}: expected a unik image (config label ${RECORD_LABEL}), found a plain container image`);
   }
-  const layers = (Array.isArray(manifest.layers) ? manifest.layers : []) as Descriptor[];
+  const layers = (Array.isArray(manifest.layers) ? manifest.layers.filter(isObject) : []) as unknown as Descriptor[];
   if (layers.length !== 1 || (layers[0]!.mediaType !== MEDIA.layerGzip && layers[0]!.mediaType !== MEDIA.layerTar)) {
     throw usageError(`${src.what}: expected one tar or tar+gzip layer, found ${countedList(layers.map((l) => String(l?.mediaType)))}`);
   }

@@ -229,6 +229,17 @@ describe('item 15: messages stay one accurate, bounded line', () => {
     expect(err?.message).toBe('REF: expected one tar or tar+gzip layer, found application/vnd.oci.image.layer.v1.tar+gzip, application/vnd.oci.image.layer.v1.tar+gzip, application/vnd.oci.image.layer.v1.tar+gzip and 97 more (100 in all)');
   });
 
+  it('descriptors that are not objects are bad input, not internal errors', async () => {
+    for (const change of [(m: any) => (m.layers = [null]), (m: any) => (m.config = null), (m: any) => (m.layers = 'x')]) {
+      const err = await refused({ manifest: change });
+      expect(err?.exitCode, String(err?.message)).toBe(2);
+      expect(err?.message).toMatch(/^REF: expected /);
+    }
+    const files = await craftLayout({});
+    files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [null] })));
+    await expect(readVerified(memorySource(files, 'REF'))).rejects.toThrow('REF: expected an OCI index of descriptors, found an entry that is not one');
+  });
+
   it('a malformed config digest says so (it said "not found")', async () => {
     const err = await refused({ manifest: (m) => (m.config.digest = `sha256:${'Z'.repeat(5000)}`) });
     expect(err?.exitCode).toBe(2);
