@@ -26,7 +26,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The flags of every command that talks to a registry. */
 const registryFlags = (cmd: Command): Command =>
   cmd
-    .option('--creds <user:password>', 'registry credentials (default: REGISTRY_AUTH_FILE or ~/.docker/config.json)')
+    .option('--creds <user:password>', 'registry credentials; "-" reads them from stdin (or set UNIK_REGISTRY_CREDS; default: REGISTRY_AUTH_FILE or ~/.docker/config.json)')
     .option('--cert-dir <dir>', 'directory holding the registry\'s CA certificate (*.crt)')
     .option('--insecure', 'allow plain HTTP or unverified TLS for a registry that is not on loopback');
 

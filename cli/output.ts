@@ -1,12 +1,13 @@
 import type { ProgressSink } from '../lib/progress.js';
 import { lineProgress, terminalProgress } from '../lib/progress-display.js';
+import { safeJson, terminalSafe } from '../lib/terminal-text.js';
 
 export interface OutputOptions {
   json?: boolean;
 }
 
 export const printJson = (value: unknown): void => {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(safeJson(value, 2) + '\n');
 };
 
 let terminal: ReturnType<typeof terminalProgress> | null = null;
@@ -30,5 +31,5 @@ export function endProgress(opts: OutputOptions): void {
 
 /** A line the user should read that is not an error (stderr, so --json output stays clean). */
 export const note = (text: string): void => {
-  process.stderr.write(`unik: ${text}\n`);
+  process.stderr.write(`unik: ${terminalSafe(text)}\n`);
 };

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { PLATFORMS, type TargetName } from '../manifest/manifest.js';
 
 /** The store's own id format: the first 12 hex digits of the cache key (or of random bytes). */
 export const IMAGE_ID = /^[0-9a-f]{12}$/;
@@ -21,6 +22,9 @@ export function recordProblem(raw: unknown, dir: string): string | null {
   for (const k of ['name', 'target', 'platform', 'path', 'sha256', 'createdAt', 'appDir', 'cacheKey'] as const) {
     if (typeof r[k] !== 'string') return `its ${k} is ${describe(r[k])}, not a string`;
   }
+  // Looked up in tables by these names later: only unik's own targets and platforms, never __proto__ or toString.
+  if (!Object.hasOwn(PLATFORMS, r.target as string)) return `its target ${describe(r.target)} is not one of ${Object.keys(PLATFORMS).join(', ')}`;
+  if (!(PLATFORMS[r.target as TargetName] as readonly string[]).includes(r.platform as string)) return `its platform ${describe(r.platform)} is not one of target ${r.target as string}'s`;
   if (!SHA256.test(r.sha256 as string)) return `its sha256 ${describe(r.sha256)} is not 64 hex digits`;
   if (typeof r.sizeBytes !== 'number') return `its sizeBytes is ${describe(r.sizeBytes)}, not a number`;
   for (const k of ['drivers', 'libraries', 'sources'] as const) if (!Array.isArray(r[k])) return `its ${k} is ${describe(r[k])}, not a list`;
@@ -30,6 +34,7 @@ export function recordProblem(raw: unknown, dir: string): string | null {
   // Records with no files may come from before files were checksummed; the others must say what to expect.
   const unsummed = Object.keys(r.files).find((role) => !isObject(r.filesSha256) || !SHA256.test(String(r.filesSha256[role])));
   if (unsummed !== undefined) return `it records no sha256 for files.${unsummed} (stored by an older unik: rebuild it)`;
+  if (r.pulled !== undefined && !(isObject(r.pulled) && typeof r.pulled.digest === 'string')) return 'its pulled mark is malformed';
   const run = r.run;
   if (!isObject(run) || !isObject(run.devices) || !Array.isArray(run.cmdline) || typeof run.memoryMiB !== 'number') {
     return 'its run settings (devices, cmdline, memoryMiB) are missing or malformed';

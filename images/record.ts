@@ -55,6 +55,11 @@ export interface ImageRecord {
   bootSettings: Record<string, string>;
   /** A program image's files besides the kernel's own (program, libraries, `files`): the audit `unik inspect` shows. */
   contents?: ContentFile[];
+  /**
+   * Set for an image that came from a registry or an archive (the OCI manifest digest it came as). Such an image
+   * is never a cache hit for a build and never replaces a local one; its cacheKey is empty.
+   */
+  pulled?: { digest: string };
   /** What shaped it from outside the sources cache (Target.fingerprint: MirageOS's toolchain install record). */
   toolchain?: Record<string, string>;
 }

@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
+import { scratchOwner, sha256File, tempSibling, writeJsonAtomic } from '../lib/atomic.js';
+import { removeOnExit } from '../lib/exit-cleanup.js';
+import { isAlive } from '../lib/pid.js';
 import { failure } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
+import { shellQuote } from '../lib/terminal-text.js';
 import type { Layout } from '../lib/home.js';
 import { withLock } from '../lib/lock.js';
 import { findByRef } from '../lib/ref.js';
@@ -61,10 +64,16 @@ export const listImages = (l: Layout): ImageRecord[] => scanImages(l).images;
 export const problemLine = (p: StoreProblem): string =>
   `${p.file}: ${p.why}${IMAGE_ID.test(p.id) ? ` ("unik rmi ${p.id}" removes it)` : ''}`;
 
-const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: ImageRecord) => i.name, list: 'images' } as const;
+/** How images of one name differ: target, platform, and where each came from. */
+export const imageOrigin = (i: ImageRecord): string => `${i.target} ${i.platform}, ${i.pulled ? 'pulled' : 'built here'}`;
 
-/** Resolve an image by id, unique id prefix (4+ chars) or name (newest of that name). */
-export function findImage(l: Layout, ref: string): ImageRecord {
+const IMAGE_REF = { kind: 'image', id: (i: ImageRecord) => i.id, name: (i: ImageRecord) => i.name, list: 'images', describe: imageOrigin } as const;
+
+/**
+ * Resolve an image by id, unique id prefix (4+ chars) or name. A name several images have (other targets or
+ * platforms, a pulled image beside a local build) is an error listing them, unless `platform` picks one.
+ */
+export function findImage(l: Layout, ref: string, platform?: string): ImageRecord {
   // An exact id wins over names and prefixes: its own record is all there is to read (`unik run ID` reads one file).
   if (IMAGE_ID.test(ref) && existsSync(join(l.images, ref))) {
     const entry = readEntry(l, ref);
@@ -74,6 +83,8 @@ export function findImage(l: Layout, ref: string): ImageRecord {
   const { images, problems } = scanImages(l);
   const broken = problems.find((p) => p.id === ref);
   if (broken) throw failure(`image ${ref} is unusable: ${problemLine(broken)}`);
+  const onPlatform = platform ? images.filter((i) => i.name === ref && i.platform === platform) : [];
+  if (onPlatform.length === 1) return onPlatform[0]!;
   return findByRef(images, ref, IMAGE_REF);
 }
 
@@ -119,7 +130,10 @@ export async function corruption(image: Pick<ImageRecord, 'path' | 'sha256' | 'f
 /** Refuse to use an image whose kernel or files changed since they were stored, saying which and how to rebuild. */
 export async function verifyImage(image: ImageRecord): Promise<void> {
   const bad = await corruption(image);
-  if (bad) throw failure(`image ${image.name} (${image.id}): ${bad}; rebuild it with "unik build ${image.appDir}"`);
+  if (!bad) return;
+  // A pulled image's appDir is a path on the machine that built it: only pulling again helps here.
+  const fix = image.pulled ? `remove it with "unik rmi ${image.id}" and pull it again` : `rebuild it with "unik build ${shellQuote(image.appDir)}"`;
+  throw failure(`image ${image.name} (${image.id}): ${bad}; ${fix}`);
 }
 
 /**
@@ -127,28 +141,41 @@ export async function verifyImage(image: ImageRecord): Promise<void> {
  * `onCorrupt` hears which file, and the caller rebuilds (the new image replaces it).
  */
 export async function findCached(l: Layout, key: string, onCorrupt?: (why: string) => void): Promise<ImageRecord | null> {
-  const hit = listImages(l).find((r) => r.cacheKey === key);
+  // Only local builds are cache hits: a pulled image's bytes are not known to be what this build would make.
+  const hit = listImages(l).find((r) => !r.pulled && r.cacheKey === key);
   if (!hit) return null;
   const bad = await corruption(hit);
   if (bad) onCorrupt?.(`stored image ${hit.name} (${hit.id}): ${bad}`);
   return bad ? null : hit;
 }
 
+/** How a new image enters the store (see "Where images come from" in the README). */
+export interface PutOptions {
+  /**
+   * Set for an image from a registry or an archive. It never replaces or removes anything: not an image of the
+   * same name, and never a local build that happens to share its id. Local builds replace older local builds of
+   * the same name, target and platform, and nothing pulled.
+   */
+  pulled?: { digest: string };
+}
+
 /**
  * Copy a built kernel (and its extra files) into the store under `record.id`: everything is assembled in a
  * temp directory, sizes and checksums are taken from those copies (so the record describes exactly what is
- * stored), and it is renamed into place under the store's lock, so a crash or a concurrent build leaves no
- * half image. Older images of the same name/target/platform are replaced.
+ * stored), and it is moved into place under the store's lock, so a crash or a concurrent build leaves no
+ * half image, and a reader never finds the image's directory missing or a file half-written.
  */
 export async function putImage(
   l: Layout,
   kernelPath: string,
   files: Record<string, string>,
-  record: Omit<ImageRecord, 'path' | 'files' | 'filesSha256' | 'sizeBytes' | 'sha256'>,
+  record: Omit<ImageRecord, 'path' | 'files' | 'filesSha256' | 'sizeBytes' | 'sha256' | 'pulled'>,
+  o: PutOptions = {},
 ): Promise<ImageRecord> {
   if (!IMAGE_ID.test(record.id)) throw new Error(`image id ${JSON.stringify(record.id)} is not 12 lowercase hex digits`);
   const final = join(l.images, record.id);
   const tmp = tempSibling(final);
+  const dropScratch = removeOnExit(tmp);
   await fsp.mkdir(tmp, { recursive: true });
   try {
     const kernel = join(tmp, basename(kernelPath));
@@ -162,6 +189,7 @@ export async function putImage(
     }
     const full: ImageRecord = {
       ...record,
+      ...(o.pulled ? { pulled: o.pulled, cacheKey: '' } : {}),
       path: join(final, basename(kernelPath)),
       files: stored,
       filesSha256,
@@ -169,31 +197,78 @@ export async function putImage(
       sha256: await sha256File(kernel),
     };
     await writeJsonAtomic(join(tmp, RECORD), full);
-    await withLock(join(l.images, '.lock'), async () => {
-      await fsp.rm(final, { recursive: true, force: true });
-      await fsp.rename(tmp, final);
-      for (const old of listImages(l)) {
-        if (old.id !== full.id && old.name === full.name && old.target === full.target && old.platform === full.platform) {
-          await fsp.rm(join(l.images, old.id), { recursive: true, force: true });
+    return await withLock(storeLock(l), async () => {
+      await sweepScratch(l);
+      const here = existsSync(final) ? readEntry(l, record.id) : null;
+      const old = here && 'image' in here ? here.image : null;
+      if (o.pulled && old && !old.pulled) {
+        throw failure(`image ${record.id} is a local build of ${old.name}; a pulled image may never replace it (refused, nothing stored)`);
+      }
+      // The same pulled image again (same manifest digest, so same bytes): the stored one stays as it is.
+      if (o.pulled && old?.pulled?.digest === o.pulled.digest && !(await corruption(old))) return old;
+      if (here) await swapInto(tmp, final);
+      else await fsp.rename(tmp, final);
+      if (!o.pulled) {
+        for (const other of listImages(l)) {
+          if (other.id !== full.id && !other.pulled && other.name === full.name && other.target === full.target && other.platform === full.platform) {
+            await fsp.rm(join(l.images, other.id), { recursive: true, force: true });
+          }
         }
       }
+      return full;
     });
-    return full;
   } catch (e) {
-    await fsp.rm(tmp, { recursive: true, force: true });
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
       const need = [kernelPath, ...Object.values(files)].reduce((sum, f) => sum + statSync(f).size, 0);
       throw failure(`no space left on device storing image ${record.name} in ${l.images}: it needs ${humanBytes(need)} free there`);
     }
     throw e;
+  } finally {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    dropScratch();
   }
+}
+
+/**
+ * Replace an image directory's content by `tmp`'s without the directory ever missing: each file is renamed over
+ * its old version (a reader opens the old file or the new one, whole), the record last; files the new image
+ * no longer has go after that.
+ */
+async function swapInto(tmp: string, final: string): Promise<void> {
+  const incoming = (await fsp.readdir(tmp)).filter((f) => f !== RECORD);
+  for (const f of incoming) await fsp.rename(join(tmp, f), join(final, f));
+  await fsp.rename(join(tmp, RECORD), join(final, RECORD));
+  for (const f of await fsp.readdir(final)) {
+    if (f !== RECORD && f !== VERIFIED && !incoming.includes(f)) await fsp.rm(join(final, f), { recursive: true, force: true });
+  }
+}
+
+/** The store's lock: held while images enter or leave, and while stale scratch directories are swept. */
+export const storeLock = (l: Layout) => join(l.images, '.lock');
+
+/**
+ * Remove scratch entries (".NAME.tmp-PID-…", what tempSibling makes) whose process is gone: a killed pull,
+ * push or build leaves them, and nothing else ever would. Called under the store's lock.
+ */
+export async function sweepScratch(l: Layout): Promise<string[]> {
+  const swept: string[] = [];
+  for (const name of await fsp.readdir(l.images).catch(() => [] as string[])) {
+    const pid = scratchOwner(name);
+    if (pid === null || isAlive(pid)) continue;
+    await fsp.rm(join(l.images, name), { recursive: true, force: true });
+    swept.push(name);
+  }
+  return swept;
 }
 
 /** Remove an image; an unusable entry too, when named by its exact id (ids are checked: never a path outside). */
 export async function removeImage(l: Layout, ref: string): Promise<Pick<ImageRecord, 'id' | 'name'>> {
   const broken = IMAGE_ID.test(ref) && scanImages(l).problems.some((p) => p.id === ref);
   const rec = broken ? { id: ref, name: '(unusable record)' } : findImage(l, ref);
-  await fsp.rm(join(l.images, rec.id), { recursive: true, force: true });
+  await withLock(storeLock(l), async () => {
+    await sweepScratch(l);
+    await fsp.rm(join(l.images, rec.id), { recursive: true, force: true });
+  });
   return rec;
 }
 

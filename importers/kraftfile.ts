@@ -120,7 +120,7 @@ export function translateKraftfile(project: Project, file: string): Translation 
         break;
       default:
         if (MAY_FAIL.has(e.key)) report.warn(at, e.key, NOT_TRANSLATED[e.key]!);
-        else report.skip(at, e.key, NOT_TRANSLATED[e.key] ?? `not translated: not a Kraftfile ${version} attribute unik knows`);
+        else report.skip(at, e.key, (Object.hasOwn(NOT_TRANSLATED, e.key) ? NOT_TRANSLATED[e.key] : undefined) ?? `not translated: not a Kraftfile ${version} attribute unik knows`);
     }
   }
   name ??= appName(project.dirName, src.root.at, report);

@@ -31,3 +31,9 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/** Pure: the pid in a name tempSibling made (".NAME.tmp-PID-…"), or null for any other name. */
+export function scratchOwner(name: string): number | null {
+  const m = /^\..*\.tmp-(\d{1,10})-[0-9a-z]+-[0-9a-z]*$/.exec(name);
+  return m ? Number(m[1]) : null;
+}

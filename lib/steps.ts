@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { failure } from './errors.js';
 import { humanBytes } from './format.js';
 import { isDiagnostic, type ProgressSink, type StepInfo } from './progress.js';
+import { treeIo } from './proc-io.js';
 import { tiedGroup } from './tied.js';
 
 /**
@@ -16,6 +17,34 @@ export interface StepOptions {
   env?: Record<string, string>;
   /** Kill the tool after this long (default: none for logged builds, 2 min for quick commands). */
   timeoutMs?: number;
+  /** Kill the tool when it and its children read and write nothing for this long (a stalled network transfer). */
+  idleTimeoutMs?: number;
+}
+
+/** A step stopped because its tool moved no byte for StepOptions.idleTimeoutMs. */
+export class IdleTimeout extends Error {
+  constructor(readonly idleMs: number, readonly logPath: string) {
+    super(`no progress for ${Math.round(idleMs / 1000)} s`);
+  }
+}
+
+/** Watch a running tool's I/O; `onIdle` once it has moved nothing for `idleMs`. Returns the stop function. */
+function watchIdle(pid: number | undefined, idleMs: number, onIdle: () => void): () => void {
+  if (!pid) return () => {};
+  let last = -1;
+  let since = Date.now();
+  const timer = setInterval(() => {
+    const now = treeIo(pid);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= idleMs) {
+      clearInterval(timer);
+      onIdle();
+    }
+  }, Math.min(1000, Math.max(100, idleMs / 5)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Runs a sequence of steps, all output into one log file; the current step goes to `progress` (a TTY line). */
@@ -114,9 +143,22 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
         });
       }
       running = child;
+      let idle = false;
+      const stopWatch = opts.idleTimeoutMs
+        ? watchIdle(child.pid, opts.idleTimeoutMs, () => {
+            idle = true;
+            child.kill('SIGTERM');
+          })
+        : () => {};
       const res = await child;
+      stopWatch();
       running = null;
-      steps?.end(info, performance.now() - started, res.exitCode === 0 && !res.failed);
+      steps?.end(info, performance.now() - started, res.exitCode === 0 && !res.failed && !idle);
+      if (idle) {
+        killed = true;
+        await new Promise<void>((r) => log.write(`\n(stopped: no progress for ${opts.idleTimeoutMs} ms)\n`, () => r()));
+        throw new IdleTimeout(opts.idleTimeoutMs!, logPath);
+      }
       killed ||= res.isTerminated || !!res.timedOut;
       if (logError) throw await logFailure();
       if (res.exitCode !== 0 || res.failed) {

@@ -1,27 +1,54 @@
 import type { ErrorObject } from 'ajv';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
+import { compileReady } from '../lib/ready-pattern.js';
 import { MEMORY_EXPECTED, memoryMiB } from '../lib/units.js';
 import { PLATFORMS, type Manifest, type PortMapping, type RawManifest } from './manifest.js';
-import { displayPath as display, manifestError } from './errors.js';
+import { displayPath as display, manifestError, shortValue } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
 import { validateSchema } from './schema-validator.js';
 import { checkShareDests } from './share-dest.js';
 import { appOrHostPath, checkEnv, checkFiles, isKind, programKeysUnsupported, type PathKind } from './program.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
+/** A manifest is a few hundred bytes; anything near this is not one. */
+const MANIFEST_MAX_BYTES = 256 * 1024;
+/** yaml's default; named, so the message can say it. */
+const MAX_ALIASES = 100;
+
+/** Pure: whether `to` lies outside directory `from`. */
+const escapes = (from: string, to: string) => {
+  const r = relative(from, to);
+  return r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..');
+};
 
 /** Read and validate `dir/unik.yaml`. Every problem becomes ONE line naming the field; exit code 2. */
 export function loadManifest(dir: string): Manifest {
   const appDir = resolve(dir);
   const manifestPath = join(appDir, MANIFEST_FILE);
+  const where = display(manifestPath);
+  let real: string;
+  try {
+    real = realpathSync(manifestPath);
+  } catch {
+    throw usageError(`${where}: expected a unik manifest, found no readable file (run "unik init" to create one)`);
+  }
+  // The manifest obeys the rules of every other path of the app: a link that leads out of the app directory
+  // (to a secret, or to /dev/zero) is never read, so no error can echo what such a file holds.
+  const realDir = realpathSync(appDir);
+  if (escapes(realDir, real)) {
+    throw usageError(`${where}: expected a file inside the app directory, found a symlink that leads out of it to ${real}`);
+  }
+  const st = statSync(real);
+  if (!st.isFile()) throw usageError(`${where}: expected a unik manifest file, found something else at ${real}`);
+  if (st.size > MANIFEST_MAX_BYTES) throw usageError(`${where}: expected a manifest of at most ${MANIFEST_MAX_BYTES / 1024} KiB, found ${st.size} bytes`);
   let text: string;
   try {
-    text = readFileSync(manifestPath, 'utf8');
+    text = readFileSync(real, 'utf8');
   } catch {
-    throw usageError(`${display(manifestPath)}: expected a unik manifest, found no readable file (run "unik init" to create one)`);
+    throw usageError(`${where}: expected a unik manifest, found no readable file (run "unik init" to create one)`);
   }
   return parseManifest(text, appDir, manifestPath);
 }
@@ -35,7 +62,13 @@ export function parseManifest(text: string, appDir: string, manifestPath = join(
     const at = pos ? `:${pos.line}:${pos.col}` : '';
     throw usageError(`${where}${at}: expected valid YAML, found a syntax error (${e.message.split('\n')[0]})`);
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // yaml refuses an alias bomb (aliases that expand exponentially) while converting: that is bad input too.
+    throw usageError(`${where}: expected plain YAML, found ${/alias/i.test((e as Error).message) ? `aliases that expand too far (more than ${MAX_ALIASES})` : 'a document it cannot convert'}`);
+  }
   if (!validateSchema(raw)) throw usageError(`${where}: ${schemaMessage(validateSchema.errors![0]!, raw)}`);
   return semantic(raw, appDir, manifestPath);
 }
@@ -47,42 +80,38 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
 
   const platforms: readonly string[] = PLATFORMS[raw.target];
   if (raw.platform && !platforms.includes(raw.platform)) {
-    throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, JSON.stringify(raw.platform));
+    throw fail('platform', `one of ${platforms.join(', ')} for target ${raw.target}`, shortValue(raw.platform));
   }
-  if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', JSON.stringify(raw.fs));
-  if (raw.libc && raw.target !== 'unikraft') throw fail('libc', 'no libc key (it applies to target unikraft only)', JSON.stringify(raw.libc));
-  if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', JSON.stringify(raw.packages));
+  if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', shortValue(raw.fs));
+  if (raw.libc && raw.target !== 'unikraft') throw fail('libc', 'no libc key (it applies to target unikraft only)', shortValue(raw.libc));
+  if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', shortValue(raw.packages));
 
-  const escapes = (from: string, to: string) => {
-    const r = relative(from, to);
-    return r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..');
-  };
   // Paths are judged by where they really lead: every symlink on the way (the file, or any directory above
   // it) is resolved, so a link to /etc or / in an app repo cannot pass for a file of the app. What QEMU and
   // the build get is that resolved path.
   const inside = (field: string, rel: string, kind: PathKind): string => {
     const abs = resolve(appDir, rel);
-    if (relative(appDir, abs) === '' && kind !== 'directory') throw fail(field, `a ${kind} inside the app directory`, JSON.stringify(rel));
-    if (escapes(appDir, abs)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, which escapes it`);
+    if (relative(appDir, abs) === '' && kind !== 'directory') throw fail(field, `a ${kind} inside the app directory`, shortValue(rel));
+    if (escapes(appDir, abs)) throw fail(field, `a path inside the app directory`, `${shortValue(rel)}, which escapes it`);
     let real;
     try {
       real = realpathSync(abs);
     } catch {
-      throw fail(field, `an existing ${kind}`, `${JSON.stringify(rel)}, which does not exist`);
+      throw fail(field, `an existing ${kind}`, `${shortValue(rel)}, which does not exist`);
     }
-    if (escapes(appDir, real)) throw fail(field, `a path inside the app directory`, `${JSON.stringify(rel)}, a symlink that leads out of it to ${real}`);
+    if (escapes(appDir, real)) throw fail(field, `a path inside the app directory`, `${shortValue(rel)}, a symlink that leads out of it to ${real}`);
     if (!isKind(real, kind)) {
-      throw fail(field, `a ${kind}`, `${JSON.stringify(rel)}, which is not one`);
+      throw fail(field, `a ${kind}`, `${shortValue(rel)}, which is not one`);
     }
     return real;
   };
 
   const rawSources = raw.sources ?? [];
   if (!raw.program && !rawSources.length) throw fail('sources', 'a value (the key is required unless program names an executable)', 'none');
-  if (raw.program && raw.sources) throw fail('program', 'either program or sources, not both', JSON.stringify(raw.program));
+  if (raw.program && raw.sources) throw fail('program', 'either program or sources, not both', shortValue(raw.program));
   const sources = rawSources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
   const dup = sources.findIndex((s, i) => sources.indexOf(s) !== i);
-  if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${JSON.stringify(rawSources[dup])} again`);
+  if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${shortValue(rawSources[dup])} again`);
   const program = raw.program !== undefined ? { path: appOrHostPath('program', raw.program, 'file', inside, fail), given: raw.program } : undefined;
   const files = checkFiles(raw.files ?? {}, (field, p) => appOrHostPath(field, p, 'file or directory', inside, fail), fail);
   const env = checkEnv(raw.env ?? {}, fail);
@@ -92,36 +121,33 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
   let memory: number | undefined;
   if (raw.memory) {
     const mib = memoryMiB(raw.memory);
-    if (mib === null) throw fail('memory', MEMORY_EXPECTED, JSON.stringify(raw.memory));
+    if (mib === null) throw fail('memory', MEMORY_EXPECTED, shortValue(raw.memory));
     memory = mib;
   }
 
   if (raw.ready !== undefined) {
-    try {
-      new RegExp(raw.ready);
-    } catch (e) {
-      throw fail('ready', 'a valid regular expression', `${JSON.stringify(raw.ready)} (${(e as Error).message})`);
-    }
+    const ready = compileReady(raw.ready);
+    if (!(ready instanceof RegExp)) throw fail('ready', ready.problem, shortValue(raw.ready));
   }
 
   const d = raw.devices ?? {};
   const ports: PortMapping[] = (d.net?.ports ?? []).map((p, i) => {
     const parsed = parsePort(p);
-    if (!parsed) throw fail(`devices.net.ports[${i}]`, '"HOST:GUEST" with ports 1-65535', JSON.stringify(p));
+    if (!parsed) throw fail(`devices.net.ports[${i}]`, '"HOST:GUEST" with ports 1-65535', shortValue(p));
     return parsed;
   });
   const hostDup = duplicateHostPort(ports);
   if (hostDup >= 0) {
-    throw fail(`devices.net.ports[${hostDup}]`, 'each host port published once', JSON.stringify(d.net!.ports![hostDup]));
+    throw fail(`devices.net.ports[${hostDup}]`, 'each host port published once', shortValue(d.net!.ports![hostDup]));
   }
 
   const block = (d.block ?? []).map((b, i) => ({ name: b.name, file: inside(`devices.block[${i}].file`, b.file, 'file') }));
   const blockDup = block.findIndex((b, i) => block.findIndex((c) => c.name === b.name) !== i);
-  if (blockDup >= 0) throw fail(`devices.block[${blockDup}].name`, 'a name used once', JSON.stringify(block[blockDup]!.name));
+  if (blockDup >= 0) throw fail(`devices.block[${blockDup}].name`, 'a name used once', shortValue(block[blockDup]!.name));
 
   const rawShares = d.share ?? [];
   const dests = checkShareDests(rawShares.map((s) => s.dest));
-  if (!('ok' in dests)) throw fail(`devices.share[${dests.index}].dest`, dests.expected, JSON.stringify(rawShares[dests.index]!.dest));
+  if (!('ok' in dests)) throw fail(`devices.share[${dests.index}].dest`, dests.expected, shortValue(rawShares[dests.index]!.dest));
   const share = rawShares.map((s, i) => ({ source: inside(`devices.share[${i}].source`, s.source, 'directory'), dest: dests.ok[i]! }));
 
   return {

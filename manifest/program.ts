@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { UnikError } from '../lib/errors.js';
+import { shortValue } from './errors.js';
 import type { FileDecl, RawManifest, TargetName } from './manifest.js';
 import { normalShareDest, SHARE_DEST_EXPECTED } from './share-dest.js';
 
@@ -27,9 +28,9 @@ export function appOrHostPath(field: string, given: string, kind: PathKind, insi
   try {
     real = realpathSync(given);
   } catch {
-    throw fail(field, `an existing ${kind}`, `${JSON.stringify(given)}, which does not exist`);
+    throw fail(field, `an existing ${kind}`, `${shortValue(given)}, which does not exist`);
   }
-  if (!isKind(real, kind)) throw fail(field, `a ${kind}`, `${JSON.stringify(given)}, which is not one`);
+  if (!isKind(real, kind)) throw fail(field, `a ${kind}`, `${shortValue(given)}, which is not one`);
   return real;
 }
 
@@ -44,7 +45,7 @@ export function checkFiles(raw: Record<string, string>, host: (field: string, p:
     const guest = normalShareDest(guestGiven);
     if (guest === null) throw fail(field, SHARE_DEST_EXPECTED.replace('directory', 'path'), 'that guest path');
     const reserved = RESERVED.find((r) => guest === r || guest.startsWith(`${r}/`));
-    if (reserved) throw fail(field, `a guest path outside ${RESERVED.join(', ')} (the kernel provides those)`, JSON.stringify(guestGiven));
+    if (reserved) throw fail(field, `a guest path outside ${RESERVED.join(', ')} (the kernel provides those)`, shortValue(guestGiven));
     if (out.some((f) => f.guest === guest)) throw fail(field, 'each guest path once', `${guest} again`);
     const real = host(field, hostGiven);
     out.push({ guest, host: real, dir: statSync(real).isDirectory(), fromHost: isAbsolute(hostGiven) });
@@ -75,7 +76,7 @@ export const PROGRAM_KEY_TARGETS: Record<'program' | 'files' | 'env' | 'fork' | 
 export function programKeysUnsupported(raw: RawManifest): { field: string; expected: string; found: string } | null {
   for (const [key, targets] of Object.entries(PROGRAM_KEY_TARGETS) as [keyof typeof PROGRAM_KEY_TARGETS, readonly TargetName[]][]) {
     if (raw[key] === undefined || targets.includes(raw.target)) continue;
-    const found = key === 'files' || key === 'env' ? `a ${key} map` : JSON.stringify(raw[key]);
+    const found = key === 'files' || key === 'env' ? `a ${key} map` : shortValue(raw[key]);
     return { field: key, expected: `no ${key} key (${key} is supported on target ${targets.join(', ')}, not ${raw.target})`, found };
   }
   return null;

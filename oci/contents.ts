@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import { failure } from '../lib/errors.js';
+import { removeOnExit } from '../lib/exit-cleanup.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from '../images/record.js';
+import { sweepScratch } from '../images/store.js';
 import { packageImage, type ImageContents, type OciPackage } from './package.js';
 
 /** Executable bits survive packaging (a Solo5 tender must stay runnable); everything else is 0644. */
@@ -33,9 +35,20 @@ export async function readContents(image: ImageRecord): Promise<ImageContents> {
 /** A stored image as an OCI package. */
 export const packageStored = async (image: ImageRecord, refName: string): Promise<OciPackage> => packageImage(image, await readContents(image), refName);
 
-/** A fresh scratch directory inside the store's directory (same filesystem, hidden from listImages). */
-export async function scratchDir(l: Layout, kind: string): Promise<string> {
+/**
+ * Run `fn` with a fresh scratch directory inside the store's directory (same filesystem, hidden from
+ * listImages), removed after it on every exit path: an error, Ctrl-C, SIGTERM (lib/exit-cleanup.ts).
+ */
+export async function withScratch<T>(l: Layout, kind: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = tempSibling(join(l.images, kind));
-  await fsp.mkdir(dir, { recursive: true });
-  return dir;
+  const drop = removeOnExit(dir);
+  try {
+    // Only a dead process's entries go, so this needs no lock: nobody else ever uses them.
+    await sweepScratch(l);
+    await fsp.mkdir(dir, { recursive: true });
+    return await fn(dir);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+    drop();
+  }
 }

@@ -59,12 +59,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Pure: the record as it travels: file paths reduced to the names they are stored under, digests of every file. */
-export function portableRecord(image: ImageRecord, contents: ImageContents): ImageRecord {
+export function portableRecord(image: ImageRecord, contents: ImageContents): ImageRecord & { filesBytes?: Record<string, number> } {
   return {
     ...image,
     path: basename(image.path),
     files: Object.fromEntries(Object.entries(image.files).map(([role, p]) => [role, basename(p)])),
     filesSha256: Object.fromEntries(Object.entries(contents.files).map(([role, f]) => [role, sha256Of(f.data).slice(7)])),
+    // Declared sizes let a pull cap what it unpacks (layer-cap.ts); images without files travel as before.
+    ...(Object.keys(contents.files).length ? { filesBytes: Object.fromEntries(Object.entries(contents.files).map(([role, f]) => [role, f.data.length])) } : {}),
     // Records stored before bootSettings existed travel with the empty default the boot assumes.
     bootSettings: image.bootSettings ?? {},
   };

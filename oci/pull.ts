@@ -1,10 +1,9 @@
-import { promises as fsp } from 'node:fs';
 import { failure, UnikError } from '../lib/errors.js';
 import type { Layout } from '../lib/home.js';
 import type { ImageRecord } from '../images/record.js';
-import { scratchDir } from './contents.js';
+import { withScratch } from './contents.js';
 import { dirSource, readVerified } from './layout.js';
-import { parseRef } from './ref.js';
+import { parseRef, type ImageRef } from './ref.js';
 import { rememberRef } from './refs.js';
 import { diskFullAware, restoreImage } from './restore.js';
 import { transfer, type RegistryOptions } from './skopeo.js';
@@ -21,20 +20,20 @@ export interface PullResult {
  */
 export async function pullImage(l: Layout, refText: string, o: RegistryOptions): Promise<PullResult> {
   const ref = parseRef(refText);
-  let dir: string | null = null;
   try {
-    dir = await scratchDir(l, 'pull');
-    await transfer(l, 'pull', ref, dir, o);
-    const verified = await readVerified(dirSource(dir, ref.canonical));
-    if (ref.digest && verified.manifestDigest !== ref.digest) {
-      throw failure(`${ref.canonical}: the registry sent manifest ${verified.manifestDigest}; refused, nothing stored`);
-    }
-    const image = await restoreImage(l, verified, ref.canonical);
-    await rememberRef(l, ref.canonical, { id: image.id, digest: verified.manifestDigest });
-    return { ref: ref.canonical, digest: verified.manifestDigest, image };
+    return await withScratch(l, 'pull', (dir) => pullInto(l, ref, dir, o));
   } catch (e) {
     throw e instanceof UnikError ? e : diskFullAware(e, l.images);
-  } finally {
-    if (dir) await fsp.rm(dir, { recursive: true, force: true });
   }
+}
+
+async function pullInto(l: Layout, ref: ImageRef, dir: string, o: RegistryOptions): Promise<PullResult> {
+  await transfer(l, 'pull', ref, dir, o);
+  const verified = await readVerified(dirSource(dir, ref.canonical));
+  if (ref.digest && verified.manifestDigest !== ref.digest) {
+    throw failure(`${ref.canonical}: the registry sent manifest ${verified.manifestDigest}; refused, nothing stored`);
+  }
+  const image = await restoreImage(l, verified, ref.canonical);
+  await rememberRef(l, ref.canonical, { id: image.id, digest: verified.manifestDigest });
+  return { ref: ref.canonical, digest: verified.manifestDigest, image };
 }

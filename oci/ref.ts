@@ -49,8 +49,27 @@ export function parseRef(input: string, what = 'REF'): ImageRef {
   };
 }
 
-/** Pure: hosts where plain HTTP is acceptable without --insecure (traffic never leaves the machine). */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1';
+/**
+ * Pure: hosts that are loopback by their address alone: 127.0.0.0/8 and ::1. Names are not: even "localhost"
+ * and "*.localhost" are resolved by skopeo through the system's resolver, which may ask DNS (see loopbackHost).
+ */
+export function isLoopbackAddress(host: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
+}
+
+/**
+ * Whether plain HTTP is acceptable for this host without --insecure (traffic that never leaves the machine):
+ * a loopback address, or the name "localhost" when every address it resolves to here is loopback.
+ * "*.localhost" is not trusted: whether such a name stays on the machine is up to whatever DNS answers.
+ */
+export async function loopbackHost(host: string, lookup: (h: string) => Promise<string[]> = resolveAll): Promise<boolean> {
+  if (isLoopbackAddress(host)) return true;
+  if (host.toLowerCase() !== 'localhost') return false;
+  const addresses = await lookup(host).catch(() => []);
+  return addresses.length > 0 && addresses.every(isLoopbackAddress);
+}
+
+async function resolveAll(host: string): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
+  return (await lookup(host, { all: true })).map((a) => a.address);
 }

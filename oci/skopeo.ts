@@ -4,10 +4,10 @@ import { failure, usageError, UnikError } from '../lib/errors.js';
 import { humanBytes } from '../lib/format.js';
 import { logPathFor, type Layout } from '../lib/home.js';
 import type { ProgressSink } from '../lib/progress.js';
-import { openStepRunner } from '../lib/steps.js';
+import { IdleTimeout, openStepRunner } from '../lib/steps.js';
 import { which } from '../lib/which.js';
 import { withAuthFile } from './creds.js';
-import { isLoopback, type ImageRef } from './ref.js';
+import { loopbackHost, type ImageRef } from './ref.js';
 
 /**
  * The registry transport: skopeo (containers/image), driven through the step runner like every other tool.
@@ -66,6 +66,12 @@ export function registryError(output: string, ref: ImageRef, direction: Directio
   if (/no such host|server misbehaving|Temporary failure in name resolution/.test(msg)) return failure(`registry ${r}: unknown host ${ref.host}`);
   if (/i\/o timeout|deadline exceeded|no route to host|network is unreachable|connection reset/.test(msg)) return failure(`registry ${r} did not answer (${/timeout|deadline/.test(msg) ? 'timed out' : 'network unreachable'})`);
   if (/x509|certificate|tls:/i.test(msg)) return failure(`registry ${r}: its TLS certificate is not trusted (${msg.replace(/^.*?(x509: |tls: )/, '$1').slice(0, 120)}); pass --cert-dir DIR holding its CA certificate (*.crt)`);
+  // A manifest naming a digest that is not one (the registry then answers "not found" for it): say so.
+  const malformed = (msg.match(/\bsha256:[^\s"',;)]*/g) ?? []).find((d) => !/^sha256:[0-9a-f]{64}$/.test(d));
+  if (!/did not match/i.test(msg) && (malformed !== undefined || /invalid (checksum )?digest|unsupported digest algorithm/i.test(msg))) {
+    const shown = malformed ? ` (${JSON.stringify(malformed.length > 80 ? `${malformed.slice(0, 77)}...` : malformed)})` : '';
+    return usageError(`${ref.canonical}: the registry's manifest names a malformed digest${shown}; refused, nothing stored`);
+  }
   if (/manifest unknown|name unknown|not found/i.test(msg)) return failure(`${ref.canonical}: not found in registry ${r}`);
   if (/no image found in (manifest list|image index) for architecture|no matching manifest/i.test(msg)) {
     return usageError(`${ref.canonical}: expected an image for linux/amd64, found none in its index`);
@@ -75,6 +81,12 @@ export function registryError(output: string, ref: ImageRef, direction: Directio
     return failure(`${ref.canonical}: a blob does not match its digest${m ? ` (expected ${m[1]}, got ${m[2]})` : ''}; refused, nothing stored`);
   }
   return failure(`${direction} of ${ref.canonical} failed: ${msg.slice(0, 300)}`);
+}
+
+/** How long a transfer may move no byte before it is given up: 60 s, or UNIK_REGISTRY_IDLE_TIMEOUT seconds. */
+export function idleTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.UNIK_REGISTRY_IDLE_TIMEOUT);
+  return (Number.isFinite(s) && s > 0 ? s : 60) * 1000;
 }
 
 /** Check --cert-dir before anything runs. */
@@ -103,12 +115,15 @@ export async function transfer(l: Layout, direction: Direction, ref: ImageRef, l
         ...(o.certDir ? { certDir: o.certDir } : {}),
         ...(authFile ? { authFile } : {}),
         ...(digestFile ? { digestFile } : {}),
-      }), { timeoutMs: 30 * 60_000 });
+      }), { timeoutMs: 30 * 60_000, idleTimeoutMs: idleTimeoutMs() });
     } catch (e) {
+      if (e instanceof IdleTimeout) {
+        throw failure(`registry ${ref.registry} sent and took nothing for ${Math.round(e.idleMs / 1000)} s during the ${direction} of ${ref.canonical}; gave up, nothing stored (UNIK_REGISTRY_IDLE_TIMEOUT=SECONDS waits longer) (log: ${e.logPath})`);
+      }
       if (!(e instanceof UnikError)) throw e;
       const err = registryError(e.detail ?? '', ref, direction);
-      if (err === 'plain-http' && tlsVerify && isLoopback(ref.host)) return attempt(false, authFile);
-      if (err === 'plain-http') throw usageError(`${ref.registry} answers in plain HTTP: unik uses HTTP only for loopback registries or with --insecure`);
+      if (err === 'plain-http' && tlsVerify && (await loopbackHost(ref.host))) return attempt(false, authFile);
+      if (err === 'plain-http') throw usageError(`${ref.registry} answers in plain HTTP: unik uses HTTP only for loopback addresses and localhost, or with --insecure`);
       throw new UnikError(`${err.message} (log: ${run.logPath})`, err.exitCode);
     } finally {
       await run.close();

@@ -67,26 +67,41 @@ function checkPath(path: string): void {
 }
 
 const field = (h: Buffer, at: number, len: number) => h.subarray(at, at + len).toString('utf8').replace(/\0.*$/s, '');
-const num = (h: Buffer, at: number, len: number) => {
+/** Octal header numbers; base-256 (high bit set) and anything but octal digits are refused, not guessed. */
+const num = (h: Buffer, at: number, len: number, what: string) => {
+  if (h[at]! & 0x80) throw new TarError(`malformed tar header: the ${what} is in base-256, which no layer needs`);
   const s = field(h, at, len).trim();
-  if (!/^[0-7]*$/.test(s)) throw new TarError('malformed tar header');
+  if (!/^[0-7]*$/.test(s)) throw new TarError(`malformed tar header: the ${what} is not an octal number`);
   return s ? parseInt(s, 8) : 0;
 };
 
-/** PAX extended header records "LEN key=value\n": only path and size matter here. */
+/**
+ * PAX extended header records "LEN key=value\n": only path and size matter here. Every length is checked:
+ * a record must hold its own length field, fit in the header and end in a newline.
+ */
 function paxRecords(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   let i = 0;
   while (i < data.length) {
     const sp = data.indexOf(0x20, i);
-    const len = Number(data.subarray(i, sp).toString('ascii'));
-    if (sp < 0 || !Number.isInteger(len) || len <= 0) break;
+    const lenText = sp < 0 ? '' : data.subarray(i, sp).toString('latin1');
+    const len = /^[1-9][0-9]{0,8}$/.test(lenText) ? Number(lenText) : NaN;
+    if (!(len > sp - i + 1) || i + len > data.length || data[i + len - 1] !== 0x0a) throw new TarError('malformed PAX header: a record length is not a decimal number within the header');
     const rec = data.subarray(sp + 1, i + len - 1).toString('utf8');
     const eq = rec.indexOf('=');
-    out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    if (eq <= 0) throw new TarError('malformed PAX header: a record without key=value');
+    const key = rec.slice(0, eq);
+    if (key === 'path' || key === 'size') out[key] = rec.slice(eq + 1);
     i += len;
   }
   return out;
+}
+
+/** A PAX size: decimal digits only (not negative, not 1e3, not 0x10), and a whole number JavaScript can hold. */
+function paxSize(text: string): number {
+  const n = /^[0-9]{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n)) throw new TarError(`malformed PAX header: the size ${JSON.stringify(text.slice(0, 20))} is not a non-negative decimal number`);
+  return n;
 }
 
 /**
@@ -104,11 +119,11 @@ export function readTar(buf: Buffer): TarEntry[] {
     if (h.every((b) => b === 0)) break;
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-    if (sum !== num(h, 148, 8)) throw new TarError('tar header checksum mismatch');
+    if (sum !== num(h, 148, 8, 'checksum')) throw new TarError('tar header checksum mismatch');
     const type = String.fromCharCode(h[156]!);
-    const size = pax.size !== undefined ? Number(pax.size) : num(h, 124, 12);
+    const size = pax.size !== undefined ? paxSize(pax.size) : num(h, 124, 12, 'size');
     const dataAt = at + BLOCK;
-    if (dataAt + size > buf.length) throw new TarError('tar archive is truncated');
+    if (size > buf.length - dataAt) throw new TarError(`tar archive is truncated (an entry of ${size} bytes, ${buf.length - dataAt} left)`);
     const data = buf.subarray(dataAt, dataAt + size);
     at = dataAt + Math.ceil(size / BLOCK) * BLOCK;
     if (type === 'x') { pax = paxRecords(data); continue; }
@@ -121,7 +136,7 @@ export function readTar(buf: Buffer): TarEntry[] {
     const rel = path.replace(/^\.\//, '');
     if (rel === '' || rel === '.' || rel === './') continue;
     checkPath(rel);
-    const mode = num(h, 100, 8) & 0o7777;
+    const mode = num(h, 100, 8, 'mode') & 0o7777;
     if (type === '5') out.push({ path: rel.endsWith('/') ? rel : `${rel}/`, mode });
     else if (type === '0' || type === '\0') out.push({ path: rel, data, mode });
     else throw new TarError(`unsupported entry type ${JSON.stringify(type)} for ${rel} (only files and directories)`);

@@ -3,6 +3,7 @@ import { usageError } from '../lib/errors.js';
 import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
 import { layout } from '../lib/home.js';
+import { readyRegExp } from '../lib/ready-pattern.js';
 import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
 import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { checkHostPorts } from './host-ports.js';
@@ -83,7 +84,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
       output = (output + c.toString('utf8')).slice(-1024 * 1024);
       opts.console?.write(c);
     },
-    ready: image.run.ready ? new RegExp(image.run.ready) : null,
+    ready: image.run.ready ? readyRegExp(image.run.ready, image.name) : null,
     readyHttp,
     stopWhenReady: !!opts.stopWhenReady,
     interactive: !!opts.interactive,

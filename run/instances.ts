@@ -8,6 +8,8 @@ import { layout, type Layout } from '../lib/home.js';
 import { packageRoot } from '../lib/package-root.js';
 import { stillRunning, type ProcessIdentity } from '../lib/pid.js';
 import { findByRef } from '../lib/ref.js';
+import { withLock } from '../lib/lock.js';
+import { readyRegExp } from '../lib/ready-pattern.js';
 import type { PortMapping } from '../manifest/manifest.js';
 import { machineName, type BootSpec } from '../machine/boot-spec.js';
 import type { ImageRecord } from '../images/record.js';
@@ -77,6 +79,7 @@ export function listInstances(l: Layout = layout()): Instance[] {
   if (!existsSync(l.instances)) return [];
   const out: Instance[] = [];
   for (const id of readdirSync(l.instances)) {
+    if (id.startsWith('.')) continue;
     try {
       out.push(refreshed(readInstance(instanceDir(l, id))));
     } catch {
@@ -104,17 +107,17 @@ export interface DetachOptions extends BootRequest {
  */
 export async function startDetached(image: ImageRecord, o: DetachOptions): Promise<Instance> {
   const l = layout();
+  // Checked here: the supervisor, detached, could only fail silently on a pattern it cannot use.
+  if (image.run.ready) readyRegExp(image.run.ready, image.name);
   const { spec, shownAccel, note, readyHttp } = await prepareBoot(image, o);
   if (note) o.onAccelNote?.(note);
   if (o.snapshot) (await import('./snapshot.js')).snapshottable(image, spec, readyHttp);
   const id = randomBytes(6).toString('hex');
   const name = o.name ?? `${image.name}-${id.slice(0, 4)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name)) throw usageError(`--name: expected letters, digits and _.- (at most 63), found ${JSON.stringify(name)}`);
-  if (listInstances(l).some((i) => i.name === name)) throw usageError(`--name: expected a name not in use, found ${JSON.stringify(name)} (see "unik ps"; "unik rm ${name}" frees it)`);
   await checkHostPorts(spec.devices.net?.ports ?? []);
 
   const dir = instanceDir(l, id);
-  await fsp.mkdir(dir, { recursive: true });
   const inst: Instance = {
     id, name,
     image: { id: image.id, name: image.name, target: image.target },
@@ -128,7 +131,7 @@ export async function startDetached(image: ImageRecord, o: DetachOptions): Promi
     ...(o.autoRemove ? { autoRemove: true } : {}),
     ...(o.snapshot ? { snapshot: true } : {}),
   };
-  await writeInstance(dir, inst);
+  await recordNewInstance(l, inst);
   const sup = spawn(process.execPath, [join(packageRoot(), 'dist', 'run', 'supervisor.js'), dir], { detached: true, stdio: 'ignore' });
   sup.unref();
 
@@ -171,6 +174,19 @@ async function startOf(dir: string, name: string, wantReady: boolean): Promise<I
     if (cur.state === 'running' && (wantReady ? cur.readyMs !== null : cur.bootMs !== null)) return cur;
     if (Date.now() > deadline) return cur;
   }
+}
+
+/**
+ * Write a new instance's record, its name unused: checking the name and writing the record is one step under
+ * a lock, so two `run -d --name same` at once cannot both pass the check.
+ */
+export async function recordNewInstance(l: Layout, inst: Instance): Promise<void> {
+  await withLock(join(l.instances, '.names.lock'), async () => {
+    const name = inst.name;
+    if (listInstances(l).some((i) => i.name === name)) throw usageError(`--name: expected a name not in use, found ${JSON.stringify(name)} (see "unik ps"; "unik rm ${name}" frees it)`);
+    await fsp.mkdir(instanceDir(l, inst.id), { recursive: true });
+    await writeInstance(instanceDir(l, inst.id), inst);
+  });
 }
 
 /** Signal a recorded process only while it is still the one recorded (its pid may belong to another by now). */

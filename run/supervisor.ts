@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { identify, resolvedExe } from '../lib/pid.js';
 import { which } from '../lib/which.js';
 import { layout } from '../lib/home.js';
+import { readyRegExp } from '../lib/ready-pattern.js';
 import { hostHelper } from '../machine/host-helper.js';
 import { findImage } from '../images/store.js';
 import { HANDED_OVER, readInstance, writeInstance } from './instances.js';
@@ -49,7 +50,7 @@ try {
     // `unik logs` shows why a guest could not start (QEMU's own errors) beside its console.
     onStderr: (text) => log.write(text),
     onBoot: (ms) => void update({ bootMs: ms }),
-    ready: inst.ready ? new RegExp(inst.ready) : null,
+    ready: inst.ready ? readyRegExp(inst.ready, inst.image.name) : null,
     readyHttp: inst.readyHttp,
     onStart: (pid) => void update({ state: 'running', pid, vmm: identify(pid, vmmExe) }),
     onReady: (ms) => void update({ readyMs: ms }),

@@ -5,6 +5,7 @@ import { findImage, problemLine, removeImage, scanImages } from '../../images/st
 import { humanBytes, table } from '../../lib/format.js';
 import { failure } from '../../lib/errors.js';
 import { forEachRef } from '../each-ref.js';
+import { terminalSafe } from '../../lib/terminal-text.js';
 import { note, printJson, type OutputOptions } from '../output.js';
 import { looksLikeRef } from '../../oci/ref.js';
 import { storedImage } from '../resolve-image.js';
@@ -33,10 +34,9 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
   );
 }
 
-export async function inspectCommand(ref: string, flags: OutputOptions): Promise<void> {
+export async function inspectCommand(ref: string, _flags: OutputOptions): Promise<void> {
   const image = await storedImage(ref);
-  if (flags.json) return printJson(image);
-  process.stdout.write(JSON.stringify(image, null, 2) + '\n');
+  printJson(image);
 }
 
 /** The image a name points at, or null where only removeImage can tell (a damaged record named by its id). */
@@ -64,5 +64,5 @@ export async function rmiCommand(refs: string[], flags: OutputOptions & { force?
     const image = await removeImage(l, id);
     await forgetRefsTo(l, image.id);
     return { removed: image.id, name: image.name };
-  }, (r) => `removed ${r.name} (${r.removed})`);
+  }, (r) => `removed ${terminalSafe(r.name)} (${r.removed})`);
 }

@@ -2,6 +2,7 @@ import { layout } from '../../lib/home.js';
 import { pullImage } from '../../oci/pull.js';
 import { endProgress, printJson } from '../output.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
+import { noteNameClash } from '../resolve-image.js';
 
 export async function pullCommand(ref: string, flags: RegistryFlags): Promise<void> {
   let res;
@@ -10,6 +11,7 @@ export async function pullCommand(ref: string, flags: RegistryFlags): Promise<vo
   } finally {
     endProgress(flags);
   }
+  noteNameClash(res.image);
   if (flags.json) return printJson({ ref: res.ref, digest: res.digest, image: res.image });
   process.stdout.write(`pulled ${res.image.name} (${res.image.id}) · ${res.image.target} ${res.image.platform} from ${res.ref}\ndigest: ${res.digest}\n`);
 }

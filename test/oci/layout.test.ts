@@ -10,7 +10,7 @@ import { exportImage, importArchive } from '../../oci/archive.js';
 import { readContents } from '../../oci/contents.js';
 import { dirSource, layoutFiles, memorySource, readVerified, writeLayout } from '../../oci/layout.js';
 import { canonicalJson, packageImage, sha256Of, type OciPackage } from '../../oci/package.js';
-import { restoreImage } from '../../oci/restore.js';
+import { pulledId, restoreImage } from '../../oci/restore.js';
 import { tarOf } from '../../oci/tar.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { storedFixture } from './fixtures.js';
@@ -39,10 +39,11 @@ describe('reading an OCI image back', () => {
     const l2 = layout(tmpTree());
     const back = await restoreImage(l2, v, 'test');
     const local = (r: typeof back) => ({ ...r, path: r.path.split('/').at(-1), files: Object.fromEntries(Object.entries(r.files).map(([k, p]) => [k, p.split('/').at(-1)])) });
-    expect(local(back)).toEqual(local(image));
-    expect(back.path.startsWith(l2.images)).toBe(true);
+    // Its own id space: derived from the manifest digest, marked pulled, never a cache key.
+    expect(local(back)).toEqual({ ...local(image), patches: [], id: pulledId(pkg.manifest.digest), cacheKey: '', pulled: { digest: pkg.manifest.digest } });
+    expect(back.path.startsWith(join(l2.images, back.id))).toBe(true);
     expect(readFileSync(back.files.disk!, 'utf8')).toBe('rofs disk');
-    expect(readdirSync(l2.images)).toEqual([image.id]);
+    expect(readdirSync(l2.images).filter((f) => !f.startsWith('.'))).toEqual([back.id]);
   });
 
   it('a tampered blob is refused before anything is stored', async () => {
@@ -115,7 +116,7 @@ describe('export / import', () => {
     const l2 = layout(tmpTree());
     const imported = await importArchive(l2, file);
     expect(imported.digest).toBe(res.digest);
-    expect(imported.image).toMatchObject({ id: image.id, sha256: image.sha256, filesSha256: image.filesSha256 });
+    expect(imported.image).toMatchObject({ id: pulledId(res.digest), sha256: image.sha256, filesSha256: image.filesSha256, pulled: { digest: res.digest } });
     expect(listImages(l2)).toHaveLength(1);
   });
 
@@ -125,7 +126,9 @@ describe('export / import', () => {
     await exportImage(image, file);
     const copy = join(tmpTree(), 'b.tar');
     await execa('skopeo', ['copy', '--preserve-digests', `oci-archive:${file}`, `oci-archive:${copy}:x`]);
-    expect((await importArchive(layout(tmpTree()), copy)).image.id).toBe(image.id);
+    const res = await importArchive(layout(tmpTree()), copy);
+    expect(res.image.id).toBe(pulledId(res.digest));
+    expect(res.image.sha256).toBe(image.sha256);
   });
 
   it('bad input: a wrong -o, a missing file, a file that is not an archive (exit 2)', async () => {

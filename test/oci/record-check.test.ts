@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPackagedRecord } from '../../oci/record-check.js';
-import { recordToStore } from '../../oci/restore.js';
+import { pulledId, recordToStore } from '../../oci/restore.js';
 
 const good = () => ({
   format: 1,
@@ -36,8 +36,8 @@ describe('checkPackagedRecord', () => {
     ['filesSha256', (l: any) => (l.record.files = { disk: 'd.img' }), 'filesSha256: expected one digest for each of files'],
     ['duplicate names', (l: any) => ((l.record.files = { disk: 'http-app.virtio' }), (l.record.filesSha256 = { disk: 'b'.repeat(64) })), 'files: expected distinct file names'],
     ['memory', (l: any) => (l.record.run.memoryMiB = 1 << 20), 'run.memoryMiB: expected a whole number from 2 to 4096'],
-    ['cmdline', (l: any) => (l.record.run.cmdline = ['a"b']), 'run.cmdline[0]: expected a string matching'],
-    ['ready', (l: any) => (l.record.run.ready = '(['), 'run.ready: expected a regular expression that compiles'],
+    ['cmdline', (l: any) => (l.record.run.cmdline = ['a"b']), 'run.cmdline[0]: expected printable text'],
+    ['ready', (l: any) => (l.record.run.ready = '(['), 'run.ready: expected a valid regular expression'],
     ['guest ip', (l: any) => (l.record.run.devices.net.guestIp = '10.0.2.15,hostfwd=tcp::22-:22'), 'run.devices.net.guestIp: expected an IPv4 address'],
     ['share dest', (l: any) => (l.record.run.devices.share[0].dest = '/a/../etc'), 'run.devices.share[0].dest: expected a normal absolute guest path'],
     ['boot settings', (l: any) => (l.record.bootSettings = { fs: 'rofs; rm' }), 'bootSettings.fs: expected a value matching'],
@@ -54,14 +54,22 @@ describe('checkPackagedRecord', () => {
 });
 
 describe('recordToStore', () => {
-  it('keeps everything but the build machine\'s data paths, which a pulled image must be given', () => {
-    const rec = checkPackagedRecord(good(), 'REF');
-    const stored = recordToStore(rec);
+  it('keeps the record\'s own fields only; clears data paths, host ports and the cache key; takes its id from the digest', () => {
+    const label = good();
+    label.record.origin = 'local';
+    const rec = checkPackagedRecord(label, 'REF');
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const stored = recordToStore(rec, digest);
+    expect(stored.id).toBe(pulledId(digest));
+    expect(stored.id).not.toBe(rec.id);
+    expect(stored.cacheKey).toBe('');
     expect(stored.run.devices.block).toEqual([{ name: 'storage', file: '' }]);
     expect(stored.run.devices.share).toEqual([{ tag: 'fs0', source: '', dest: '/www' }]);
-    expect(stored.run.devices.net).toEqual(rec.run.devices.net);
+    expect(stored.run.devices.net).toEqual({ ...rec.run.devices.net, ports: [], nameserver: '10.0.2.3' });
+    expect(stored).not.toHaveProperty('origin');
     expect(stored).not.toHaveProperty('path');
     expect(stored).not.toHaveProperty('sha256');
-    expect({ ...stored, run: rec.run }).toEqual((({ path: _p, files: _f, filesSha256: _s, sizeBytes: _b, sha256: _h, ...rest }) => rest)(rec));
+    const { path: _p, files: _f, filesSha256: _s, sizeBytes: _b, sha256: _h, id: _i, cacheKey: _k, origin: _o, ...rest } = rec as any;
+    expect({ ...stored, run: rec.run, id: undefined, cacheKey: undefined }).toEqual({ ...rest, patches: [], id: undefined, cacheKey: undefined });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopback, looksLikeRef, parseRef } from '../../oci/ref.js';
+import { isLoopbackAddress, loopbackHost, looksLikeRef, parseRef } from '../../oci/ref.js';
 
 describe('parseRef', () => {
   it.each([
@@ -39,10 +39,21 @@ describe('parseRef', () => {
   });
 });
 
-describe('isLoopback / looksLikeRef', () => {
-  it('plain HTTP is acceptable only where traffic stays on the machine', () => {
-    expect(['localhost', '127.0.0.1', '127.1.2.3', '::1', 'foo.localhost'].every(isLoopback)).toBe(true);
-    expect(['10.0.0.1', 'registry.example.com', '128.0.0.1', 'localhost.example.com', '127.0.0.1.nip.io'].some(isLoopback)).toBe(false);
+describe('loopbackHost / looksLikeRef', () => {
+  it('plain HTTP is acceptable only where traffic stays on the machine', async () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1'].every(isLoopbackAddress)).toBe(true);
+    expect(['localhost', 'foo.localhost', '10.0.0.1', 'registry.example.com', '128.0.0.1', 'localhost.example.com', '127.0.0.1.nip.io'].some(isLoopbackAddress)).toBe(false);
+  });
+
+  it('a name is trusted only after its addresses were checked; *.localhost never (DNS may answer for it)', async () => {
+    const dns = (answer: string[]) => async () => answer;
+    expect(await loopbackHost('localhost', dns(['127.0.0.1', '::1']))).toBe(true);
+    expect(await loopbackHost('localhost', dns(['127.0.0.1', '203.0.113.7']))).toBe(false);
+    expect(await loopbackHost('localhost', async () => { throw new Error('ENOTFOUND'); })).toBe(false);
+    // The lookup would say loopback, but a *.localhost name is not even asked about.
+    expect(await loopbackHost('evil.localhost', dns(['127.0.0.1']))).toBe(false);
+    expect(await loopbackHost('127.0.0.1', dns([]))).toBe(true);
+    expect(await loopbackHost('localhost')).toBe(true);
   });
 
   it('only arguments with a registry part are REFs; names, ids and paths are not', () => {

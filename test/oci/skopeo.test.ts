@@ -30,6 +30,9 @@ describe('registryError', () => {
     ['writing blob: happened during read: Digest did not match, expected sha256:aa, got sha256:bb', /a blob does not match its digest; refused, nothing stored$/, 1],
     [`writing blob: happened during read: Digest did not match, expected sha256:${'a'.repeat(64)}, got sha256:${'b'.repeat(64)}`, new RegExp(`a blob does not match its digest \\(expected sha256:a{64}, got sha256:b{64}\\); refused, nothing stored$`), 1],
     ['writing blob: open /h/images/.pull/blobs/sha256/x: no space left on device', /^no space left on the device while pulling/, 1],
+    // Issue 23 item 15: a malformed config digest was reported as "not found".
+    [`reading blob sha256:${'Z'.repeat(300)}: fetching blob: blob unknown to registry (404 Not Found)`, /^127.0.0.1:5055\/team\/hello:1.0: the registry's manifest names a malformed digest \("sha256:Z{70}\.\.\."\); refused, nothing stored$/, 2],
+    ['parsing manifest: invalid checksum digest format', /the registry's manifest names a malformed digest; refused, nothing stored$/, 2],
     ['choosing an image from manifest list docker://r/x:1: no image found in manifest list for architecture amd64, variant "", OS linux', /expected an image for linux\/amd64, found none in its index$/, 2],
   ])('%s', (msg, expected, code) => {
     const err = registryError(fatal(msg), ref, 'pull');

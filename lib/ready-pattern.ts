@@ -1,0 +1,38 @@
+import { usageError } from './errors.js';
+
+/**
+ * Ready patterns come from manifests and from pulled records, and are matched against everything a guest
+ * prints: a backtracking regex such as (a+)+$ could hang `unik run` (and a detached run's supervisor). They are
+ * compiled for V8's linear-time engine (the `l` flag), whose matching time grows with the text and the
+ * pattern, never exponentially. Backreferences and lookaround cannot run in linear time and are refused.
+ */
+export const READY_MAX_LENGTH = 256;
+
+let enabled = false;
+
+/** Pure apart from enabling V8's linear engine once: the compiled pattern, or why it cannot be used. */
+export function compileReady(pattern: string): RegExp | { problem: string } {
+  if (pattern.length > READY_MAX_LENGTH) return { problem: `a pattern of at most ${READY_MAX_LENGTH} characters` };
+  if (!enabled) {
+    // Loaded here, not at start-up: node:v8 costs a `unik run` ~3 ms, and most images have no ready pattern.
+    (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--enable-experimental-regexp-engine');
+    enabled = true;
+  }
+  try {
+    new RegExp(pattern);
+  } catch (e) {
+    return { problem: 'a valid regular expression' };
+  }
+  try {
+    return new RegExp(pattern, 'l');
+  } catch {
+    return { problem: 'a regular expression without backreferences or lookaround (ready patterns are matched in linear time)' };
+  }
+}
+
+/** The compiled ready pattern of an image (one stored before these checks existed is refused in one line). */
+export function readyRegExp(pattern: string, image: string): RegExp {
+  const r = compileReady(pattern);
+  if (r instanceof RegExp) return r;
+  throw usageError(`image ${image}: its ready pattern: expected ${r.problem}`);
+}

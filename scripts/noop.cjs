@@ -1,0 +1,1 @@
+// An empty script: the floor the hostile-archives runs are read against.
