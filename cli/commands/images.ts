@@ -20,7 +20,7 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
   }
   process.stdout.write(
     table(
-      ['ID', 'NAME', 'TARGET', 'PLATFORM', 'SIZE', 'DEVICES', 'CREATED'],
+      ['ID', 'NAME', 'TARGET', 'PLATFORM', 'SIZE', 'DEVICES', 'ORIGIN', 'CREATED'],
       images.map((i) => [
         i.id,
         i.name,
@@ -28,6 +28,8 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
         i.platform,
         humanBytes(i.sizeBytes),
         deviceKinds(i.run.devices).join(','),
+        // Pulled and built images live in separate id spaces (see README, Where images come from): say which.
+        i.pulled ? 'pulled' : 'built',
         i.createdAt.replace('T', ' ').slice(0, 19),
       ]),
     ),
