@@ -105,7 +105,7 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
     expect(inst.readyMs).not.toBeNull();
     expect((await httpGet(port)).status).toBe(200);
     expect((await unik(['stop', inst.id], env)).exitCode).toBe(0);
-    const ps = JSON.parse((await unik(['ps', '--json'], env)).stdout) as { id: string; snapshot?: { action: string } | null }[];
+    const ps = JSON.parse((await unik(['ps', '-a', '--json'], env)).stdout) as { id: string; snapshot?: { action: string } | null }[];
     expect(ps.find((i) => i.id === inst.id)?.snapshot?.action).toBe('restored');
     expect((await unik(['rm', inst.id], env)).exitCode).toBe(0);
   }, 120_000);
