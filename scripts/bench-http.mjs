@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Time to the first HTTP 200 of each target's HTTP example, in one interleaved run so all share the same load.
 //   npm run bench:http [-- --runs 5]
-// Builds examples/http-unikraft, http-mirage (when the MirageOS toolchain is there) and http-osv through the
-// image cache first; prints medians of unik run's readyMs (spawn → first 2xx on 127.0.0.1) and ratios to Unikraft.
+// Builds examples/http-unikraft, http-mirage (when the MirageOS toolchain is there), http-osv and nginx-osv (Debian's
+// nginx on OSv, `program:`) through the image cache first; prints medians of unik run's readyMs (spawn → first 2xx on 127.0.0.1) and ratios to Unikraft.
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ const apps = [
   { name: 'http-unikraft', guest: 80 },
   { name: 'http-mirage', guest: 8080 },
   { name: 'http-osv', guest: 80 },
+  { name: 'nginx-osv', guest: 80 },
 ];
 const built = [];
 for (const app of apps) {

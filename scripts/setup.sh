@@ -21,7 +21,8 @@ MIRAGE_PACKAGES=(build-essential git pkg-config libseccomp-dev ocaml-nox ocaml-f
   libcmdliner-ocaml-dev libastring-ocaml-dev libfmt-ocaml-dev libipaddr-ocaml-dev libbos-ocaml-dev libfpath-ocaml-dev
   librresult-ocaml-dev liburi-ocaml-dev liblogs-ocaml-dev libangstrom-ocaml-dev libbase64-ocaml-dev
   libbigstringaf-ocaml-dev libuutf-ocaml-dev cppo libdune-ocaml-dev)
-CONTAINER_PACKAGES=(runc crun podman docker.io)
+# slirp4netns: podman's and runc/crun's published ports in `unik bench` of a server (a Recommends of podman only)
+CONTAINER_PACKAGES=(runc crun podman docker.io slirp4netns)
 # unik push/pull (skopeo); the registry tests (docker-registry, umoci, htpasswd)
 OCI_PACKAGES=(skopeo docker-registry umoci apache2-utils)
 # The existing programs of examples/*-osv (`program:`) and the client that checks redis

@@ -1,10 +1,14 @@
+import { execa } from 'execa';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
 import { which } from '../../lib/which.js';
 import { runStep } from '../../lib/steps.js';
-import { notInstalled, type Probe, type Runtime, type RuntimeContext } from './runtime.js';
-import { timedRun } from './timed-run.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
+import { notInstalled, type Probe, type Runtime, type RuntimeContext, type ServerRun } from './runtime.js';
+import { withNetns } from './oci-spec.js';
+import { slirpNetwork } from './slirp-network.js';
+import { timedRun, type Sample } from './timed-run.js';
 
 type OciName = 'runc' | 'crun';
 
@@ -24,8 +28,25 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
   let gcc: string | null = null;
   let launcher: string[] = [];
   let bundle = '';
+  let slirp: string | null = null;
   let n = 0;
   const invoke = (args: string[]): [string, string[]] => [launcher[0]!, [...launcher.slice(1), ...args]];
+
+  /** A server's run: the twin joins a namespace slirp4netns publishes its ports from; `kill` stops it at its first 2xx. */
+  async function serverRunOnce(server: ServerRun, id: string): Promise<Sample> {
+    const net = await slirpNetwork(join(ctx.dir, `${name}-net`), server.ports);
+    try {
+      const own = join(ctx.dir, `${name}-bundle`);
+      const spec = JSON.parse(await fsp.readFile(join(bundle, 'config.json'), 'utf8')) as Record<string, unknown>;
+      await writeJsonAtomic(join(own, 'config.json'), withNetns(spec, net.netnsPath, join(bundle, 'rootfs')));
+      const [file, args] = invoke(ociRunArgv(root, own, id));
+      const [kf, ka] = invoke(['--root', root, 'kill', id, 'KILL']);
+      const stop = () => execa(kf, ka, { stdin: 'ignore', timeout: 30_000 });
+      return await timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, readyUrl: server.url, stop, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    } finally {
+      await net.close();
+    }
+  }
 
   return {
     name,
@@ -53,22 +74,28 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
         launcher = [helper, bin!];
       }
       bundle = twin.bundle;
+      slirp = await which('slirp4netns');
       return twin.rootfs.bytes;
     },
-    runOnce() {
+    runOnce(server) {
       n += 1;
-      const [file, args] = invoke(ociRunArgv(root, bundle, `${ctx.tag}-${n}`));
+      const id = `${ctx.tag}-${n}`;
+      if (server) return serverRunOnce(server, id);
+      const [file, args] = invoke(ociRunArgv(root, bundle, id));
       return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
-    noPorts: () =>
-      `${name} runs the twin in a network namespace of its own with no network; publishing a port needs a bridge or slirp4netns wired to it, which unik does not set up for ${name} (podman's slirp4netns does it)`,
+    noPorts: () => (slirp ? null : `${name} needs slirp4netns to publish a port (apt install slirp4netns); unik adds no bridge or iptables rule`),
     notes() {
+      const ports = slirp
+        ? [`${name}: a server's ports are published by slirp4netns into a network namespace made for each run before its clock starts (podman's, by contrast, is set up inside its timed run)`]
+        : [];
       return workaround
         ? [
+            ...ports,
             'crun: hybrid cgroups here (cgroup2 has controllers), which crun refuses; it runs in a private mount ' +
               'namespace without /sys/fs/cgroup/unified (unik\'s without-cgroup2 launcher), so it uses cgroup v1 like runc',
           ]
-        : [];
+        : ports;
     },
     async cleanup() {
       if (!existsSync(root) || !launcher.length) return;

@@ -1,11 +1,13 @@
 /**
  * Pure: the OCI runtime config for the twin's bundle. It follows `runc spec`'s defaults (the container
- * most users get) with three changes: no terminal, the twin's argv, and a read-only root. The network
+ * most users get) with three changes: no terminal, the twin's argv, and a read-only root with a tmpfs on /tmp
+ * (a server such as nginx writes its pid and temporary files there). The network
  * namespace is a fresh one, so the container has no network, like `--network none` for podman/docker.
  * `cgroupsPath` puts it below the bench's memory cgroup, whose peak is read after each run.
  */
 export function ociSpec(args: readonly string[], cgroupsPath: string | null = null, env: readonly string[] = []): Record<string, unknown> {
-  const caps = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
+  // runc spec's set plus CAP_CHOWN, which podman and docker grant too: nginx chowns its temp paths to its worker user.
+  const caps = ['CAP_AUDIT_WRITE', 'CAP_CHOWN', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
   return {
     ociVersion: '1.0.2-dev',
     process: {
@@ -30,6 +32,7 @@ export function ociSpec(args: readonly string[], cgroupsPath: string | null = nu
         options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
       },
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=65536k'] },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
@@ -53,4 +56,15 @@ export function ociSpec(args: readonly string[], cgroupsPath: string | null = nu
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };
+}
+
+/**
+ * Pure: the bundle's config for a server's run: its network namespace is the one `netnsPath` names (wired to the
+ * host by slirp4netns, bench/containers/slirp-network.ts) and its root the bundle's rootfs by absolute path, so
+ * the config can live in a directory of its own.
+ */
+export function withNetns(spec: Record<string, unknown>, netnsPath: string, rootfs: string): Record<string, unknown> {
+  const linux = spec.linux as { namespaces: { type: string; path?: string }[] };
+  const namespaces = linux.namespaces.map((ns) => (ns.type === 'network' ? { type: 'network', path: netnsPath } : ns));
+  return { ...spec, root: { ...(spec.root as object), path: rootfs }, linux: { ...linux, namespaces } };
 }

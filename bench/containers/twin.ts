@@ -73,6 +73,9 @@ export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; 
     // A program and its files: the same binary, its libraries (libc included) and its interpreter.
     await programRootfs(opts.manifest, rootfs, executable);
   }
+  // A world-writable /tmp, as on any Linux root: runc/crun mount a tmpfs on it (their root is read-only).
+  await fsp.mkdir(join(rootfs, 'tmp'), { recursive: true });
+  await fsp.chmod(join(rootfs, 'tmp'), 0o1777);
   if (opts.targetTwin) {
     await fsp.copyFile(await opts.targetTwin(), exe);
   } else if (!opts.manifest.program) {

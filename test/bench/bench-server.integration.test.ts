@@ -61,8 +61,8 @@ describe.skipIf(!ready)(SUITE, () => {
     });
   });
 
-  it('says why a runtime that cannot publish a port is skipped', () => {
-    const runc = bench.json.skipped.find((s) => s.runtime === 'runc');
-    expect(runc?.reason).toMatch(/a server's twin must publish port 18291, and runc runs the twin in a network namespace of its own with no network/);
+  it('publishes the port for runc too (slirp4netns), timed the same way', () => {
+    const runc = bench.json.results.find((r) => r.runtime === 'runc');
+    expect(runc?.readyMs!.min, JSON.stringify(bench.json.skipped)).toBeGreaterThan(0);
   });
 });
