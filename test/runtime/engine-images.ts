@@ -68,7 +68,7 @@ export async function engineImages(suite: string): Promise<EngineImages | null> 
 
 /**
  * The probe guest (a 5 KB multiboot kernel unik compiles itself) as a unik image, from a temp home, pushed to the
- * suite's registry. Its default arguments are "read": it echoes one line typed on its serial console, then exits 0.
+ * suite's registry. Its default arguments are "read": it echoes one line typed on its serial console, then idles.
  */
 export async function readProbeRef(registry: TestRegistry): Promise<string> {
   const home = tmpTree();
