@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/registry.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { cmdOnly, sharedEngineCases } from './engine-cases.js';
+import { cmdOnly, sharedEngineCases, stdinCase } from './engine-cases.js';
 import { engineSuite, readProbeRef, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under podman (integration)';
@@ -59,17 +59,7 @@ describe.skipIf(!images)(SUITE, () => {
     expect(r.stdout).toMatch(/Hello, world! \(from a unik-built unikernel\)\r$/);
   }, 120_000);
 
-  it('-i: the container\'s stdin reaches the guest\'s serial console', async () => {
-    // The probe guest echoes the line it reads on its console (then idles: its exit port is not Unikraft's).
-    const running = run(['-i', '--rm', '--name', 'read1', '--network', 'none', readProbe], 'typed into podman\n');
-    let out = '';
-    running.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    const read = await waitFor(() => out.includes('unik-probe: read typed into podman'), 60_000);
-    expect((await podman(['rm', '-f', 'read1'])).exitCode).toBe(0);
-    await running;
-    expect(read, out).toBe(true);
-    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
-  }, 120_000);
+  stdinCase('podman', { run: (name, input) => run(['-i', '--rm', '--name', name, '--network', 'none', readProbe], input), remove: (name) => podman(['rm', '-f', name]), vmms });
 
   it('a memory limit too small for the guest is an error naming both numbers', async () => {
     const r = await run(['--rm', '--network', 'none', '--memory', '64m', img.refs.hello]);
