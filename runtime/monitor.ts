@@ -37,6 +37,9 @@ export async function monitor(dir: string): Promise<never> {
   const m = await runVm(plan.spec, {
     accel: plan.accel,
     reaper: plan.reaper,
+    // The container's stdin (podman/docker run -i, ctr run's stdin; /dev/null otherwise) is the serial console's
+    // input, as for `unik run -i`. A Solo5 tender's console only writes.
+    interactive: plan.spec.kind === 'qemu',
     onOutput: (c) => process.stdout.write(c),
   }).catch((e: Error) => {
     process.stderr.write(`unik-runtime: cannot start the VMM: ${e.message}\n`);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { sharedEngineCases } from './engine-cases.js';
-import { daemonHome, engineSuite, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+import { sharedEngineCases, stdinCase } from './engine-cases.js';
+import { daemonHome, engineSuite, readProbeRef, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under containerd (ctr, the runc v2 shim with --runc-binary) (integration)';
 const images = await engineSuite(SUITE, ['containerd', 'ctr'], 'containerd');
@@ -15,8 +15,10 @@ describe.skipIf(!images)(SUITE, () => {
   // A containerd of the test's own: root, state, socket and config under a temp dir (CRI off: not used here).
   const { dir, sock } = daemonHome('containerd.sock');
   let daemon: ResultPromise | null = null;
-  const ctr = (args: string[], timeout = 120_000) => execa('ctr', ['--address', sock, ...args], { reject: false, timeout, stdin: 'ignore' });
-  const run = (args: string[]) => ctr(['run', '--runtime', 'io.containerd.runc.v2', '--runc-binary', RUNTIME, ...args]);
+  const ctr = (args: string[], timeout = 120_000, input?: string) =>
+    execa('ctr', ['--address', sock, ...args], { reject: false, timeout, ...(input === undefined ? { stdin: 'ignore' as const } : { input }) });
+  const run = (args: string[], input?: string) => ctr(['run', '--runtime', 'io.containerd.runc.v2', '--runc-binary', RUNTIME, ...args], 120_000, input);
+  let readProbe: string;
   const vmms = () => pidsMatching(`qemu-system-x86_64 .*${dir}`);
 
   beforeAll(async () => {
@@ -24,7 +26,8 @@ describe.skipIf(!images)(SUITE, () => {
     writeFileSync(config, `version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${sock}"\n`);
     daemon = execa('containerd', ['--config', config, '--root', join(dir, 'root'), '--state', join(dir, 'state'), '--address', sock], { reject: false, stdio: 'ignore' });
     expect(await waitFor(async () => existsSync(sock) && (await ctr(['version'])).exitCode === 0, 30_000)).toBe(true);
-    for (const ref of Object.values(img.refs)) {
+    readProbe = await readProbeRef(img.registry);
+    for (const ref of [...Object.values(img.refs), readProbe]) {
       const pulled = await ctr(['images', 'pull', '--plain-http', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
@@ -58,6 +61,9 @@ describe.skipIf(!images)(SUITE, () => {
 
   // ctr's arguments after the name are the whole process argv (no Entrypoint is prepended).
   sharedEngineCases('ctr', images, (ref, name, argv = []) => run(['--rm', ref, name, ...argv]));
+
+  // ctr run hands the shim its own stdin; the probe idles after its line, so the task is killed (then --rm).
+  stdinCase('ctr', { run: (name, input) => run(['--rm', readProbe, name], input), remove: (name) => ctr(['tasks', 'kill', '-s', 'SIGKILL', name]), vmms });
 
   it('ctr gives no network: a network image says so, and no VMM is left', async () => {
     const r = await run(['--rm', img.refs.http, 'http1']);

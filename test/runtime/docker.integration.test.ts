@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { cmdOnly, sharedEngineCases } from './engine-cases.js';
-import { daemonHome, engineSuite, RUNTIME, staticClientTar, staticImageTar, type EngineImages } from './engine-images.js';
+import { cmdOnly, sharedEngineCases, stdinCase } from './engine-cases.js';
+import { daemonHome, engineSuite, readProbeRef, RUNTIME, staticClientTar, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under docker (a runtimes entry in a private dockerd) (integration)';
 const images = await engineSuite(SUITE, ['dockerd', 'docker'], 'docker.io');
@@ -16,9 +16,11 @@ describe.skipIf(!images)(SUITE, () => {
   // A dockerd of the test's own (data root, exec root, config file, socket), with no bridge and no iptables rules:
   // the user's daemon and the host's network are untouched. Its managed containerd lives under the exec root.
   const { dir, sock } = daemonHome('docker.sock');
-  const docker = (args: string[], timeout = 120_000) => execa('docker', ['-H', `unix://${sock}`, ...args], { reject: false, timeout, stdin: 'ignore' });
+  const docker = (args: string[], timeout = 120_000, input?: string) =>
+    execa('docker', ['-H', `unix://${sock}`, ...args], { reject: false, timeout, ...(input === undefined ? { stdin: 'ignore' as const } : { input }) });
   let daemon: ResultPromise | null = null;
-  const run = (args: string[]) => docker(['run', '--runtime', 'unik', ...args]);
+  const run = (args: string[], input?: string) => docker(['run', '--runtime', 'unik', ...args], 120_000, input);
+  let readProbe: string;
   const vmms = () => pidsMatching(`qemu-system-x86_64 .*${dir}`);
 
   beforeAll(async () => {
@@ -26,7 +28,8 @@ describe.skipIf(!images)(SUITE, () => {
     writeFileSync(config, JSON.stringify({ runtimes: { unik: { path: RUNTIME } } }));
     daemon = execa('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--config-file', config, '--host', `unix://${sock}`, '--pidfile', join(dir, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], { reject: false, stdio: 'ignore' });
     expect(await waitFor(async () => existsSync(sock) && (await docker(['version'])).exitCode === 0, 60_000)).toBe(true);
-    for (const ref of Object.values(img.refs)) {
+    readProbe = await readProbeRef(img.registry);
+    for (const ref of [...Object.values(img.refs), readProbe]) {
       const pulled = await docker(['pull', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
@@ -49,6 +52,8 @@ describe.skipIf(!images)(SUITE, () => {
   });
 
   sharedEngineCases('docker', images, (ref, _name, argv) => run(['--rm', '--network', 'none', ref, ...cmdOnly(argv)]));
+
+  stdinCase('docker', { run: (name, input) => run(['-i', '--rm', '--name', name, '--network', 'none', readProbe], input), remove: (name) => docker(['rm', '-f', name]), vmms });
 
   it('--network host: http-unikraft answers 200 on loopback; docker logs has the console; stop and rm -f leave no VMM', async () => {
     const started = await run(['-d', '--name', 'web', '--network', 'host', img.refs.http]);

@@ -1,4 +1,6 @@
+import type { ResultPromise } from 'execa';
 import { expect, it } from 'vitest';
+import { waitFor } from '../helpers/procs.js';
 import type { EngineImages } from './engine-images.js';
 
 /** One `ENGINE run --rm` of an image with a container name and, optionally, the whole process argv; never throws. */
@@ -45,5 +47,22 @@ export function sharedEngineCases(engine: string, img: EngineImages | null, run:
     expect(ok.stdout).toContain('static hello');
     const three = await run('localhost/static-hello:1', 'static3', ['/hello', 'x']);
     expect(three.exitCode).toBe(3);
+  }, 120_000);
+}
+
+/**
+ * `-i` (issue 20): a line piped into `ENGINE run -i` of the read probe (engine-images.ts: readProbeRef) is echoed by
+ * the guest, read from its serial console; the probe then idles, so the container is removed and no VMM is left.
+ */
+export function stdinCase(engine: string, io: { run: (name: string, input: string) => ResultPromise; remove: (name: string) => Promise<unknown>; vmms: () => Promise<number[]> }): void {
+  it(`-i: the container's stdin reaches the guest's serial console (${engine})`, async () => {
+    const running = io.run('read1', `typed into ${engine}\n`);
+    let out = '';
+    running.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    const read = await waitFor(() => out.includes(`unik-probe: read typed into ${engine}`), 60_000);
+    await io.remove('read1');
+    await running;
+    expect(read, out).toBe(true);
+    expect(await waitFor(async () => (await io.vmms()).length === 0, 20_000)).toBe(true);
   }, 120_000);
 }

@@ -1,7 +1,10 @@
 import { execa } from 'execa';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { layout } from '../../lib/home.js';
 import { which } from '../../lib/which.js';
+import { probeGuest } from '../../machine/probe-guest.js';
+import { putImage } from '../../images/store.js';
 import { CLI, ROOT, unik } from '../helpers/cli.js';
 import { missingRegistryTools, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -61,6 +64,24 @@ export async function engineImages(suite: string): Promise<EngineImages | null> 
     if (pushed.exitCode !== 0) throw new Error(`unik push ${image.name} failed: ${pushed.stderr}`);
   }
   return { registry, refs, stop: () => registry.stop() };
+}
+
+/**
+ * The probe guest (a 5 KB multiboot kernel unik compiles itself) as a unik image, from a temp home, pushed to the
+ * suite's registry. Its default arguments are "read": it echoes one line typed on its serial console, then idles.
+ */
+export async function readProbeRef(registry: TestRegistry): Promise<string> {
+  const home = tmpTree();
+  const l = layout(home);
+  const image = await putImage(l, await probeGuest(l), {}, {
+    id: 'f1f7a4e00002', name: 'read-probe', target: 'unikraft', platform: 'qemu/x86_64', drivers: [], libraries: [],
+    buildSeconds: 0, sources: [], frameworkVersion: null, createdAt: new Date().toISOString(), appDir: home, cacheKey: '', bootSettings: {},
+    run: { devices: { console: true, net: null, block: [], share: [] }, cmdline: ['read'], memoryMiB: 8, ready: 'unik-probe: up' },
+  });
+  const ref = `${registry.address}/unik/read-probe:1`;
+  const pushed = await unik(['push', image.id, ref, '--insecure'], { UNIK_HOME: home });
+  if (pushed.exitCode !== 0) throw new Error(`unik push read-probe failed: ${pushed.stderr}`);
+  return ref;
 }
 
 /** A private daemon's home (temp dir) and its socket's path in it. */

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/registry.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
-import { cmdOnly, sharedEngineCases } from './engine-cases.js';
-import { engineSuite, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
+import { cmdOnly, sharedEngineCases, stdinCase } from './engine-cases.js';
+import { engineSuite, readProbeRef, RUNTIME, staticImageTar, type EngineImages } from './engine-images.js';
 
 const SUITE = 'unik-runtime under podman (integration)';
 const images = await engineSuite(SUITE, ['podman', 'slirp4netns'], 'podman slirp4netns');
@@ -21,20 +21,22 @@ function privatePodman() {
   writeFileSync(conf, ['[containers]', 'default_ulimits = ["nofile=20000:20000","nproc=32768:32768"]', '[engine]', 'runtime = "runc"', 'cgroup_manager = "cgroupfs"', 'events_logger = "file"', ''].join('\n'));
   const root = join(dir, 'storage');
   const base = ['--root', root, '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
-  const podman = (args: string[], timeout = 120_000) =>
-    execa('podman', [...base, ...args], { env: { CONTAINERS_CONF: conf }, reject: false, timeout, stdin: 'ignore' });
+  const podman = (args: string[], timeout = 120_000, input?: string) =>
+    execa('podman', [...base, ...args], { env: { CONTAINERS_CONF: conf }, reject: false, timeout, ...(input === undefined ? { stdin: 'ignore' as const } : { input }) });
   return { podman, root, home: dir };
 }
 
 describe.skipIf(!images)(SUITE, () => {
   const { podman, root, home } = privatePodman();
   const img = images as EngineImages;
-  const run = (args: string[]) => podman(['run', '--runtime', RUNTIME, ...args]);
+  const run = (args: string[], input?: string) => podman(['run', '--runtime', RUNTIME, ...args], 120_000, input);
+  let readProbe: string;
   /** The VMMs (QEMU under unik's reaper) of this podman: their argv holds a kernel path in its private store. */
   const vmms = () => pidsMatching(`qemu-system-x86_64 .*${root}`);
 
   beforeAll(async () => {
-    for (const ref of Object.values(img.refs)) {
+    readProbe = await readProbeRef(img.registry);
+    for (const ref of [...Object.values(img.refs), readProbe]) {
       const pulled = await podman(['pull', '--tls-verify=false', ref!]);
       expect(pulled.exitCode, pulled.stderr).toBe(0);
     }
@@ -56,6 +58,8 @@ describe.skipIf(!images)(SUITE, () => {
     // A terminal's line discipline turns the guest's \r\n into \r\r\n (execa strips the last \r\n): a pty.
     expect(r.stdout).toMatch(/Hello, world! \(from a unik-built unikernel\)\r$/);
   }, 120_000);
+
+  stdinCase('podman', { run: (name, input) => run(['-i', '--rm', '--name', name, '--network', 'none', readProbe], input), remove: (name) => podman(['rm', '-f', name]), vmms });
 
   it('a memory limit too small for the guest is an error naming both numbers', async () => {
     const r = await run(['--rm', '--network', 'none', '--memory', '64m', img.refs.hello]);
