@@ -7,8 +7,8 @@ import { withStartupFlags } from './linear-regexp-flag.js';
 import { quickHash } from './quick-hash.js';
 
 /**
- * Cache files kept at most, one per bundle (the CLI, its vendored yaml and execa, the templates) and command; the oldest go first
- * (each `npm run build` makes new ones).
+ * Cache files kept at most, one per bundle (the CLI, its vendored yaml and execa, the templates) and command;
+ * the oldest go first (each `npm run build` makes new ones).
  */
 const KEEP = 96;
 

@@ -7,7 +7,9 @@
  * The state is kept on globalThis: the launcher (dist/cli/main.cjs) and the CLI bundle each hold a copy of this
  * module.
  */
-const ON = Symbol.for('unik.linearRegExpEngine');
+/** The global mark (Symbol.for) that the flag is on. */
+export const LINEAR_REGEXP_MARK = 'unik.linearRegExpEngine';
+const ON = Symbol.for(LINEAR_REGEXP_MARK);
 const FLAG = 'enable-experimental-regexp-engine';
 
 type V8Flags = { setFlagsFromString(flags: string): void };
