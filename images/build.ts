@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
@@ -88,7 +88,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
-    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await fsp.readFile(abs)).digest('hex');
+    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(readFileSync(abs)).digest('hex');
   }
   const contents = await programContents(manifest, target, sources);
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
