@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
@@ -80,16 +80,22 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   const l = layout();
   const manifest = loadManifest(opts.dir);
   const target = await targetFor(manifest.target);
+  // `git status` of each source (another process, the longest wait of a cached build) runs while the plan is
+  // made and the app's sources hashed; a plan's error still comes first (the early answer is awaited after it).
+  const base = resolveSources(l, target.baseSources);
+  base.catch(() => undefined);
   const { platform, devices, drivers, generated, run } = planBuild(manifest, target, opts.platform);
   const needed = [...target.baseSources, ...drivers.requires];
-  const sources = await resolveSources(l, needed);
-  const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
-  const patches = target.patches?.() ?? [];
+  const more = resolveSources(l, drivers.requires.filter((n) => !target.baseSources.includes(n)));
+  more.catch(() => undefined);
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
-    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(await fsp.readFile(abs)).digest('hex');
+    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(readFileSync(abs)).digest('hex');
   }
+  const sources = { ...(await base), ...(await more) };
+  const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
+  const patches = target.patches?.() ?? [];
   const contents = await programContents(manifest, target, sources);
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({

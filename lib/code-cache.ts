@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { withStartupFlags } from './linear-regexp-flag.js';
 import { quickHash } from './quick-hash.js';
 
 /**
- * Cache files kept at most, one per bundle (the CLI, its vendored yaml and execa) and command; the oldest go first
- * (each `npm run build` makes new ones).
+ * Cache files kept at most, one per bundle (the CLI, its vendored yaml and execa, the templates) and command;
+ * the oldest go first (each `npm run build` makes new ones).
  */
 const KEEP = 96;
 
@@ -53,10 +54,8 @@ export function runWithCodeCache(bundle: string, command: string, env: NodeJS.Pr
     cachedData = undefined;
   }
   // esbuild writes ASCII only (charset: 'ascii'), so latin1 decodes it exactly and faster than UTF-8.
-  const script = new Script(readFileSync(bundle, 'latin1'), {
-    filename: bundle,
-    ...(cachedData ? { cachedData } : {}),
-  });
+  const source = readFileSync(bundle, 'latin1');
+  const script = withStartupFlags(() => new Script(source, { filename: bundle, ...(cachedData ? { cachedData } : {}) }));
   // Written after a command that succeeded, so the cache holds the functions of its usual path, not an error's.
   if (file && (!cachedData || script.cachedDataRejected)) process.once('exit', (code) => code === 0 && saveCodeCache(dir!, file, script));
   const mod: { exports: unknown } = { exports: {} };
@@ -67,7 +66,7 @@ export function runWithCodeCache(bundle: string, command: string, env: NodeJS.Pr
 function saveCodeCache(dir: string, file: string, script: Script): void {
   try {
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    writeFileSync(tmp, withStartupFlags(() => script.createCachedData()), { mode: 0o600 });
     renameSync(tmp, file);
     const old = readdirSync(dir)
       .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))

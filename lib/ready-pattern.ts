@@ -1,4 +1,5 @@
 import { usageError } from './errors.js';
+import { enableLinearRegExps } from './linear-regexp-flag.js';
 
 /**
  * Ready patterns come from manifests and from pulled records, and are matched against everything a guest
@@ -8,16 +9,11 @@ import { usageError } from './errors.js';
  */
 export const READY_MAX_LENGTH = 256;
 
-let enabled = false;
-
-/** Pure apart from enabling V8's linear engine once: the compiled pattern, or why it cannot be used. */
+/** Pure apart from enabling V8's linear engine (lib/linear-regexp-flag.ts): the compiled pattern, or why not. */
 export function compileReady(pattern: string): RegExp | { problem: string } {
   if (pattern.length > READY_MAX_LENGTH) return { problem: `a pattern of at most ${READY_MAX_LENGTH} characters` };
-  if (!enabled) {
-    // Loaded here, not at start-up: node:v8 costs a `unik run` ~3 ms, and most images have no ready pattern.
-    (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--enable-experimental-regexp-engine');
-    enabled = true;
-  }
+  // Enabled here, not at start-up: node:v8 costs a `unik run` ~3 ms, and most images have no ready pattern.
+  enableLinearRegExps();
   try {
     new RegExp(pattern);
   } catch (e) {

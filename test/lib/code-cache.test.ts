@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeCacheDir, codeCacheName, runWithCodeCache } from '../../lib/code-cache.js';
+import { LINEAR_REGEXP_MARK } from '../../lib/linear-regexp-flag.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
@@ -72,6 +73,23 @@ describe('the unik launcher', () => {
     expect(statSync(join(cache, file!)).mtimeMs).toBe(written);
     expect(run('other').status).toBe(0);
     expect(readdirSync(cache)).toHaveLength(2);
+  });
+
+  it('keeps a cache written after the linear RegExp flag was turned on (as compiling a ready pattern does)', () => {
+    const { dir, cache, run } = setup();
+    writeFileSync(
+      join(dir, 'unik.cjs'),
+      '(function (exports, require, module) {\n' +
+        "process.getBuiltinModule('node:v8').setFlagsFromString('--enable-experimental-regexp-engine');\n" +
+        `globalThis[Symbol.for(${JSON.stringify(LINEAR_REGEXP_MARK)})] = true;\n` +
+        "console.log(new RegExp('a+$', 'l').test('aaa'));\n})",
+    );
+    expect(run('build').stdout.trim()).toBe('true');
+    const [file] = readdirSync(cache);
+    const written = statSync(join(cache, file!)).mtimeMs;
+    // V8 rejects a cache made under other flags; a rejected one would be written again.
+    expect(run('build').stdout.trim()).toBe('true');
+    expect(statSync(join(cache, file!)).mtimeMs).toBe(written);
   });
 
   it('replaces a damaged cache, and the bundle still runs from it', () => {
