@@ -55,3 +55,19 @@ export function runClockFixture(image: string, env: Record<string, string>, args
     child.on('close', (code) => resolve({ ticks: collector.ticks, output, code }));
   });
 }
+
+/**
+ * Runs a clock fixture until one run's drift is within `limit`, at most `tries` times, checking each run with
+ * `check`; returns that run (or the last) with its drift. Ten ticks over 1 s leave the estimate ±0.5–1 % of console
+ * jitter here (a single line can arrive 7 ms late): a clock that really runs off fails every try, one noisy
+ * delivery does not fail the suite.
+ */
+export async function steadiestRun<R extends { ticks: Tick[] }>(run: () => Promise<R>, check: (r: R) => void, limit = 0.01, tries = 3): Promise<R & { drift: number }> {
+  let last: R & { drift: number } = { ...(await run()), drift: Infinity };
+  for (let attempt = 1; ; attempt++) {
+    check(last);
+    last.drift = clockDrift(last.ticks);
+    if (Math.abs(last.drift) < limit || attempt >= tries) return last;
+    last = { ...(await run()), drift: Infinity };
+  }
+}
