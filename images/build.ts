@@ -95,7 +95,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
   }
   const sources = { ...(await base), ...(await more) };
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
-  const patches = target.patches?.() ?? [];
+  const patches = target.patches?.(manifest) ?? [];
   const contents = await programContents(manifest, target, sources);
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
   const key = cacheKey({

@@ -40,6 +40,8 @@ export interface ContentLayout {
   /** Where libraries go; null: at the path where the host's loader found them (a container twin's rootfs). */
   libraryDir: string | null;
   provided: ReadonlySet<string>;
+  /** The program's PT_INTERP loader goes into the guest at that path (a kernel that side-loads it, not one that supplies it). */
+  interpreter?: boolean;
 }
 
 /** A file name inside a copied directory: it becomes a guest path in a build file, so one plain alphabet. */
@@ -138,6 +140,11 @@ export async function collectContents(manifest: Manifest, layout: ContentLayout,
   } catch (e) {
     if (e instanceof MissingLibrary) throw manifestError(manifest.manifestPath, 'program', 'a program whose shared libraries are all on this host', `${e.soname} missing (needed by ${e.neededBy})`);
     throw e;
+  }
+  const interp = program && layout.interpreter ? objects[0]!.elf.interp : null;
+  if (interp) {
+    const real = realpathSync(interp);
+    files.push({ guest: interp, host: real, sha256: await hashFile(real), role: 'library', soname: basename(interp) });
   }
   for (const lib of libs) {
     const guest = layout.libraryDir === null ? lib.path : posix.join(layout.libraryDir, lib.soname);

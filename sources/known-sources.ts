@@ -113,6 +113,19 @@ export const KNOWN_SOURCES = {
   'lib-libcxxabi': unikraftLibrary('lib-libcxxabi', 'RELEASE-0.16.0', 'LLVM libc++abi for Unikraft C++ apps', llvmArchive('libcxxabi')),
   'lib-libunwind': unikraftLibrary('lib-libunwind', 'RELEASE-0.16.0', 'LLVM libunwind for Unikraft C++ apps', llvmArchive('libunwind')),
   'lib-compiler-rt': unikraftLibrary('lib-compiler-rt', 'RELEASE-0.16.0', 'LLVM compiler-rt builtins for Unikraft C++ apps', llvmArchive('compiler-rt')),
+  // `program:` on Unikraft: app-elfloader runs a Linux PIE from the initrd; its libelf is elftoolchain's, in-tree.
+  'app-elfloader': {
+    framework: 'unikraft',
+    url: 'https://github.com/unikraft/app-elfloader.git',
+    ref: 'RELEASE-0.16.3',
+    description: 'ELF loader app for Unikraft (runs an existing Linux PIE: program: on target unikraft)',
+  },
+  'lib-libelf': {
+    framework: 'unikraft',
+    url: 'https://github.com/unikraft/lib-libelf.git',
+    ref: 'RELEASE-0.16.0',
+    description: "elftoolchain's libelf for Unikraft (app-elfloader needs it)",
+  },
   osv: {
     framework: 'osv',
     url: 'https://github.com/cloudius-systems/osv.git',

@@ -109,8 +109,8 @@ export interface Target {
    * kernel supplies itself. Absent: the target takes neither.
    */
   contentLayout?(manifest: Manifest, sources: Record<string, ResolvedSource>): ContentLayout;
-  /** Patches the build applies to its copy of the sources: hashed into the cache key, listed in the image record. */
-  patches?(): SourcePatch[];
+  /** Patches the build applies to its copy of the sources (per manifest: Unikraft's elfloader kernels get more): hashed into the cache key, listed in the image record. */
+  patches?(manifest: Manifest): SourcePatch[];
   /** Pure: what the runner must start for this image with these devices and app arguments. */
   boot(input: BootInput, devices: Devices, args: string[]): BootSpec;
   /** `unik doctor`'s lines for this target: its tools, sources and toolchain. */

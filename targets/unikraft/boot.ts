@@ -12,6 +12,9 @@ import type { BootInput } from '../target.js';
 const DEBUG_EXIT = { iobase: 0x501, iosize: 2 };
 const APP_STATUS = 'unik: app exit status (\\d+)';
 
+/** The image's bootSettings key naming the program an app-elfloader kernel runs (its guest path). */
+export const PROGRAM_SETTING = 'program';
+
 /**
  * Kernel parameters, then "--", then app arguments (quoted where they hold spaces: ukargparse splits on them).
  * Only kernels with libuklibparam (net or share) parse parameters; for the others the whole line is argv,
@@ -37,15 +40,19 @@ export function unikraftAppend(devices: Devices, args: string[], app: { initrd?:
  * Pure: how to boot a Unikraft image. Console-only kernels take microvm (fastest here) with a CPU without a local
  * APIC: Unikraft 0.16.3 takes its timer from the PIT through the 8259 PIC, whose line microvm's firmware leaves
  * masked at the APIC, so a sleeping app would never wake. Anything with a virtio device needs PCI, so pc with
- * SeaBIOS (qboot hangs probing virtio-net-pci).
+ * SeaBIOS (qboot hangs probing virtio-net-pci). app-elfloader kernels boot on microvm too: the assertion they
+ * hit there (libkvmplat memory.c:388, a memory region overlapping with other flags, which microvm's and qboot's
+ * firmware report) is the one every unik Unikraft kernel compiles out (LIBUKDEBUG_ENABLE_ASSERT=n, drivers.ts).
  */
 export function unikraftBoot(input: BootInput, devices: Devices, args: string[]): QemuBootSpec {
   const needsPci = !!devices.net || devices.block.length > 0 || devices.share.length > 0;
   const initrd = input.files.initrd;
+  // An app-elfloader image: its first argument is the program's path in the initrd (and argv[0]'s base name).
+  const program = input.bootSettings[PROGRAM_SETTING];
   return {
     kind: 'qemu',
     kernel: input.kernel,
-    append: unikraftAppend(devices, args, { initrd: !!initrd, ...(input.env ? { env: input.env } : {}) }),
+    append: unikraftAppend(devices, program ? [program, ...args] : args, { initrd: !!initrd, ...(input.env ? { env: input.env } : {}) }),
     ...(initrd ? { initrd } : {}),
     memoryMiB: input.memoryMiB,
     machine: needsPci ? { type: 'pc', debugExit: DEBUG_EXIT } : { type: 'microvm', debugExit: DEBUG_EXIT, noApic: true },

@@ -10,6 +10,7 @@ import type { BuildContext, BuiltKernel } from '../target.js';
 import { driversFromConfig } from './drivers.js';
 import { relativeSources, renderUnikraft } from './render.js';
 import { writeInitrd } from './initrd.js';
+import { isElfloaderApp } from './elfloader.js';
 
 /** Unikraft names its image <UK_NAME>_<plat>-<arch>. */
 export const kernelFileName = (name: string) => `${name}_qemu-x86_64`;
@@ -23,14 +24,23 @@ export function unikraftDirs(workDir: string) {
  * Pure: the make argument arrays. Unikraft's make is called directly with A=/L=/O=/C= (the app-helloworld
  * wrapper's empty L= breaks it), and WGET points at unik's checksummed archive server.
  */
-export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; out: string; config: string; jobs: number; fetchShim: string }) {
+export function makeArgv(opts: { unikraft: string; app: string; libs: string[]; out: string; config: string; jobs: number; fetchShim: string; defconfig?: string }) {
   const common = ['-C', opts.unikraft, `A=${opts.app}`, `L=${opts.libs.join(':')}`, `O=${opts.out}`, `C=${opts.config}`];
   return {
-    defconfig: [...common, `UK_DEFCONFIG=${join(opts.app, 'defconfig')}`, 'defconfig'],
+    defconfig: [...common, `UK_DEFCONFIG=${opts.defconfig ?? join(opts.app, 'defconfig')}`, 'defconfig'],
     // Without this the first build rewrites the config it just copied, and the next build recompiles everything.
     syncconfig: [...common, 'syncconfig'],
     build: [...common, `-j${opts.jobs}`, `WGET=${opts.fetchShim}`],
   };
+}
+
+/** The `WGET=` command make runs: unik's archive server (fetch-shim.ts) under this node. */
+export function fetchShimCommand(): string {
+  const shim = join(packageRoot(), 'dist', 'targets', 'unikraft', 'fetch-shim.js');
+  if (/\s/.test(process.execPath) || /\s/.test(shim)) {
+    throw failure(`unik's own path contains whitespace (${shim}); make cannot run its archive server from there`);
+  }
+  return `${process.execPath} ${shim}`;
 }
 
 /**
@@ -49,6 +59,7 @@ async function plannedSteps(ctx: BuildContext, dirs: ReturnType<typeof unikraftD
 }
 
 export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesLock' | 'builds'>): Promise<BuiltKernel> {
+  if (isElfloaderApp(ctx.manifest)) return (await import('./elfloader-build.js')).buildElfloader(ctx, l);
   const dirs = unikraftDirs(ctx.workDir);
   const files = renderUnikraft(ctx.manifest, ctx.drivers);
   ctx.run.plan(await plannedSteps(ctx, dirs, files, l.builds));
@@ -68,11 +79,6 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
   );
   await syncLinks(join(dirs.app, 'src'), links);
 
-  const shim = join(packageRoot(), 'dist', 'targets', 'unikraft', 'fetch-shim.js');
-  const fetchShim = `${process.execPath} ${shim}`;
-  if (/\s/.test(process.execPath) || /\s/.test(shim)) {
-    throw failure(`unik's own path contains whitespace (${shim}); make cannot run its archive server from there`);
-  }
   const argv = makeArgv({
     unikraft: tree.path,
     app: dirs.app,
@@ -80,7 +86,7 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
     out: dirs.out,
     config: dirs.config,
     jobs: Math.max(1, cpus().length),
-    fetchShim,
+    fetchShim: fetchShimCommand(),
   });
   if (configChanged) {
     await ctx.run.step('configure (make defconfig)', 'make', argv.defconfig);
@@ -103,7 +109,7 @@ export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesL
 }
 
 /** The libraries actually linked: Unikraft leaves one lib<name>.o per library in the build directory. */
-async function linkedLibraries(out: string): Promise<string[]> {
+export async function linkedLibraries(out: string): Promise<string[]> {
   const names = await fsp.readdir(out);
   return names
     .filter((n) => /^lib[a-z0-9_]+\.o$/.test(n))

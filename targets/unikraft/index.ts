@@ -5,6 +5,7 @@ import { unikraftBoot } from './boot.js';
 import { unikraftDrivers } from './drivers.js';
 import { withLibc } from './libc.js';
 import { unikraftPatches } from './patches.js';
+import { elfloaderDrivers, elfloaderLayout, elfloaderPatches, isElfloaderApp, renderElfloader } from './elfloader.js';
 import { renderUnikraft } from './render.js';
 
 export const unikraft: Target = {
@@ -15,13 +16,15 @@ export const unikraft: Target = {
   // lwIP's heap and the TCP buffers need room; a console app boots in 8 MiB.
   defaultMemoryMiB: (devices) => (devices.net ? 64 : 16),
   drivers: (devices, _platform, manifest) =>
-    withLibc(unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }), manifest),
-  render: renderUnikraft,
+    isElfloaderApp(manifest)
+      ? elfloaderDrivers(devices, manifest)
+      : withLibc(unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }), manifest),
+  render: (manifest, drivers) => (isElfloaderApp(manifest) ? renderElfloader(drivers) : renderUnikraft(manifest, drivers)),
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
   build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout()),
-  patches: () => unikraftPatches(),
-  // `files` only (no program on Unikraft): they go into a cpio initrd at their guest paths.
-  contentLayout: (manifest) => ({ programGuest: `/${manifest.name}`, libraryDir: '/usr/lib', provided: new Set() }),
+  patches: (manifest) => (isElfloaderApp(manifest) ? elfloaderPatches() : unikraftPatches()),
+  // `files`, and a `program` with its loader and libraries (elfloader.ts), go into a cpio initrd at their guest paths.
+  contentLayout: (manifest) => elfloaderLayout(manifest),
   boot: unikraftBoot,
   checks: async (l) => (await import('./checks.js')).unikraftChecks(l),
 };
