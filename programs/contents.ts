@@ -142,11 +142,10 @@ export async function collectContents(manifest: Manifest, layout: ContentLayout,
     throw e;
   }
   const interp = program && layout.interpreter ? objects[0]!.elf.interp : null;
-  if (interp) {
-    const real = realpathSync(interp);
-    files.push({ guest: interp, host: real, sha256: await hashFile(real), role: 'library', soname: basename(interp) });
-  }
-  for (const lib of libs) {
+  const interpReal = interp ? realpathSync(interp) : null;
+  if (interp && interpReal) files.push({ guest: interp, host: interpReal, sha256: await hashFile(interpReal), role: 'library', soname: basename(interp) });
+  // libc's DT_NEEDED on the loader is the loader itself, already in memory: no second copy.
+  for (const lib of libs.filter((x) => x.real !== interpReal)) {
     const guest = layout.libraryDir === null ? lib.path : posix.join(layout.libraryDir, lib.soname);
     files.push({ guest, host: lib.real, sha256: await hashFile(lib.real), role: 'library', soname: lib.soname });
     objects.push({ guest, host: lib.real, elf: lib.elf });

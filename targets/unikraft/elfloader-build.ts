@@ -60,7 +60,7 @@ export async function buildElfloader(ctx: BuildContext, l: Pick<Layout, 'sources
     kernelPath,
     files: { initrd: await writeInitrd(ctx.contents?.files ?? [], join(ctx.workDir, 'files.cpio')) },
     drivers: stamp.drivers,
-    libraries: [...stamp.libraries, ...(ctx.contents?.files ?? []).flatMap((f) => (f.soname ? [f.soname] : []))],
+    libraries: [...new Set([...stamp.libraries, ...(ctx.contents?.files ?? []).flatMap((f) => (f.soname ? [f.soname] : []))])],
     ...(stamp.version ? { version: stamp.version } : {}),
     bootSettings: { [PROGRAM_SETTING]: programGuestPath(ctx.manifest.name) },
     patches: ctx.sources.unikraft!.dirty ? [] : ctx.patches,

@@ -41,24 +41,28 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
 }
 
 /**
- * A fresh UNIK_HOME that builds OSv where the product does: from the product's OSv checkout (its out
- * directories keep OSv's make incremental, under the checkout's own build lock) into the product's kernel
- * cache, linked like the MirageOS toolchain above. A kernel is built once (minutes) and every later run, of
- * the suite or of the product, reuses it. App build dirs and images stay in the temp home.
+ * A fresh UNIK_HOME whose sources are the product's and whose shared build caches (`builds/<dir>` for each of
+ * `shared`) are the product's, linked like the MirageOS toolchain above: a kernel is built once (minutes) and
+ * every later run, of the suite or of the product, reuses it. App build dirs and images stay in the temp home.
  */
-export async function osvHome(home: string): Promise<string> {
+export async function sharedBuildsHome(home: string, sources: SourceName[], shared: string[]): Promise<string> {
   const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const l = layout(unikHome());
+  const lock = readLock(l);
   mkdirSync(join(home, 'sources'), { recursive: true });
-  writeFileSync(join(home, 'sources', 'sources.json'), JSON.stringify({ sources: { osv: readLock(l).sources.osv }, archives: {} }));
-  const kernels = join(l.builds, 'osv-kernels');
-  mkdirSync(kernels, { recursive: true });
+  writeFileSync(join(home, 'sources', 'sources.json'), JSON.stringify({ sources: Object.fromEntries(sources.map((n) => [n, lock.sources[n]])), archives: {} }));
   mkdirSync(join(home, 'builds'), { recursive: true });
-  symlinkSync(kernels, join(home, 'builds', 'osv-kernels'));
-  // unik's patched copies of the checkout hold the out directories of patched kernels: shared the same way.
-  const trees = join(l.builds, 'osv-src');
-  mkdirSync(trees, { recursive: true });
-  symlinkSync(trees, join(home, 'builds', 'osv-src'));
+  for (const dir of shared) {
+    mkdirSync(join(l.builds, dir), { recursive: true });
+    symlinkSync(join(l.builds, dir), join(home, 'builds', dir));
+  }
   return home;
 }
+
+/**
+ * OSv where the product builds it: the product's OSv checkout (its out directories keep OSv's make incremental,
+ * under the checkout's own build lock), its kernel cache and unik's patched copies of the checkout (which hold
+ * the out directories of patched kernels).
+ */
+export const osvHome = (home: string): Promise<string> => sharedBuildsHome(home, ['osv'], ['osv-kernels', 'osv-src']);

@@ -63,7 +63,8 @@ describe('program, files, env and fork in unik.yaml', () => {
     ['an env value with a quote', osv('program: prog\nenv: {A: "x\\"y"}\n'), 'env.A: expected a string without control characters, double quotes or backslashes'],
     ['fork with another value', osv('program: prog\nfork: yes\n'), 'fork: expected unused'],
     ['an unresolved entry that is no symbol', osv('program: prog\nunresolved: ["a b"]\n'), 'unresolved[0]: expected a symbol name'],
-    ['program on unikraft', 'name: p\ntarget: unikraft\nprogram: prog\n', 'program: expected no program key (program is supported on target osv, not unikraft), found "prog"'],
+    ['program on mirage', 'name: p\ntarget: mirage\nprogram: prog\n', 'program: expected no program key (program is supported on target osv, unikraft, not mirage), found "prog"'],
+    ['fork on unikraft', 'name: p\ntarget: unikraft\nprogram: prog\nfork: unused\n', 'fork: expected no fork key (fork is supported on target osv, not unikraft), found "unused"'],
     ['files on mirage', 'name: p\ntarget: mirage\nsources: [main.c]\nfiles: {/a: nginx.conf}\n', 'files: expected no files key (files is supported on target osv, unikraft, not mirage), found a files map'],
   ])('refuses %s in one line naming the field (exit 2)', (_what, yaml, message) => {
     const e = errorOf(yaml);
