@@ -10,7 +10,6 @@ import type { BuildContext, BuiltKernel } from '../target.js';
 import { driversFromConfig } from './drivers.js';
 import { relativeSources, renderUnikraft } from './render.js';
 import { writeInitrd } from './initrd.js';
-import { isElfloaderApp } from './elfloader.js';
 
 /** Unikraft names its image <UK_NAME>_<plat>-<arch>. */
 export const kernelFileName = (name: string) => `${name}_qemu-x86_64`;
@@ -59,7 +58,6 @@ async function plannedSteps(ctx: BuildContext, dirs: ReturnType<typeof unikraftD
 }
 
 export async function buildUnikraft(ctx: BuildContext, l: Pick<Layout, 'sourcesLock' | 'builds'>): Promise<BuiltKernel> {
-  if (isElfloaderApp(ctx.manifest)) return (await import('./elfloader-build.js')).buildElfloader(ctx, l);
   const dirs = unikraftDirs(ctx.workDir);
   const files = renderUnikraft(ctx.manifest, ctx.drivers);
   ctx.run.plan(await plannedSteps(ctx, dirs, files, l.builds));

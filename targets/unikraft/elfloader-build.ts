@@ -10,7 +10,7 @@ import type { BuildContext, BuiltKernel } from '../target.js';
 import { PROGRAM_SETTING } from './boot.js';
 import { fetchShimCommand, kernelFileName, linkedLibraries, makeArgv } from './build.js';
 import { driversFromConfig } from './drivers.js';
-import { ELFLOADER_NAME, elfloaderKernelKey, programGuestPath, renderElfloader } from './elfloader.js';
+import { checkElfloaderProgram, ELFLOADER_NAME, elfloaderKernelKey, programGuestPath, renderElfloader } from './elfloader.js';
 import { writeInitrd } from './initrd.js';
 import { patchedTree } from './patched-tree.js';
 
@@ -30,6 +30,7 @@ const STAMP = 'kernel.json';
  * repacks it (milliseconds) and boots the same kernel.
  */
 export async function buildElfloader(ctx: BuildContext, l: Pick<Layout, 'sourcesLock' | 'builds'>): Promise<BuiltKernel> {
+  checkElfloaderProgram(ctx.manifest, ctx.contents);
   const defconfig = renderElfloader(ctx.drivers)[0]!.content;
   const sources = Object.values(ctx.sources);
   // A modified checkout has no name to key a shared kernel by: it builds in the app's own directory.

@@ -6,7 +6,7 @@ import type { Devices } from '../../manifest/devices.js';
 import { deviceKinds } from '../../manifest/devices.js';
 import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
-import type { ContentLayout } from '../../programs/contents.js';
+import type { ContentLayout, Contents } from '../../programs/contents.js';
 import type { ResolvedSource } from '../../sources/cache.js';
 import { patchesIn } from '../source-patches.js';
 import type { DriverSet, GeneratedFile, SourcePatch } from '../target.js';
@@ -63,6 +63,20 @@ export function renderElfloader(drivers: DriverSet): GeneratedFile[] {
 export const ELFLOADER_PATCH_DIR = join(packageRoot(), 'targets', 'unikraft', 'elfloader-patches');
 
 export const elfloaderPatches = (): SourcePatch[] => [...unikraftPatches(), ...patchesIn('unikraft', ELFLOADER_PATCH_DIR)];
+
+const ET_DYN = 3;
+
+/**
+ * Pure: app-elfloader loads position-independent executables only (ELF ET_DYN: elf_load.c refuses the rest at
+ * boot with "ELF executable is not position-independent!"), so a dynamic non-PIE is refused at build time.
+ */
+export function checkElfloaderProgram(manifest: Pick<Manifest, 'manifestPath' | 'program'>, contents: Contents | null): void {
+  const program = contents?.files.find((f) => f.role === 'program');
+  const elf = contents?.objects.find((o) => o.guest === program?.guest)?.elf;
+  if (elf && elf.type !== ET_DYN) {
+    throw manifestError(manifest.manifestPath, 'program', 'a position-independent executable for target unikraft (app-elfloader loads only those: build it with -fPIE -pie or -static-pie)', `${JSON.stringify(manifest.program?.given)}, which is not one`);
+  }
+}
 
 /** Pure: where the program goes in the guest (and argv[0]'s base name): /<name>, as on OSv. */
 export const programGuestPath = (name: string): string => `/${name}`;

@@ -21,7 +21,8 @@ export const unikraft: Target = {
       : withLibc(unikraftDrivers(devices, { files: manifest.files.length > 0, env: Object.keys(manifest.env).length > 0 }), manifest),
   render: (manifest, drivers) => (isElfloaderApp(manifest) ? renderElfloader(drivers) : renderUnikraft(manifest, drivers)),
   // The build module (execa, make plumbing) loads only when something is built: `unik run` stays light.
-  build: async (ctx) => (await import('./build.js')).buildUnikraft(ctx, layout()),
+  build: async (ctx) =>
+    isElfloaderApp(ctx.manifest) ? (await import('./elfloader-build.js')).buildElfloader(ctx, layout()) : (await import('./build.js')).buildUnikraft(ctx, layout()),
   patches: (manifest) => (isElfloaderApp(manifest) ? elfloaderPatches() : unikraftPatches()),
   // `files`, and a `program` with its loader and libraries (elfloader.ts), go into a cpio initrd at their guest paths.
   contentLayout: (manifest) => elfloaderLayout(manifest),

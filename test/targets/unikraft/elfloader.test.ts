@@ -6,7 +6,7 @@ import type { Devices } from '../../../manifest/devices.js';
 import { parseManifest } from '../../../manifest/load.js';
 import { collectContents } from '../../../programs/contents.js';
 import { PROGRAM_SETTING, unikraftBoot } from '../../../targets/unikraft/boot.js';
-import { elfloaderDrivers, elfloaderKernelKey, elfloaderLayout, renderElfloader } from '../../../targets/unikraft/elfloader.js';
+import { checkElfloaderProgram, elfloaderDrivers, elfloaderKernelKey, elfloaderLayout, renderElfloader } from '../../../targets/unikraft/elfloader.js';
 import { unikraft } from '../../../targets/unikraft/index.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
@@ -61,6 +61,17 @@ describe('program: on Unikraft (app-elfloader)', () => {
       ['/lib64/ld-linux-x86-64.so.2', 'library'],
       ['/lib/x86_64-linux-gnu/libc.so.6', 'library'],
     ]);
+  });
+
+  it('refuses a program that is not position-independent in one line (exit 2): app-elfloader would refuse it at boot', async () => {
+    const dir = tmpTree({ 'hello.c': 'int main(void) { return 0; }\n' });
+    execFileSync('cc', ['-O2', '-no-pie', '-o', join(dir, 'dyn'), join(dir, 'hello.c')]);
+    const m = parseManifest('name: prog\ntarget: unikraft\nprogram: dyn\n', dir);
+    const contents = await collectContents(m, elfloaderLayout(m));
+    expect(() => checkElfloaderProgram(m, contents)).toThrow(/program: expected a position-independent executable for target unikraft .*found "dyn", which is not one/);
+    expect(() => checkElfloaderProgram(program(), null)).not.toThrow();
+    const pie = await collectContents(program(), elfloaderLayout(program()));
+    expect(() => checkElfloaderProgram(program(), pie)).not.toThrow();
   });
 
   it('boots the program by its guest path before the cmdline, on microvm with the initrd', () => {
