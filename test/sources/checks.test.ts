@@ -14,6 +14,8 @@ describe('sourceChecks', () => {
       ['source fork-lwip', 'warn'],
       // musl and LLVM's C++ libraries: needed only by apps on musl or in C++.
       ...['lib-musl', 'lib-libcxx', 'lib-libcxxabi', 'lib-libunwind', 'lib-compiler-rt'].map((n) => [`source ${n}`, 'warn']),
+      // app-elfloader and its libelf: needed only by `program:` apps.
+      ...['app-elfloader', 'lib-libelf'].map((n) => [`source ${n}`, 'warn']),
     ]);
     expect(checks[0]!.fix).toMatch(/^unik sources add unikraft .* at RELEASE-0\.16\.3/);
   });
