@@ -45,7 +45,9 @@ export const isElfloaderApp = (manifest: Pick<Manifest, 'program'>): boolean => 
  * Pure: the elfloader kernel's Kconfig and sources. Console only: a program's network or disk would run through
  * app-elfloader's syscall shim into lwIP or vfscore, which unik has not checked on 0.16.3, so they are refused.
  */
-export function elfloaderDrivers(devices: Devices, manifest: Pick<Manifest, 'manifestPath'>): DriverSet {
+export function elfloaderDrivers(devices: Devices, manifest: Pick<Manifest, 'manifestPath' | 'libc'>): DriverSet {
+  // The program brings its own C library (in its binary or the initrd); the kernel's is app-elfloader's business.
+  if (manifest.libc) throw manifestError(manifest.manifestPath, 'libc', 'no libc key for a program (it brings its own C library)', JSON.stringify(manifest.libc));
   const kinds = deviceKinds(devices).filter((k) => k !== 'console');
   if (kinds.length) {
     throw manifestError(manifest.manifestPath, 'devices', 'no devices for a program on target unikraft (app-elfloader images are console-only; files come in the initrd)', kinds.join(', '));

@@ -32,9 +32,10 @@ describe('program: on Unikraft (app-elfloader)', () => {
     expect(unikraft.render(program(), d)).toEqual(renderElfloader(d));
   });
 
-  it('refuses devices in one line naming the field (exit 2)', () => {
+  it('refuses devices and libc in one line naming the field (exit 2)', () => {
     const net: Devices = { ...consoleOnly, net: { ports: [], guestIp: '10.0.2.15', prefix: 24, gateway: '10.0.2.2' } as unknown as Devices['net'] };
     expect(() => elfloaderDrivers(net, program())).toThrow(/devices: expected no devices for a program on target unikraft .*found net/);
+    expect(() => elfloaderDrivers(consoleOnly, program('libc: musl\n'))).toThrow(/libc: expected no libc key for a program .*found "musl"/);
   });
 
   it('keys the shared kernel by commits, patches and defconfig, not by the order sources come in', () => {
