@@ -26,6 +26,8 @@ export interface Project {
   dirs: string[];
   /** The project directory's base name: the fallback app name. */
   dirName: string;
+  /** Programs the project takes from the host (an OSv module's `which NAME`) that this host has: name → path. */
+  onHostPath?: Record<string, string>;
 }
 
 /** What a translator made: the manifest to write and the report, line by line. */
