@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { usageError } from '../lib/errors.js';
+import { isElf } from '../lib/elf.js';
 import { which } from '../lib/which.js';
 import { displayPath } from '../manifest/errors.js';
 import { MANIFEST_FILE, parseManifest } from '../manifest/load.js';
@@ -46,8 +47,28 @@ const READS = { kraftfile: [...KRAFTFILES, 'Makefile.uk'], 'osv-module': [...OSV
 /** The programs an OSv module's Makefile takes from the host (`which NAME`) that this host has: name → path. */
 function hostPrograms(texts: Record<string, string>): Record<string, string> {
   if (texts.Makefile === undefined || texts['module.py'] === undefined) return {};
-  const found = readModuleMakefile(texts.Makefile).hostPrograms.map((p) => [p.text, which(p.text)] as const);
+  const found = readModuleMakefile(texts.Makefile).hostPrograms.map((p) => [p.text, elfOnPath(p.text)] as const);
   return Object.fromEntries(found.filter((f): f is [string, string] => f[1] !== null));
+}
+
+/** The first ELF executable called `name` on PATH: a wrapper script (a pyenv shim) cannot be an OSv program. */
+function elfOnPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(isAbsolute)) {
+    const path = which(join(dir, name));
+    if (path && startsWithElfMagic(path)) return path;
+  }
+  return which(name);
+}
+
+function startsWithElfMagic(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    return isElf(head);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface Imported {

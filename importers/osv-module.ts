@@ -142,7 +142,7 @@ export function translateOsvModule(project: Project): Translation {
  * Pure: where the program comes from: the module's C files (refused when the Makefile shows they are not the
  * whole program), the prebuilt binary beside them, or the host program a *-from-host module names (`which X`).
  */
-function appSource(project: Project, makefile: ModuleMakefile, program: string, binary: Shipped | undefined, at: Place, report: Report): Pick<RawManifest, 'sources' | 'program'> {
+function appSource(project: Project, makefile: ModuleMakefile, program: string, binary: Shipped | undefined, at: Place, report: Report): Pick<RawManifest, 'sources' | 'program' | 'fork'> {
   const cFiles = project.files.filter((f) => /\.c$/.test(f) && !f.includes('/'));
   if (cFiles.length) {
     const b = makefile.blockers[0];
@@ -163,7 +163,9 @@ function appSource(project: Project, makefile: ModuleMakefile, program: string, 
     }
     const path = project.onHostPath![found.text]!;
     report.ok({ file: 'Makefile', line: found.line }, `which ${found.text}`, `program: ${path} (the host's, as the module's manifest_from_host.sh takes it; unik collects its libraries)`);
-    return { program: path };
+    // OSv runs one process: a module that runs a host program on OSv is configured not to fork or exec.
+    report.ok({ file: 'Makefile', line: found.line }, `which ${found.text}`, 'fork: unused (the module runs this program on OSv as configured here, so it never forks or execs)');
+    return { program: path, fork: 'unused' };
   }
   throw untranslatable(binary?.at ?? at, program, 'expected the module\'s C files, the prebuilt binary beside them or a host program (`which NAME` in its Makefile), found none');
 }

@@ -10,6 +10,7 @@ export function renderManifest(t: Translation): string {
     target: m.target,
     ...(m.platform ? { platform: m.platform } : {}),
     ...(m.program ? { program: m.program } : { sources: m.sources }),
+    ...(m.fork ? { fork: m.fork } : {}),
     ...(m.files ? { files: m.files } : {}),
     ...(m.env ? { env: m.env } : {}),
     ...(m.cmdline ? { cmdline: m.cmdline } : {}),
