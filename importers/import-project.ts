@@ -2,17 +2,18 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, readFileSync, r
 import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { usageError } from '../lib/errors.js';
-import { isElf } from '../lib/elf.js';
+import { isElf, readElf } from '../lib/elf.js';
 import { which } from '../lib/which.js';
 import { displayPath } from '../manifest/errors.js';
 import { MANIFEST_FILE, parseManifest } from '../manifest/load.js';
+import { processImports } from '../targets/osv/program-checks.js';
 import { detectFormat } from './detect.js';
 import { KRAFTFILES, translateKraftfile } from './kraftfile.js';
 import { translateMirageConfig } from './mirage-config.js';
 import { readModuleMakefile } from './osv-makefile.js';
 import { OSV_MODULE_READS, translateOsvModule } from './osv-module.js';
 import { renderManifest } from './render.js';
-import type { Project, Translation } from './types.js';
+import type { HostProgram, Project, Translation } from './types.js';
 
 /** Directories a project walk never enters: VCS data, build output, dependencies. */
 const SKIP_DIRS = /^(\.|_build$|build$|node_modules$|duniverse$|dist$)/;
@@ -44,30 +45,40 @@ function walk(dir: string): { files: string[]; dirs: string[] } {
 /** The files each format's translator reads. */
 const READS = { kraftfile: [...KRAFTFILES, 'Makefile.uk'], 'osv-module': [...OSV_MODULE_READS], 'mirage-config': ['config.ml'] } as const;
 
-/** The programs an OSv module's Makefile takes from the host (`which NAME`) that this host has: name → path. */
-function hostPrograms(texts: Record<string, string>): Record<string, string> {
+/** The programs an OSv module's Makefile takes from the host (`which NAME`) that this host has, by name. */
+function hostPrograms(texts: Record<string, string>): Record<string, HostProgram> {
   if (texts.Makefile === undefined || texts['module.py'] === undefined) return {};
   const found = readModuleMakefile(texts.Makefile).hostPrograms.map((p) => [p.text, elfOnPath(p.text)] as const);
-  return Object.fromEntries(found.filter((f): f is [string, string] => f[1] !== null));
+  return Object.fromEntries(found.flatMap(([name, path]) => (path ? [[name, { path, ...imports(path) }]] : [])));
 }
 
 /** The first ELF executable called `name` on PATH: a wrapper script (a pyenv shim) cannot be an OSv program. */
 function elfOnPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(isAbsolute)) {
     const path = which(join(dir, name));
-    if (path && startsWithElfMagic(path)) return path;
+    if (path && isElf(readHead(path))) return path;
   }
   return which(name);
 }
 
-function startsWithElfMagic(path: string): boolean {
+function readHead(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(4);
     readSync(fd, head, 0, 4, 0);
-    return isElf(head);
+    return head;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What the program imports that the translation depends on: listen/accept (a server), fork/exec (OSv has one process). */
+function imports(path: string): Pick<HostProgram, 'serves' | 'forks'> {
+  try {
+    const elf = readElf(readFileSync(path));
+    return { serves: elf.symbols.some((s) => s.undefined && ['listen', 'accept', 'accept4'].includes(s.name)), forks: processImports(elf) };
+  } catch {
+    return { serves: false, forks: [] };
   }
 }
 

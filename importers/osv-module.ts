@@ -142,7 +142,7 @@ export function translateOsvModule(project: Project): Translation {
  * Pure: where the program comes from: the module's C files (refused when the Makefile shows they are not the
  * whole program), the prebuilt binary beside them, or the host program a *-from-host module names (`which X`).
  */
-function appSource(project: Project, makefile: ModuleMakefile, program: string, binary: Shipped | undefined, at: Place, report: Report): Pick<RawManifest, 'sources' | 'program' | 'fork'> {
+function appSource(project: Project, makefile: ModuleMakefile, program: string, binary: Shipped | undefined, at: Place, report: Report): Pick<RawManifest, 'sources' | 'program' | 'fork' | 'devices'> {
   const cFiles = project.files.filter((f) => /\.c$/.test(f) && !f.includes('/'));
   if (cFiles.length) {
     const b = makefile.blockers[0];
@@ -161,11 +161,16 @@ function appSource(project: Project, makefile: ModuleMakefile, program: string, 
       const p = makefile.hostPrograms[0]!;
       throw untranslatable({ file: 'Makefile', line: p.line }, `which ${p.text}`, `the module takes ${makefile.hostPrograms.map((h) => h.text).join(' or ')} from the host, and this host has none on its PATH`);
     }
-    const path = project.onHostPath![found.text]!;
-    report.ok({ file: 'Makefile', line: found.line }, `which ${found.text}`, `program: ${path} (the host's, as the module's manifest_from_host.sh takes it; unik collects its libraries)`);
+    const host = project.onHostPath![found.text]!;
+    const at = { file: 'Makefile', line: found.line };
+    report.ok(at, `which ${found.text}`, `program: ${host.path} (the host's, as the module's manifest_from_host.sh takes it; unik collects its libraries)`);
     // OSv runs one process: a module that runs a host program on OSv is configured not to fork or exec.
-    report.ok({ file: 'Makefile', line: found.line }, `which ${found.text}`, 'fork: unused (the module runs this program on OSv as configured here, so it never forks or execs)');
-    return { program: path, fork: 'unused' };
+    if (host.forks.length) report.ok(at, `which ${found.text}`, `fork: unused (it imports ${host.forks.join(', ')}, but the module runs it on OSv as configured here, where it never forks or execs)`);
+    const fork = host.forks.length ? { fork: 'unused' as const } : {};
+    if (!host.serves) return { program: host.path, ...fork };
+    // OSv kernels always have a network stack; unik's have one only with devices.net.
+    report.skip(at, 'devices.net.ports', `${found.text} imports listen/accept, so unik gives it devices.net; an OSv module publishes no ports: add devices.net.ports or pass -p HOST:GUEST to unik run`);
+    return { program: host.path, ...fork, devices: { net: { ports: [] } } };
   }
   throw untranslatable(binary?.at ?? at, program, 'expected the module\'s C files, the prebuilt binary beside them or a host program (`which NAME` in its Makefile), found none');
 }
