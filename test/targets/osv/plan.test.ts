@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { osvStepCount } from '../../targets/osv/plan.js';
+import { osvStepCount } from '../../../targets/osv/plan.js';
 
 const cached = { copyPatches: null, kernel: null, compile: true, fs: 'rofs' as const };
 
