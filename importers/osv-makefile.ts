@@ -10,6 +10,8 @@ export interface ModuleMakefile {
   hostPrograms: MakefileLine[];
   /** usr.manifest lines its recipes write with echo (`echo '/x: $${MODULE_DIR}/x' >> usr.manifest`). */
   manifestLines: MakefileLine[];
+  /** Recipe lines that add to usr.manifest in a way unik does not read (a generated tree, a condition, ldd's output). */
+  unreadManifestLines: MakefileLine[];
   /** What makes its program more than the module's own C files: downloads, other compilers, libraries linked. */
   blockers: (MakefileLine & { why: string })[];
 }
@@ -35,7 +37,7 @@ function variables(lines: string[]): Map<string, string> {
 export function readModuleMakefile(text: string): ModuleMakefile {
   const lines = text.split('\n');
   const vars = variables(lines);
-  const out: ModuleMakefile = { hostPrograms: [], manifestLines: [], blockers: [] };
+  const out: ModuleMakefile = { hostPrograms: [], manifestLines: [], unreadManifestLines: [], blockers: [] };
   lines.forEach((raw, i) => {
     const line = i + 1;
     const l = raw.replace(/#.*$/, '');
@@ -45,6 +47,8 @@ export function readModuleMakefile(text: string): ModuleMakefile {
     }
     const echo = /^\s+echo\s+(['"])(.*)\1\s*>>?\s*usr\.manifest\s*$/.exec(l);
     if (echo) out.manifestLines.push({ text: echo[2]!.replace(/\$\$/g, '$'), line });
+    // manifest_from_host.sh of one program is the program itself (placed at /its-name); anything else is not read.
+    else if (/>>?\s*usr\.manifest\b/.test(l) && !/manifest_from_host\.sh\s+\$\(\w+\)\s*>/.test(l)) out.unreadManifestLines.push({ text: l.trim(), line });
     if (!raw.startsWith('\t')) return;
     const download = DOWNLOAD.exec(l);
     if (download) out.blockers.push({ text: download[0].trim(), line, why: 'the Makefile downloads and builds upstream code the program needs' });

@@ -101,7 +101,7 @@ export function translateOsvModule(project: Project): Translation {
   const t = project.texts;
   const capstan = t.Capstanfile !== undefined ? readCapstanfile(t.Capstanfile, report) : { command: null, shipped: [] };
   const fromModule = t['module.py'] !== undefined ? moduleCommand(t['module.py'], report) : null;
-  const makefile = t.Makefile !== undefined ? readModuleMakefile(t.Makefile) : { hostPrograms: [], manifestLines: [], blockers: [] };
+  const makefile = t.Makefile !== undefined ? readModuleMakefile(t.Makefile) : { hostPrograms: [], manifestLines: [], unreadManifestLines: [], blockers: [] };
   const entry = (e: ManifestEntry, at: Place): Shipped => ({ guest: e.guest, host: moduleRelative(e.host), hostText: e.host, at });
   const shipped = [
     ...capstan.shipped,
@@ -126,6 +126,7 @@ export function translateOsvModule(project: Project): Translation {
     if (file) files[file[0]] = file[1];
     else report.warn(s.at, `${s.guest}: ${s.hostText}`, 'not shipped: not a file or directory of the module (a link, a host path or a build output); unik adds libc, libgcc_s, /etc and the program\'s libraries itself');
   }
+  for (const u of makefile.unreadManifestLines) report.warn({ file: 'Makefile', line: u.line }, u.text.length > 80 ? `${u.text.slice(0, 77)}...` : u.text, 'not shipped: unik reads only the echo lines of what the Makefile adds to usr.manifest');
   if (Object.keys(files).length) report.ok(shipped.find((s) => s !== binary)!.at, 'shipped files', `files: ${Object.entries(files).map(([g, h]) => `${g}: ${h}`).join(', ')}`);
   const manifest: RawManifest = {
     name,

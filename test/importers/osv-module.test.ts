@@ -88,12 +88,14 @@ describe('translateOsvModule', () => {
       "\techo '/www/**: $${MODULE_DIR}/www/**' >> usr.manifest",
       "\techo '/var/log/lua: ->/tmp' >> usr.manifest",
       '\t$(SRC)/scripts/manifest_from_host.sh $(lua_full_path) >> usr.manifest',
+      '\t$(SRC)/scripts/manifest_from_host.sh -r $(ROOTFS) >> usr.manifest',
     ].join('\n');
     const texts = { 'module.py': "from osv.modules import api\ndefault = api.run('--env=TERM=unknown /lua /hello.lua')\n", Makefile: makefile };
     const p = { ...project(texts, ['hello.lua', 'www/index.html'], ['www']), onHostPath: { 'lua5.3': { path: '/usr/bin/lua5.3', serves: false, forks: ['popen', 'system'] } } };
     const t = translateOsvModule(p);
     expect(t.manifest).toEqual({ name: 'lua', target: 'osv', program: '/usr/bin/lua5.3', fork: 'unused', files: { '/hello.lua': 'hello.lua', '/www/': 'www/' }, env: { TERM: 'unknown' }, cmdline: ['/hello.lua'] });
-    expect(t.warnings.map((n) => `${n.file}:${n.line} ${n.construct}`)).toEqual(['Makefile:9 /var/log/lua: ->/tmp']);
+    // A link, and a tree the Makefile generates, are not shipped; the program's own manifest_from_host.sh line is the program.
+    expect(t.warnings.map((n) => `${n.file}:${n.line} ${n.construct}`)).toEqual(['Makefile:9 /var/log/lua: ->/tmp', 'Makefile:11 $(SRC)/scripts/manifest_from_host.sh -r $(ROOTFS) >> usr.manifest']);
     // A server gets a network (unik's OSv kernels have none without devices.net); none on the host: exit 2.
     const server = translateOsvModule({ ...p, onHostPath: { lua: { path: '/usr/bin/lua', serves: true, forks: [] } } });
     expect(server.manifest).toMatchObject({ program: '/usr/bin/lua', devices: { net: { ports: [] } } });
