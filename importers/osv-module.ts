@@ -93,8 +93,9 @@ function moduleFile(s: Shipped, project: Project): [string, string] | null {
 }
 
 /**
- * Pure: an OSv app module (usr.manifest, module.py) or Capstan project (Capstanfile) → unik.yaml for target osv.
- * The program becomes the app: compiled from the module's C files, or the prebuilt binary the manifest names.
+ * Pure: an OSv app module (usr.manifest, module.py, its Makefile read as text) or Capstan project (Capstanfile)
+ * → unik.yaml for target osv. The program becomes the app: compiled from the module's C files, the prebuilt
+ * binary the manifest names, or the host program a *-from-host module takes; the module's own files come along.
  */
 export function translateOsvModule(project: Project): Translation {
   const report = new Report();
