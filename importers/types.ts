@@ -26,6 +26,15 @@ export interface Project {
   dirs: string[];
   /** The project directory's base name: the fallback app name. */
   dirName: string;
+  /** Programs the project takes from the host (an OSv module's `which NAME`) that this host has, by name. */
+  onHostPath?: Record<string, HostProgram>;
+}
+
+/** A host program as the import found it: its path, whether it serves (imports listen or accept), the process functions it imports. */
+export interface HostProgram {
+  path: string;
+  serves: boolean;
+  forks: string[];
 }
 
 /** What a translator made: the manifest to write and the report, line by line. */

@@ -3,8 +3,9 @@
 // the osv-apps with their own C/C++ sources, each checked out of its mirror into a temp dir and translated with
 // `unik init --from`; those named with --build are also built and booted (slow: minutes each on 2 cores).
 //
-//   node scripts/import-table.mjs [--mirrors DIR] [--build all|NAME,NAME] [--json]
+//   node scripts/import-table.mjs [--mirrors DIR] [--only catalog,mirage-skeleton,osv-apps] [--build all|NAME,NAME] [--json]
 //
+// osv-apps counts the modules with C/C++ files of their own and the *-from-host ones (a host program).
 // Prints a Markdown table: app, translated (or the refusal), built, ran, and the reason.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ const arg = (name) => {
 };
 const mirrors = resolve(arg('--mirrors') ?? process.env.UNIK_SOURCES_FROM ?? '/work/.mirror');
 const toBuild = (arg('--build') ?? '').split(',').filter(Boolean);
+const only = (arg('--only') ?? 'catalog,mirage-skeleton,osv-apps').split(',');
 const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.cjs');
 
 const git = (repo, ...args) => execFileSync('git', ['--git-dir', join(mirrors, repo, 'repo'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -30,8 +32,8 @@ function apps() {
   const skeleton = files('mirage+mirage-skeleton');
   for (const f of skeleton.filter((f) => /^(tutorial|device-usage)\/.*config\.ml$/.test(f))) out.push(['mirage-skeleton', 'mirage+mirage-skeleton', f.replace(/\/config\.ml$/, '')]);
   const osv = files('cloudius-systems+osv-apps');
-  for (const d of new Set(osv.filter((f) => /^[^/]+\/[^/]+\.(c|cc|cpp)$/.test(f)).map((f) => f.split('/')[0]))) out.push(['osv-apps', 'cloudius-systems+osv-apps', d]);
-  return out.sort((a, b) => a[0].localeCompare(b[0]) || a[2].localeCompare(b[2]));
+  for (const d of new Set(osv.filter((f) => /^[^/]+\/[^/]+\.(c|cc|cpp)$|^[^/]+-from-host\//.test(f)).map((f) => f.split('/')[0]))) out.push(['osv-apps', 'cloudius-systems+osv-apps', d]);
+  return out.filter((a) => only.includes(a[0])).sort((a, b) => a[0].localeCompare(b[0]) || a[2].localeCompare(b[2]));
 }
 
 const unik = (args, timeoutMs) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });

@@ -10,8 +10,9 @@ import type { Manifest } from '../../manifest/manifest.js';
 import type { BuildContext, BuiltKernel } from '../target.js';
 import { rofsDisk } from './disk.js';
 import { driversFromConfigHeader, featuresFromKernelConfig, kernelMakeArgs, osvFs } from './drivers.js';
-import { ensureKernel, linkRamfsKernel } from './kernel-cache.js';
-import { osvTree } from './patched-tree.js';
+import { ensureKernel, kernelStepFacts, linkRamfsKernel } from './kernel-cache.js';
+import { osvTree, plannedOsvTree } from './patched-tree.js';
+import { osvStepCount } from './plan.js';
 import { bootsWithoutAcpi, reportsStatusQuietly } from './patches.js';
 import { checkProcessImports, checkSymbols } from './program-build.js';
 import { APP_FILE, appInput, contentManifest, RAMFS_STAGE_LINK, renderOsv } from './render.js';
@@ -48,11 +49,14 @@ export async function buildOsv(ctx: BuildContext, kernelsDir: string, buildsDir:
   if (ctx.contents) checkProcessImports(ctx.manifest, ctx.contents);
   const makeArgs = kernelMakeArgs(ctx.drivers);
   const jobs = Math.min(2, cpus().length);
+  const input = appInput(ctx.manifest);
+  const planned = plannedOsvTree(osv, ctx.patches, buildsDir);
+  const kernelSteps = await kernelStepFacts(osv, planned.tree, makeArgs, fs, kernelsDir);
+  ctx.run.plan(osvStepCount({ copyPatches: planned.copies ? ctx.patches.length : null, kernel: kernelSteps, compile: input.kind === 'compile', fs }));
   const tree = await osvTree(osv, ctx.patches, buildsDir, ctx.run);
   const kernel = await ensureKernel(ctx.run, osv, tree, makeArgs, fs, kernelsDir, jobs);
 
   const stage = join(ctx.workDir, 'root-fs');
-  const input = appInput(ctx.manifest);
   if (input.kind === 'prebuilt') await checkPrebuilt(input.file, ctx.manifest, `sources[${ctx.manifest.sources.indexOf(input.file)}]`);
   if (ctx.contents) checkSymbols(ctx.manifest, ctx.contents, kernel.kernel);
   const content = contentManifest(ctx.contents?.files ?? [], fs);

@@ -10,7 +10,8 @@ import type { BuildTree } from '../source-patches.js';
 import { isIncomplete, repairableWork } from '../../lib/workdir.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { unikObjectsIn, withKconfig, type OsvFs, type UnikObject } from './drivers.js';
-import { pickSeed, seedOutDir, type KernelMeta } from './seed.js';
+import type { OsvStepFacts } from './plan.js';
+import { pickSeed, seedOutDir, seedSound, type KernelMeta } from './seed.js';
 
 /** A cached, app-independent OSv kernel: what an app image needs from the kernel build. */
 export interface OsvKernel {
@@ -102,6 +103,27 @@ const kernelAt = (dir: string, version: string | null): OsvKernel => ({
 });
 
 /**
+ * Whether the cache has this kernel. A ramfs kernel is relinked per app, so it needs a sound out directory in this
+ * tree, not only the copy. kernel_config.h came into the cache later: an entry without it is completed by a
+ * (no-op) make.
+ */
+const kernelUsable = (osv: ResolvedSource, dir: string, out: string, fs: OsvFs) =>
+  !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
+
+/** OSv's Kconfig defaults for the symbols unik decides (both on): a make argument that turns one off is an edit. */
+const KCONFIG_DEFAULTS = 'CONF_networking_stack=y\nCONF_tracepoints=y\n';
+
+/** The kernel steps ensureKernel will run (null: none, the cache has it), read without running any. */
+export async function kernelStepFacts(osv: ResolvedSource, tree: BuildTree, makeArgs: string[], fs: OsvFs, cacheDir: string): Promise<OsvStepFacts['kernel']> {
+  const key = await keyOf(osv, tree, makeArgs, fs);
+  const out = join(tree.path, kernelMakeArgv(key, makeArgs, fs, 1).outDir);
+  if (kernelUsable(osv, join(cacheDir, key), out, fs)) return null;
+  const configures = !existsSync(join(out, 'gen', 'config', 'kernel_conf.mk'));
+  const seed = configures && !osv.dirty ? pickSeed(await cachedMetas(cacheDir), osv.commit, makeArgs, patchIds(tree.applied)) : null;
+  return { configures, kconfig: withKconfig(KCONFIG_DEFAULTS, makeArgs) !== null, seeded: seed !== null && seedSound(seed, out), objects: unikObjectsIn(makeArgs).length };
+}
+
+/**
  * The kernel for this configuration: from `cacheDir/<key>/` when built before, else built with OSv's make
  * (~5 min on 2 cores) and copied there. make runs in `tree` (the checkout, or unik's patched copy of it).
  * Builds are serialised per tree: OSv's make re-points the shared build/release and build/last links. A
@@ -112,9 +134,7 @@ export async function ensureKernel(run: StepRunner, osv: ResolvedSource, tree: B
   const dir = join(cacheDir, key);
   const argv = kernelMakeArgv(key, makeArgs, fs, jobs);
   const out = join(tree.path, argv.outDir);
-  // A ramfs kernel is relinked per app, so it needs a sound out directory in this tree, not only the copy.
-  // kernel_config.h came into the cache later: an entry without it is completed by a (no-op) make.
-  const usable = () => !osv.dirty && existsSync(join(dir, META)) && existsSync(join(dir, 'kernel_config.h')) && (fs === 'rofs' || (existsSync(join(out, 'loader.elf')) && !isIncomplete(out)));
+  const usable = () => kernelUsable(osv, dir, out, fs);
   const cached = async () => (JSON.parse(await fsp.readFile(join(dir, META), 'utf8')) as { version: string | null }).version;
   if (usable()) return kernelAt(dir, await cached());
 

@@ -29,6 +29,10 @@ export function pickSeed(metas: KernelMeta[], commit: string, makeArgs: string[]
   return fit.sort((a, b) => shared(b) - shared(a) || a.outDir.localeCompare(b.outDir))[0] ?? null;
 }
 
+/** Whether a seed's out directory is there, complete, and another than `out`. */
+export const seedSound = (seed: KernelMeta, out: string): boolean =>
+  seed.outDir !== out && OUT_DIR.test(seed.outDir) && existsSync(join(seed.outDir, 'loader.elf')) && !isIncomplete(seed.outDir);
+
 /** Pure: make's dependency lists name the out directory (build/unik-<key>.x64/…); re-point them at the copy. */
 export const repointDeps = (text: string, fromRel: string, toRel: string): string => text.split(`${fromRel}/`).join(`${toRel}/`);
 
@@ -46,7 +50,7 @@ const OUT_DIR = /\/build\/unik-[0-9a-f]+\.x64$/;
  */
 export async function seedOutDir(run: StepRunner, seed: KernelMeta, out: string, outRel: string): Promise<boolean> {
   const from = seed.outDir;
-  if (from === out || !OUT_DIR.test(from) || !existsSync(join(from, 'loader.elf')) || isIncomplete(from)) return false;
+  if (!seedSound(seed, out)) return false;
   const fromRel = `build/${basename(from)}`;
   await run.step(`seed the OSv out directory from ${from} (cp -a)`, 'cp', ['-a', `${from}/.`, out]);
   for (const f of await fsp.readdir(out, { recursive: true })) {
