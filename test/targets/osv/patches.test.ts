@@ -13,6 +13,8 @@ const TOUCHES: Record<string, string[]> = {
   '0002-power-off-when-the-last-app-returns.patch': ['b/core/shutdown.cc', 'b/loader.cc'],
   [STATUS_WITHOUT_VERBOSE]: ['b/core/app.cc', 'b/runtime.cc'],
   '0004-split-a-plain-command-line-without-the-grammar.patch': ['b/core/commands.cc'],
+  '0005-proc-maps-lists-files-without-a-path.patch': ['b/core/mmu.cc'],
+  '0006-a-crash-while-reporting-a-crash-ends-the-vm.patch': ['b/runtime.cc'],
 };
 
 describe('osvPatches', () => {
@@ -40,6 +42,8 @@ describe('osvPatches', () => {
     expect(readFileSync(join(copy, 'core', 'app.cc'), 'utf8')).toContain('debug_always("program %s returned %d\\n"');
     expect(readFileSync(join(copy, 'runtime.cc'), 'utf8')).toContain('processor::outb(1, 0xf4);');
     expect(readFileSync(join(copy, 'core', 'commands.cc'), 'utf8')).toContain('if (split_simple_command_line(line, result)) {');
+    expect(readFileSync(join(copy, 'core', 'mmu.cc'), 'utf8')).toContain('dentry ? dentry->d_path : ""');
+    expect(readFileSync(join(copy, 'runtime.cc'), 'utf8').match(/processor::outb\(1, 0xf4\);/g)).toHaveLength(2);
   });
 
   it('a kernel boots without ACPI only when the HPET patch is in it', () => {
