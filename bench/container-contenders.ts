@@ -84,7 +84,7 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
       const server = s.server;
       const noPorts = server ? rt.noPorts() : null;
       if (noPorts) s.skipped.push({ runtime: rt.name, reason: `a server's twin must publish port ${server!.ports.map((p) => p.host).join(', ')}, and ${noPorts}` });
-      else s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(), runOnce: () => rt.runOnce(server ?? undefined) });
+      else s.contenders.push({ name: rt.name, kind: 'container', imageBytes, notes: rt.notes(!!server), runOnce: () => rt.runOnce(server ?? undefined) });
     } catch (e) {
       s.skipped.push({ runtime: rt.name, reason: `setting up failed: ${failureReason(e)}` });
     }

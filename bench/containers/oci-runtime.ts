@@ -85,8 +85,8 @@ export function ociRuntime(name: OciName, ctx: RuntimeContext): Runtime {
       return timedRun(name, file, args, { timeoutMs: ctx.timeoutMs, memory: ctx.memory, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     },
     noPorts: () => (slirp ? null : `${name} needs slirp4netns to publish a port (apt install slirp4netns); unik adds no bridge or iptables rule`),
-    notes() {
-      const ports = slirp
+    notes(server) {
+      const ports = slirp && server
         ? [`${name}: a server's ports are published by slirp4netns into a network namespace made for each run before its clock starts (podman's, by contrast, is set up inside its timed run)`]
         : [];
       return workaround

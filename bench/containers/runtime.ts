@@ -44,7 +44,8 @@ export interface Runtime {
   /** Why it cannot publish a port here, so a server's bench skips it; null when it can. Asked after prepare. */
   noPorts(): string | null;
   /** What this runtime needed on this host (workarounds, a private daemon), in plain words. */
-  notes(): string[];
+  /** `server`: whether this bench times a server (its ports published), which some notes are only about. */
+  notes(server: boolean): string[];
   /** Remove every container, image, daemon and directory this runtime created. Safe after any failure. */
   cleanup(): Promise<void>;
 }
