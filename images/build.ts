@@ -111,18 +111,18 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     ...(toolchain ? { toolchain } : {}),
   });
 
-  const result = (image: ImageRecord, logPath: string | null): BuildResult =>
-    ({ image, runnable: { ...image, run }, manifest, cached: logPath === null, logPath });
+  const result = (image: ImageRecord, cached: boolean, logPath: string | null = null): BuildResult =>
+    ({ image, runnable: { ...image, run }, manifest, cached, logPath });
   const cached = async (onCorrupt?: (why: string) => void) => (key && !opts.noCache ? await findCached(l, key, onCorrupt) : null);
   const early = await cached();
-  if (early) return result(early, null);
+  if (early) return result(early, true);
 
   // One build per app directory at a time: a second one waits, then usually finds the first one's image.
   const workDir = appWorkDir(l, manifest.name, manifest.appDir, `${target.name}\0${platform}`);
   const waiting = (pid: number) => opts.progress?.(`waiting for another build of ${manifest.name} (pid ${pid}) to finish`);
   return withLock(`${workDir}.lock`, async () => {
     const hit = await cached((why) => opts.onNote?.(`${why}; building it again`));
-    if (hit) return result(hit, null);
+    if (hit) return result(hit, true);
     await checkArchives(l, needed);
     const runner = await openStepRunner(logPathFor(l, 'build', manifest.name), opts.progress);
     const t0 = performance.now();
@@ -155,6 +155,6 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       ...(contents ? { contents: withPackages(contents.files) } : {}),
       ...(toolchain ? { toolchain } : {}),
     });
-    return result(image, runner.logPath);
+    return result(image, false, runner.logged() ? runner.logPath : null);
   }, waiting);
 }

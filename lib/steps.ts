@@ -55,7 +55,10 @@ export interface StepRunner {
   /** How many steps this run takes in all (those run so far included), for "step 2/5"; a builder says so once it knows. */
   plan(total: number): void;
   step(title: string, file: string, args: string[], opts?: StepOptions): Promise<void>;
+  /** Ends the log; a run that took no step (it failed a check first, or had nothing to run) leaves no empty log. */
   close(): Promise<void>;
+  /** Whether the log is kept: some step ran. Known after close. */
+  logged(): boolean;
 }
 
 const TAIL_LINES = 25;
@@ -169,7 +172,9 @@ export async function openStepRunner(logPath: string, progress?: ProgressSink): 
     async close() {
       if (!logError) await new Promise<void>((r) => log.end(() => r()));
       if (logError) throw await logFailure();
+      if (n === 0) await fsp.rm(logPath, { force: true });
     },
+    logged: () => n > 0,
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStepRunner, runStep } from '../../lib/steps.js';
@@ -15,6 +15,15 @@ describe('openStepRunner', () => {
     expect(text).toContain("$ sh -c echo hi; echo there >&2");
     expect(text).toMatch(/hi\nthere|there\nhi/);
     expect(seen[0]).toBe('[1] say hi');
+    expect(run.logged()).toBe(true);
+  });
+
+  it('a run that took no step (a check failed first) leaves no empty log behind', async () => {
+    const log = join(tmpTree(), 'logs', 'b.log');
+    const run = await openStepRunner(log);
+    await run.close();
+    expect(existsSync(log)).toBe(false);
+    expect(run.logged()).toBe(false);
   });
 
   it('a failing step: one line naming the step, its exit code and the log, with the log tail as detail (exit 1)', async () => {
