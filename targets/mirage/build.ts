@@ -15,6 +15,7 @@ import { mirageSources, renderMirage } from './render.js';
 import { mirageFingerprint, requireMirageToolchain, seedDir, seededDuniverse, seedIdentity, solo5HasFixup, type MirageToolchain } from '../../toolchains/mirage/find.js';
 import { SOLO5_LOG_SETTING } from './boot.js';
 import { QUIET_EXIT_FIXUP } from '../../toolchains/mirage/install/fixups.js';
+import { stageStore, STORE_DIR, storeEntries, storeModule } from './store.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
@@ -22,9 +23,9 @@ export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 const SEED_STAMP = '.unik-seed.json';
 const TOOLCHAIN_STAMP = '.unik-toolchain.json';
 
-/** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
-export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>
-  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0 }), ...packageDirs(packages).dirs])].sort();
+/** Pure: the duniverse a Solo5 build of these devices, extra packages and (with `files:`) the store needs. */
+export const duniverseFor = (devices: Devices, packages: readonly string[], store = false): DuniverseDir[] =>
+  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0, kv: store }), ...packageDirs(packages).dirs])].sort();
 
 /**
  * Pure: strip arguments. A full strip breaks QEMU's -kernel loading of virtio images ("fread() failed"),
@@ -104,9 +105,11 @@ export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
 export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKernel> {
   const tc = requireMirageToolchain(l, ctx.platform);
   const app = mirageAppDir(ctx.workDir);
-  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
+  const store = storeEntries(ctx.contents?.files ?? [], ctx.manifest.manifestPath);
+  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages, store.length > 0);
   await fsp.mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
+  await stageStore(app, store);
   // configure, the duniverse when it needs work, dune build, strip.
   ctx.run.plan(3 + ((await duniverseWork(l, tc, app, dirs)).work === 'none' ? 0 : 1));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
@@ -133,7 +136,7 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
     kernelPath,
     // The tender travels with the image: Solo5 refuses images built against another ABI version.
     files: tender ? { tender } : {},
-    drivers: ['console', ...solo5],
+    drivers: ['console', ...solo5, ...(store.length ? [`kv_ro:${storeModule(STORE_DIR)}`] : [])],
     libraries: dirs,
     version: versions.mirage!.replace(/^v/, ''),
     // Booted with --solo5:quiet only where the exit line survives it: on virtio it carries the status.

@@ -4,6 +4,7 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import { packageDirs, SEED_PACKAGES } from '../../toolchains/mirage/duniverse.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
+import { STORE_DEVICE } from './store.js';
 
 /** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */
 export function mirageSources(manifest: Manifest): string[] {
@@ -39,10 +40,14 @@ export function mirageNeedsRng(devices: readonly { type: string }[], packages: r
 /** Pure: config.ml for the declared devices (settings: binding → "type:impl", in start-argument order). */
 export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
   mirageSources(manifest);
-  const devices = Object.entries(drivers.settings).map(([binding, v]) => {
-    const at = v.indexOf(':');
-    return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
-  });
+  const devices = [
+    ...Object.entries(drivers.settings).map(([binding, v]) => {
+      const at = v.indexOf(':');
+      return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
+    }),
+    // `files:` is the store the functor takes last (targets/mirage/store.ts).
+    ...(manifest.files.length ? [STORE_DEVICE] : []),
+  ];
   // A console-only app is a plain module with `start ()`; with devices it is a functor `Main` over them.
   const module = devices.length ? 'Unikernel.Main' : 'Unikernel';
   const { unknown } = packageDirs(manifest.packages);
