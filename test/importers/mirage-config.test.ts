@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translateMirageConfig } from '../../importers/mirage-config.js';
+import { storeFiles, translateMirageConfig } from '../../importers/mirage-config.js';
 import { parseConfigMl } from '../../importers/ocaml-config.js';
 import { project } from './project.js';
 
@@ -59,7 +59,11 @@ describe('translateMirageConfig', () => {
   });
 
   it.each([
-    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "htdocs"]\n', /^config\.ml:2: kv_ro: crunch "htdocs": a device unik does not model/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ tar_kv_ro (block_of_file "t")]\n', /^config\.ml:2: kv_ro: tar_kv_ro \(block_of_file "t"\): a device unik does not model/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "htdocs"]\n', /^config\.ml:2: kv_ro "htdocs": expected a directory htdocs\/ with files beside config\.ml, found none/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "../etc"]\n', /^config\.ml:2: kv_ro "\.\.\/etc": expected a directory of the project/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> kv_ro @-> job)\nlet () = register "k" [main $ crunch "a" $ crunch "b"]\n', /^config\.ml:2: crunch "b": unik passes one key-value store/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> stackv4v6 @-> job)\nlet () = register "k" [main $ crunch "a" $ generic_stackv4v6 default_network]\n', /reorder its parameters$/],
     ['let main = main "Hello.Main" (stackv4v6 @-> job)\nlet () = register "h" [main $ generic_stackv4v6 default_network]\n', /^config\.ml:1: main "Hello\.Main": expected Unikernel\.Main/],
     ['open Functoria\nlet () = register "x" []\n', /^config\.ml:1: open Functoria: OCaml unik cannot read/],
     ['let main = main "Unikernel" job\n', /^config\.ml: register: expected/],
@@ -74,6 +78,17 @@ describe('translateMirageConfig', () => {
     expect(clock.manifest).toEqual({ name: 'speaking-clock', target: 'mirage', sources: ['unikernel.ml'], packages: ['duration'] });
     const typed = mirage('let main : job impl = main "Unikernel" job ~packages:[ package "duration" ]\nlet () = let job = [ main ] in register "typed" job\n');
     expect(typed.manifest).toMatchObject({ name: 'typed', packages: ['duration'] });
+  });
+
+  it.each(['generic_kv_ro', 'generic_kv_ro ~key:(Key.value (Key.kv_ro ()))', 'crunch', 'direct_kv_ro'])('kv_ro %s "t" → files: each entry of t/ at the store root (the keys crunch gives)', (impl) => {
+    const t = mirage(`open Mirage\nlet disk = ${impl} "t"\nlet main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "kv_ro" [ main $ disk ]\n`, ['unikernel.ml', 't/b', 't/secret', 't/sub/c']);
+    expect(t.manifest).toEqual({ name: 'kv-ro', target: 'mirage', sources: ['unikernel.ml'], files: { '/b': 't/b', '/secret': 't/secret', '/sub/': 't/sub/' } });
+    expect(t.translated.map((n) => n.message)).toContain("files: t/ as the store's root (compiled in with ocaml-crunch)");
+  });
+
+  it('storeFiles refuses names that cannot be guest paths', () => {
+    const p = { texts: {}, files: ['t/a b'], dirs: ['t'], dirName: 'x' };
+    expect(() => storeFiles('t', p, { file: 'config.ml', line: 3 })).toThrow(/^config\.ml:3: kv_ro "t": expected file names of letters, digits and \._-/);
   });
 
   it('if_impl Key.is_solo5 A B is A: unik builds for Solo5', () => {
