@@ -108,6 +108,22 @@ function readPackages(refs: PackageRef[], report: Report): string[] {
   return kept;
 }
 
+/**
+ * ~local_libs → unik.yaml `libraries`: each a library in the directory of its name beside config.ml, with its dune
+ * file (mirage-skeleton's layout). Anything else would not build: refused.
+ */
+function localLibs(value: Expr, env: Map<string, Expr>, project: Project, report: Report): string[] {
+  const list = value.k === 'id' ? (env.get(value.name) ?? value) : value;
+  const construct = `~local_libs:${show(value)}`;
+  if (list.k !== 'list') throw untranslatable(at(value), construct, 'expected a list of library names');
+  return list.items.map((item) => {
+    if (item.k !== 'str' || !/^[a-z][a-z0-9_]{0,63}$/.test(item.value)) throw untranslatable(at(item), show(item), 'expected a library name of a-z 0-9 _ (unik.yaml libraries)');
+    if (!project.files.includes(`${item.value}/dune`)) throw untranslatable(at(item), construct, `expected the library in ${item.value}/ beside config.ml, with its dune file; found none`);
+    report.ok(at(item), `~local_libs "${item.value}"`, `libraries: ${item.value} (${item.value}/ with its dune file)`);
+    return item.value;
+  });
+}
+
 /** A directory of the project as config.ml names it: relative, plain components, no "..". */
 const STORE_DIR = /^(?!\.\.?(\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*$/;
 
@@ -191,10 +207,11 @@ export function translateMirageConfig(project: Project): Translation {
   const files = stores.length ? storeFiles(stores[0]!.dir, project, at(stores[0]!.impl)) : undefined;
 
   const packages: string[] = [];
+  const libraries: string[] = [];
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
       if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
-      else if (label === 'local_libs') throw untranslatable(at(value), `~local_libs:${show(value)}`, 'unik builds the modules beside config.ml only, not local libraries in subdirectories (Unikernel would not find them)');
+      else if (label === 'local_libs') libraries.push(...localLibs(value, env, project, report).filter((l) => !libraries.includes(l)));
       else if (label !== 'pos') report.warn(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }
@@ -221,6 +238,7 @@ export function translateMirageConfig(project: Project): Translation {
     ...(net ? { platform: 'virtio' as const } : {}),
     sources,
     ...(packages.length ? { packages } : {}),
+    ...(libraries.length ? { libraries } : {}),
     ...(files ? { files } : {}),
     ...(net || disks.length ? { devices: { ...(net ? { net: { ports: [] } } : {}), ...(disks.length ? { block: disks } : {}) } } : {}),
   };

@@ -1,6 +1,6 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
@@ -33,14 +33,27 @@ export const duniverseFor = (devices: Devices, packages: readonly string[], stor
  */
 export const stripArgs = (platform: Platform | 'unix'): string[] => (platform === 'virtio' ? ['--strip-debug'] : ['--strip-all']);
 
-/** Copy the generated config.ml and the app's modules into the build dir (unchanged files keep their mtime). */
+/** Directories of the build dir that are mirage's, dune's or unik's, never a local library. */
+const BUILD_DIRS = new Set(['_build', 'dist', 'duniverse', 'mirage', STORE_DIR]);
+
+/**
+ * Copy the generated config.ml, the app's modules and its local libraries into the build dir (unchanged files
+ * keep their mtime).
+ */
 export async function stageApp(app: string, manifest: Manifest, generated: GeneratedFile[]): Promise<void> {
   const modules = mirageSources(manifest);
   for (const f of generated) await writeIfChanged(join(app, f.path), f.content);
-  for (const rel of modules) await writeIfChanged(join(app, rel), await fsp.readFile(join(manifest.appDir, rel), 'utf8'));
-  // A module dropped from the manifest must not stay in the build.
-  for (const name of await fsp.readdir(app)) {
-    if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await fsp.rm(join(app, name));
+  for (const rel of modules) {
+    await fsp.mkdir(dirname(join(app, rel)), { recursive: true });
+    await writeIfChanged(join(app, rel), await fsp.readFile(join(manifest.appDir, rel), 'utf8'));
+  }
+  // A module or library dropped from the manifest must not stay in the build (dune would still build it).
+  for (const entry of await fsp.readdir(app, { withFileTypes: true })) {
+    const name = entry.name;
+    if (entry.isDirectory() && !BUILD_DIRS.has(name) && !manifest.libraries.includes(name)) await fsp.rm(join(app, name), { recursive: true });
+    else if (entry.isDirectory() && manifest.libraries.includes(name)) {
+      for (const f of await fsp.readdir(join(app, name))) if (!modules.includes(`${name}/${f}`)) await fsp.rm(join(app, name, f), { recursive: true });
+    } else if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await fsp.rm(join(app, name));
   }
 }
 

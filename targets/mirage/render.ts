@@ -11,6 +11,8 @@ export function mirageSources(manifest: Manifest): string[] {
   const fail = (field: string, expected: string, found: string) => manifestError(manifest.manifestPath, field, expected, found);
   const rels = manifest.sources.map((abs, i) => {
     const rel = relative(manifest.appDir, abs);
+    // A local library's files come from manifest/libraries.ts (checked there); its dune file builds them.
+    if (manifest.libraries.includes(rel.split('/')[0]!) && rel.split('/').length === 2) return rel;
     // Flat .ml/.mli only: mirage's generated dune compiles the modules of the build directory itself.
     if (!/^[a-z][A-Za-z0-9_]*\.mli?$/.test(rel)) {
       throw fail(`sources[${i}]`, 'an OCaml module file (.ml/.mli) at the top of the app directory for target mirage', JSON.stringify(rel));
@@ -55,6 +57,7 @@ export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedF
     const i = manifest.packages.indexOf(unknown[0]!);
     throw manifestError(manifest.manifestPath, `packages[${i}]`, `an OCaml package unik's duniverse seed provides (${[...SEED_PACKAGES.keys()].sort().join(', ')})`, `${unknown.map((u) => JSON.stringify(u)).join(', ')}, which it does not`);
   }
-  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages, rng: mirageNeedsRng(devices, manifest.packages) };
+  // Library names match ^[a-z][a-z0-9_]{0,63}$ (schema): safe in an OCaml string literal.
+  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages, libraries: manifest.libraries, rng: mirageNeedsRng(devices, manifest.packages) };
   return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', data) }];
 }

@@ -86,6 +86,11 @@ describe('translateMirageConfig', () => {
     expect(t.translated.map((n) => n.message)).toContain("files: t/ as the store's root (compiled in with ocaml-crunch)");
   });
 
+  it('~local_libs → libraries: each the directory of its name with its dune file (mirage-skeleton tutorial/local-library)', () => {
+    const t = mirage('open Mirage\n\nlet main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "local-library" [ main ]\n', ['unikernel.ml', 'hello/dune', 'hello/hello.ml']);
+    expect(t.manifest).toEqual({ name: 'local-library', target: 'mirage', sources: ['unikernel.ml'], libraries: ['hello'] });
+  });
+
   it('storeFiles refuses names that cannot be guest paths', () => {
     const p = { texts: {}, files: ['t/a b'], dirs: ['t'], dirName: 'x' };
     expect(() => storeFiles('t', p, { file: 'config.ml', line: 3 })).toThrow(/^config\.ml:3: kv_ro "t": expected file names of letters, digits and \._-/);
@@ -97,7 +102,8 @@ describe('translateMirageConfig', () => {
   });
 
   it.each([
-    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: unik builds the modules beside config\.ml only/],
+    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: expected the library in hello\/ beside config\.ml, with its dune file; found none$/],
+    ['let main = main "Unikernel" job ~local_libs:[ "Hello-1" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: "Hello-1": expected a library name/],
     ['let () = Mirage.register "noop" []\n', /^config\.ml:1: register "noop" \[\]: expected one job, found 0/],
     ['let main = let x = 1 in\n', /^config\.ml:1: 1: OCaml unik cannot read/],
   ])('refuses %j naming the construct once', (text, message) => {
