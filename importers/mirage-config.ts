@@ -125,7 +125,7 @@ function localLibs(value: Expr, env: Map<string, Expr>, project: Project, report
 }
 
 /** A directory of the project as config.ml names it: relative, plain components, no "..". */
-const STORE_DIR = /^(?!\.\.?(\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*$/;
+const STORE_DIR = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*$/;
 
 /**
  * Pure: a kv_ro directory → unik.yaml `files`, one entry per top-level entry of the directory, so the store's keys
@@ -133,7 +133,7 @@ const STORE_DIR = /^(?!\.\.?(\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$)
  */
 export function storeFiles(dir: string, project: Project, where: Place): Record<string, string> {
   const construct = `kv_ro "${dir}"`;
-  const clean = dir.replace(/\/+$/, '');
+  const clean = dir.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   if (!STORE_DIR.test(clean)) throw untranslatable(where, construct, 'expected a directory of the project (a relative path without "..")');
   const top = [...new Set(project.files.filter((f) => f.startsWith(`${clean}/`)).map((f) => f.slice(clean.length + 1).split('/')[0]!))].sort();
   if (!top.length) throw untranslatable(where, construct, `expected a directory ${clean}/ with files beside config.ml, found none (Main would get an empty store)`);

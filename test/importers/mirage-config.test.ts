@@ -91,7 +91,9 @@ describe('translateMirageConfig', () => {
     expect(t.manifest).toEqual({ name: 'local-library', target: 'mirage', sources: ['unikernel.ml'], libraries: ['hello'] });
   });
 
-  it('storeFiles refuses names that cannot be guest paths', () => {
+  it('storeFiles reads ./t as t, and refuses names that cannot be guest paths', () => {
+    expect(storeFiles('./t/', { texts: {}, files: ['t/a'], dirs: ['t'], dirName: 'x' }, { file: 'config.ml', line: 3 })).toEqual({ '/a': 't/a' });
+    expect(() => storeFiles('t/../..', { texts: {}, files: [], dirs: [], dirName: 'x' }, { file: 'config.ml', line: 3 })).toThrow(/expected a directory of the project/);
     const p = { texts: {}, files: ['t/a b'], dirs: ['t'], dirName: 'x' };
     expect(() => storeFiles('t', p, { file: 'config.ml', line: 3 })).toThrow(/^config\.ml:3: kv_ro "t": expected file names of letters, digits and \._-/);
   });
