@@ -2,7 +2,7 @@ import type { RawManifest } from '../manifest/manifest.js';
 import { SEED_PACKAGES } from '../toolchains/mirage/duniverse.js';
 import { appName } from './names.js';
 import { parseConfigMl, type Expr } from './ocaml-config.js';
-import { Report, untranslatable, type Project, type Translation } from './types.js';
+import { Report, untranslatable, type Place, type Project, type Translation } from './types.js';
 
 const FILE = 'config.ml';
 const at = (e: { line: number }) => ({ file: FILE, line: e.line });
@@ -49,7 +49,10 @@ function idsIn(e: Expr): string[] {
 const DROPPED = new Set(['console', 'time', 'pclock', 'mclock', 'random']);
 
 /** One argument of Unikernel.Main, as unik can (or cannot) pass it. */
-type Device = { kind: 'net' } | { kind: 'block'; name: string } | { kind: 'dropped'; type: string };
+type Device = { kind: 'net' } | { kind: 'block'; name: string } | { kind: 'kv'; dir: string } | { kind: 'dropped'; type: string };
+
+/** mirage's read-only stores of a directory: each is unik's `files:` store (crunch) on Solo5. */
+const KV_RO = new Set(['generic_kv_ro', 'crunch', 'direct_kv_ro']);
 
 /** Pure: a device implementation (through let bindings) and its functor type → what unik makes of it. */
 function device(type: string, impl: Expr, env: Map<string, Expr>): Device {
@@ -63,8 +66,12 @@ function device(type: string, impl: Expr, env: Map<string, Expr>): Device {
     if (!/^[a-z][a-z0-9_]{0,15}$/.test(name)) throw untranslatable(at(e), text, 'expected a block name of 1-16 lowercase letters, digits and \'_\' (unik names disks so)');
     return { kind: 'block', name };
   }
+  if (type === 'kv_ro' && e.k === 'app' && KV_RO.has(show(e.fn)) && e.args.length === 1 && e.args[0]!.k === 'str') {
+    // generic_kv_ro's ~key picks crunch or direct at configure time; on Solo5 both are crunch.
+    return { kind: 'kv', dir: e.args[0].value };
+  }
   if (DROPPED.has(type) && /^default_\w+$/.test(text)) return { kind: 'dropped', type };
-  throw untranslatable(at(e), `${type}: ${text}`, 'a device unik does not model (it passes a stackv4v6 over the default network and block_of_file disks)');
+  throw untranslatable(at(e), `${type}: ${text}`, 'a device unik does not model (it passes a stackv4v6 over the default network, block_of_file disks and a crunch kv_ro store)');
 }
 
 /** One `package "x"` of a ~packages list; labels such as ~min and ~sublibs as written. */
@@ -99,6 +106,40 @@ function readPackages(refs: PackageRef[], report: Report): string[] {
     if (p.labels.length) report.skip({ file: FILE, line: p.line }, `${construct} ${p.labels.map((l) => `~${l}`).join(' ')}`, 'not translated: the seed pins the version');
   }
   return kept;
+}
+
+/**
+ * ~local_libs → unik.yaml `libraries`: each a library in the directory of its name beside config.ml, with its dune
+ * file (mirage-skeleton's layout). Anything else would not build: refused.
+ */
+function localLibs(value: Expr, env: Map<string, Expr>, project: Project, report: Report): string[] {
+  const list = value.k === 'id' ? (env.get(value.name) ?? value) : value;
+  const construct = `~local_libs:${show(value)}`;
+  if (list.k !== 'list') throw untranslatable(at(value), construct, 'expected a list of library names');
+  return list.items.map((item) => {
+    if (item.k !== 'str' || !/^[a-z][a-z0-9_]{0,63}$/.test(item.value)) throw untranslatable(at(item), show(item), 'expected a library name of a-z 0-9 _ (unik.yaml libraries)');
+    if (!project.files.includes(`${item.value}/dune`)) throw untranslatable(at(item), construct, `expected the library in ${item.value}/ beside config.ml, with its dune file; found none`);
+    report.ok(at(item), `~local_libs "${item.value}"`, `libraries: ${item.value} (${item.value}/ with its dune file)`);
+    return item.value;
+  });
+}
+
+/** A directory of the project as config.ml names it: relative, plain components, no "..". */
+const STORE_DIR = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*$/;
+
+/**
+ * Pure: a kv_ro directory → unik.yaml `files`, one entry per top-level entry of the directory, so the store's keys
+ * are the ones crunch gives it ("t/secret" is the key "secret"). What cannot be a store is refused: Main would get none.
+ */
+export function storeFiles(dir: string, project: Project, where: Place): Record<string, string> {
+  const construct = `kv_ro "${dir}"`;
+  const clean = dir.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  if (!STORE_DIR.test(clean)) throw untranslatable(where, construct, 'expected a directory of the project (a relative path without "..")');
+  const top = [...new Set(project.files.filter((f) => f.startsWith(`${clean}/`)).map((f) => f.slice(clean.length + 1).split('/')[0]!))].sort();
+  if (!top.length) throw untranslatable(where, construct, `expected a directory ${clean}/ with files beside config.ml, found none (Main would get an empty store)`);
+  const bad = top.find((n) => !/^[A-Za-z0-9._-]{1,64}$/.test(n));
+  if (bad) throw untranslatable(where, construct, `expected file names of letters, digits and ._- (unik's guest paths), found ${JSON.stringify(bad)}`);
+  return Object.fromEntries(top.map((n) => (project.files.includes(`${clean}/${n}`) ? [`/${n}`, `${clean}/${n}`] : [`/${n}/`, `${clean}/${n}/`])));
 }
 
 /** Pure: the app's OCaml modules beside config.ml (unik writes its own config.ml). */
@@ -154,17 +195,23 @@ export function translateMirageConfig(project: Project): Translation {
     const where = at(impls[i]!);
     if (d.kind === 'net') report.ok(where, `${types[i]} ${show(impls[i]!)}`, 'devices.net (platform virtio: a NIC on QEMU user networking)');
     else if (d.kind === 'block') report.ok(where, `${types[i]} ${show(impls[i]!)}`, `devices.block ${d.name}`);
+    else if (d.kind === 'kv') report.ok(where, `${types[i]} ${show(impls[i]!)}`, `files: ${d.dir}/ as the store's root (compiled in with ocaml-crunch)`);
     else throw untranslatable(where, `${types[i]} ${show(impls[i]!)}`, `unik's mirage 4.10 config.ml passes no ${d.type} device, so Main would not compile: drop this argument from Main`);
   });
   const order = passed.map((d) => d.kind).join(',');
-  const unikOrder = [...passed].sort((a, b) => (a.kind === 'net' ? -1 : b.kind === 'net' ? 1 : 0)).map((d) => d.kind).join(',');
-  if (order !== unikOrder) throw untranslatable(at(typeArg), show(typeArg), 'unik passes the network stack before the disks, so Main would not compile: reorder its parameters');
+  const rank = { net: 0, block: 1, kv: 2, dropped: 3 } as const;
+  const unikOrder = [...passed].sort((a, b) => rank[a.kind] - rank[b.kind]).map((d) => d.kind).join(',');
+  if (order !== unikOrder) throw untranslatable(at(typeArg), show(typeArg), 'unik passes the network stack, then the disks, then the key-value store, so Main would not compile: reorder its parameters');
+  const stores = devices.flatMap((d, i) => (d.kind === 'kv' ? [{ dir: d.dir, impl: impls[i]! }] : []));
+  if (stores.length > 1) throw untranslatable(at(stores[1]!.impl), show(stores[1]!.impl), 'unik passes one key-value store (unik.yaml files:), so Main would not compile with a second');
+  const files = stores.length ? storeFiles(stores[0]!.dir, project, at(stores[0]!.impl)) : undefined;
 
   const packages: string[] = [];
+  const libraries: string[] = [];
   for (const call of [mainCall, regCall]) {
     for (const [label, value] of Object.entries(call.labels)) {
       if (label === 'packages') packages.push(...readPackages(packageRefs(value, env), report).filter((p) => !packages.includes(p)));
-      else if (label === 'local_libs') throw untranslatable(at(value), `~local_libs:${show(value)}`, 'unik builds the modules beside config.ml only, not local libraries in subdirectories (Unikernel would not find them)');
+      else if (label === 'local_libs') libraries.push(...localLibs(value, env, project, report).filter((l) => !libraries.includes(l)));
       else if (label !== 'pos') report.warn(at(value), `~${label}`, 'not translated: unik.yaml has no field for it');
     }
   }
@@ -191,6 +238,8 @@ export function translateMirageConfig(project: Project): Translation {
     ...(net ? { platform: 'virtio' as const } : {}),
     sources,
     ...(packages.length ? { packages } : {}),
+    ...(libraries.length ? { libraries } : {}),
+    ...(files ? { files } : {}),
     ...(net || disks.length ? { devices: { ...(net ? { net: { ports: [] } } : {}), ...(disks.length ? { block: disks } : {}) } } : {}),
   };
   return { format: 'mirage-config', from: FILE, manifest, ...report.notes };

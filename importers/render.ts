@@ -15,6 +15,8 @@ export function renderManifest(t: Translation): string {
     ...(m.env ? { env: m.env } : {}),
     ...(m.cmdline ? { cmdline: m.cmdline } : {}),
     ...(m.packages ? { packages: m.packages } : {}),
+    ...(m.libraries ? { libraries: m.libraries } : {}),
+    ...(m.files ? { files: m.files } : {}),
     ...(m.devices ? { devices: m.devices } : {}),
   };
   const head = `# Translated by "unik init --from" from ${t.from}; what it could not translate is listed in its output.\n`;

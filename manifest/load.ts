@@ -10,6 +10,7 @@ import { displayPath as display, manifestError, shortValue } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
 import { validateSchema } from './schema-validator.js';
 import { checkShareDests } from './share-dest.js';
+import { libraryFiles } from './libraries.js';
 import { appOrHostPath, checkEnv, checkFiles, isKind, programKeysUnsupported, type PathKind } from './program.js';
 
 export const MANIFEST_FILE = 'unik.yaml';
@@ -85,6 +86,7 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
   if (raw.fs && raw.target !== 'osv') throw fail('fs', 'no fs key (it applies to target osv only)', shortValue(raw.fs));
   if (raw.libc && raw.target !== 'unikraft') throw fail('libc', 'no libc key (it applies to target unikraft only)', shortValue(raw.libc));
   if (raw.packages && raw.target !== 'mirage') throw fail('packages', 'no packages key (it applies to target mirage only)', shortValue(raw.packages));
+  if (raw.libraries && raw.target !== 'mirage') throw fail('libraries', 'no libraries key (it applies to target mirage only)', shortValue(raw.libraries));
 
   // Paths are judged by where they really lead: every symlink on the way (the file, or any directory above
   // it) is resolved, so a link to /etc or / in an app repo cannot pass for a file of the app. What QEMU and
@@ -109,7 +111,10 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
   const rawSources = raw.sources ?? [];
   if (!raw.program && !rawSources.length) throw fail('sources', 'a value (the key is required unless program names an executable)', 'none');
   if (raw.program && raw.sources) throw fail('program', 'either program or sources, not both', shortValue(raw.program));
-  const sources = rawSources.map((s, i) => inside(`sources[${i}]`, s, 'file'));
+  const sources = [
+    ...rawSources.map((s, i) => inside(`sources[${i}]`, s, 'file')),
+    ...(raw.libraries ?? []).flatMap((lib, i) => libraryFiles(lib, inside(`libraries[${i}]`, lib, 'directory'), `libraries[${i}]`, inside, fail)),
+  ];
   const dup = sources.findIndex((s, i) => sources.indexOf(s) !== i);
   if (dup >= 0) throw fail(`sources[${dup}]`, 'each source listed once', `${shortValue(rawSources[dup])} again`);
   const program = raw.program !== undefined ? { path: appOrHostPath('program', raw.program, 'file', inside, fail), given: raw.program } : undefined;
@@ -165,6 +170,7 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
     ...(raw.fs ? { fs: raw.fs } : {}),
     ...(raw.ready !== undefined ? { ready: raw.ready } : {}),
     packages: raw.packages ?? [],
+    libraries: raw.libraries ?? [],
     ...(raw.libc ? { libc: raw.libc } : {}),
     devices: { ...(d.net ? { net: { ports } } : {}), block, share },
     appDir,

@@ -78,6 +78,8 @@ export interface Manifest {
   ready?: string;
   /** OCaml packages beyond what the devices bring (MirageOS only). */
   packages: string[];
+  /** Local OCaml libraries, each a directory of the app of that name; their files are among `sources` (MirageOS only). */
+  libraries: string[];
   /** Unikraft only: musl instead of nolibc (C++ sources imply it). */
   libc?: 'musl' | 'nolibc';
   devices: DeviceDecl;
@@ -101,6 +103,7 @@ export interface RawManifest {
   fs?: 'rofs' | 'ramfs';
   ready?: string;
   packages?: string[];
+  libraries?: string[];
   libc?: 'musl' | 'nolibc';
   devices?: {
     net?: { ports?: string[] };

@@ -66,7 +66,7 @@ export function checkEnv(raw: Record<string, string>, fail: Fail): Record<string
 /** Which targets take each of the program keys (the others refuse them in one line). */
 export const PROGRAM_KEY_TARGETS: Record<'program' | 'files' | 'env' | 'fork' | 'unresolved', readonly TargetName[]> = {
   program: ['osv', 'unikraft'],
-  files: ['osv', 'unikraft'],
+  files: ['osv', 'unikraft', 'mirage'],
   env: ['osv', 'unikraft'],
   fork: ['osv'],
   unresolved: ['osv'],

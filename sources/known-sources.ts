@@ -196,6 +196,12 @@ export const KNOWN_SOURCES = {
   // block_of_file on Solo5 (mirage 4.10 asks for >= 0.8.0 < 0.9.0).
   'mirage-block-solo5': ocamlLibrary('mirage/mirage-block-solo5', 'v0.8.1', 'duniverse seed'),
   'mirage-block': ocamlLibrary('mirage/mirage-block', 'v3.0.2', 'duniverse seed'),
+  // `files:` on mirage: mirage's crunch device. ocaml-crunch runs at build time (built for the host from the
+  // duniverse); its module is a Mirage_kv_mem store (mirage 4.10 asks for crunch and mirage-kv-mem 4.x).
+  crunch: ocamlLibrary('mirage/ocaml-crunch', 'v4.0.0', 'duniverse seed'),
+  'mirage-kv-mem': ocamlLibrary('mirage/mirage-kv-mem', 'v4.0.0', 'duniverse seed'),
+  'mirage-kv': ocamlLibrary('mirage/mirage-kv', 'v6.1.1', 'duniverse seed'),
+  optint: ocamlLibrary('mirage/optint', 'v0.3.0', 'duniverse seed'),
 } as const satisfies Record<string, KnownSource>;
 
 export type SourceName = keyof typeof KNOWN_SOURCES;

@@ -1,6 +1,6 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import type { Layout } from '../../lib/home.js';
@@ -15,6 +15,7 @@ import { mirageSources, renderMirage } from './render.js';
 import { mirageFingerprint, requireMirageToolchain, seedDir, seededDuniverse, seedIdentity, solo5HasFixup, type MirageToolchain } from '../../toolchains/mirage/find.js';
 import { SOLO5_LOG_SETTING } from './boot.js';
 import { QUIET_EXIT_FIXUP } from '../../toolchains/mirage/install/fixups.js';
+import { stageStore, STORE_DIR, storeEntries, storeModule } from './store.js';
 
 /** mirage configure writes its Makefile, dune files and dist/ into its cwd: that is this dir, never the app's own. */
 export const mirageAppDir = (workDir: string) => join(workDir, 'app');
@@ -22,9 +23,9 @@ export const mirageAppDir = (workDir: string) => join(workDir, 'app');
 const SEED_STAMP = '.unik-seed.json';
 const TOOLCHAIN_STAMP = '.unik-toolchain.json';
 
-/** Pure: the duniverse a Solo5 build of these devices and extra packages needs. */
-export const duniverseFor = (devices: Devices, packages: readonly string[]): DuniverseDir[] =>
-  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0 }), ...packageDirs(packages).dirs])].sort();
+/** Pure: the duniverse a Solo5 build of these devices, extra packages and (with `files:`) the store needs. */
+export const duniverseFor = (devices: Devices, packages: readonly string[], store = false): DuniverseDir[] =>
+  [...new Set([...solo5Duniverse({ net: !!devices.net, block: devices.block.length > 0, kv: store }), ...packageDirs(packages).dirs])].sort();
 
 /**
  * Pure: strip arguments. A full strip breaks QEMU's -kernel loading of virtio images ("fread() failed"),
@@ -32,14 +33,27 @@ export const duniverseFor = (devices: Devices, packages: readonly string[]): Dun
  */
 export const stripArgs = (platform: Platform | 'unix'): string[] => (platform === 'virtio' ? ['--strip-debug'] : ['--strip-all']);
 
-/** Copy the generated config.ml and the app's modules into the build dir (unchanged files keep their mtime). */
+/** Directories of the build dir that are mirage's, dune's or unik's, never a local library. */
+const BUILD_DIRS = new Set(['_build', 'dist', 'duniverse', 'mirage', STORE_DIR]);
+
+/**
+ * Copy the generated config.ml, the app's modules and its local libraries into the build dir (unchanged files
+ * keep their mtime).
+ */
 export async function stageApp(app: string, manifest: Manifest, generated: GeneratedFile[]): Promise<void> {
   const modules = mirageSources(manifest);
   for (const f of generated) await writeIfChanged(join(app, f.path), f.content);
-  for (const rel of modules) await writeIfChanged(join(app, rel), await fsp.readFile(join(manifest.appDir, rel), 'utf8'));
-  // A module dropped from the manifest must not stay in the build.
-  for (const name of await fsp.readdir(app)) {
-    if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await fsp.rm(join(app, name));
+  for (const rel of modules) {
+    await fsp.mkdir(dirname(join(app, rel)), { recursive: true });
+    await writeIfChanged(join(app, rel), await fsp.readFile(join(manifest.appDir, rel), 'utf8'));
+  }
+  // A module or library dropped from the manifest must not stay in the build (dune would still build it).
+  for (const entry of await fsp.readdir(app, { withFileTypes: true })) {
+    const name = entry.name;
+    if (entry.isDirectory() && !BUILD_DIRS.has(name) && !manifest.libraries.includes(name)) await fsp.rm(join(app, name), { recursive: true });
+    else if (entry.isDirectory() && manifest.libraries.includes(name)) {
+      for (const f of await fsp.readdir(join(app, name))) if (!modules.includes(`${name}/${f}`)) await fsp.rm(join(app, name, f), { recursive: true });
+    } else if (/\.mli?$/.test(name) && name !== 'config.ml' && !modules.includes(name)) await fsp.rm(join(app, name));
   }
 }
 
@@ -104,9 +118,11 @@ export const duneBuild = (run: StepRunner, tc: MirageToolchain, app: string) =>
 export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKernel> {
   const tc = requireMirageToolchain(l, ctx.platform);
   const app = mirageAppDir(ctx.workDir);
-  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages);
+  const store = storeEntries(ctx.contents?.files ?? [], ctx.manifest.manifestPath);
+  const dirs = duniverseFor(ctx.devices, ctx.manifest.packages, store.length > 0);
   await fsp.mkdir(app, { recursive: true });
   await stageApp(app, ctx.manifest, renderMirage(ctx.manifest, ctx.drivers));
+  await stageStore(app, store);
   // configure, the duniverse when it needs work, dune build, strip.
   ctx.run.plan(3 + ((await duniverseWork(l, tc, app, dirs)).work === 'none' ? 0 : 1));
   await ctx.run.step(`configure (mirage configure -t ${ctx.platform})`, tc.tools.mirage!, ['configure', '-t', ctx.platform], { cwd: app, env: tc.env });
@@ -133,7 +149,7 @@ export async function buildMirage(ctx: BuildContext, l: Layout): Promise<BuiltKe
     kernelPath,
     // The tender travels with the image: Solo5 refuses images built against another ABI version.
     files: tender ? { tender } : {},
-    drivers: ['console', ...solo5],
+    drivers: ['console', ...solo5, ...(store.length ? [`kv_ro:${storeModule(STORE_DIR)}`] : [])],
     libraries: dirs,
     version: versions.mirage!.replace(/^v/, ''),
     // Booted with --solo5:quiet only where the exit line survives it: on virtio it carries the status.

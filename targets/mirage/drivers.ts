@@ -8,7 +8,7 @@ export interface MirageDevice {
   /** OCaml binding in config.ml (from validated names only). */
   binding: string;
   /** Functoria type: what the Unikernel functor receives. */
-  type: 'stackv4v6' | 'block';
+  type: 'stackv4v6' | 'block' | 'kv_ro';
   /** The implementation expression. */
   impl: string;
 }

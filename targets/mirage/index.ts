@@ -5,6 +5,7 @@ import { mirageBoot } from './boot.js';
 import { buildMirage } from './build.js';
 import { mirageDefaultPlatform, mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
+import { STORE_LAYOUT } from './store.js';
 import { findMirageToolchain, mirageFingerprint } from '../../toolchains/mirage/find.js';
 
 export const mirage: Target = {
@@ -21,6 +22,7 @@ export const mirage: Target = {
   checks: async (l) => (await import('./checks.js')).mirageChecks(l),
   twin: async (manifest, opts) => (await import('./twin.js')).buildMirageUnixTwin(manifest, opts),
   defaultPlatform: mirageDefaultPlatform,
+  contentLayout: () => STORE_LAYOUT,
   // unik's own install: its record (one file), which names every pin, fixup and the seed; else the tools' versions.
   fingerprint: async (_devices, platform) => mirageFingerprint(layout(), findMirageToolchain(layout()), platform),
 };

@@ -4,12 +4,15 @@ import { manifestError } from '../../manifest/errors.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import { packageDirs, SEED_PACKAGES } from '../../toolchains/mirage/duniverse.js';
 import type { DriverSet, GeneratedFile } from '../target.js';
+import { STORE_DEVICE } from './store.js';
 
 /** The app's OCaml files as they appear in the build directory, next to the generated config.ml. */
 export function mirageSources(manifest: Manifest): string[] {
   const fail = (field: string, expected: string, found: string) => manifestError(manifest.manifestPath, field, expected, found);
   const rels = manifest.sources.map((abs, i) => {
     const rel = relative(manifest.appDir, abs);
+    // A local library's files come from manifest/libraries.ts (checked there); its dune file builds them.
+    if (manifest.libraries.includes(rel.split('/')[0]!) && rel.split('/').length === 2) return rel;
     // Flat .ml/.mli only: mirage's generated dune compiles the modules of the build directory itself.
     if (!/^[a-z][A-Za-z0-9_]*\.mli?$/.test(rel)) {
       throw fail(`sources[${i}]`, 'an OCaml module file (.ml/.mli) at the top of the app directory for target mirage', JSON.stringify(rel));
@@ -39,10 +42,14 @@ export function mirageNeedsRng(devices: readonly { type: string }[], packages: r
 /** Pure: config.ml for the declared devices (settings: binding → "type:impl", in start-argument order). */
 export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedFile[] {
   mirageSources(manifest);
-  const devices = Object.entries(drivers.settings).map(([binding, v]) => {
-    const at = v.indexOf(':');
-    return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
-  });
+  const devices = [
+    ...Object.entries(drivers.settings).map(([binding, v]) => {
+      const at = v.indexOf(':');
+      return { binding, type: v.slice(0, at), impl: v.slice(at + 1) };
+    }),
+    // `files:` is the store the functor takes last (targets/mirage/store.ts).
+    ...(manifest.files.length ? [STORE_DEVICE] : []),
+  ];
   // A console-only app is a plain module with `start ()`; with devices it is a functor `Main` over them.
   const module = devices.length ? 'Unikernel.Main' : 'Unikernel';
   const { unknown } = packageDirs(manifest.packages);
@@ -50,6 +57,7 @@ export function renderMirage(manifest: Manifest, drivers: DriverSet): GeneratedF
     const i = manifest.packages.indexOf(unknown[0]!);
     throw manifestError(manifest.manifestPath, `packages[${i}]`, `an OCaml package unik's duniverse seed provides (${[...SEED_PACKAGES.keys()].sort().join(', ')})`, `${unknown.map((u) => JSON.stringify(u)).join(', ')}, which it does not`);
   }
-  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages, rng: mirageNeedsRng(devices, manifest.packages) };
+  // Library names match ^[a-z][a-z0-9_]{0,63}$ (schema): safe in an OCaml string literal.
+  const data = { manifestFile: 'unik.yaml', name: manifest.name, module, devices, packages: manifest.packages, libraries: manifest.libraries, rng: mirageNeedsRng(devices, manifest.packages) };
   return [{ path: 'config.ml', content: renderTemplate('mirage', 'config.ml', data) }];
 }

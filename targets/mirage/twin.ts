@@ -10,7 +10,9 @@ import type { Manifest } from '../../manifest/manifest.js';
 import type { ProgressSink } from '../../lib/progress.js';
 import { openStepRunner } from '../../lib/steps.js';
 import { duneBuild, prepareDuniverse, stageApp, stripArgs } from './build.js';
-import { packageDirs, UNIX_CONSOLE } from '../../toolchains/mirage/duniverse.js';
+import { KV_STORE, packageDirs, UNIX_CONSOLE } from '../../toolchains/mirage/duniverse.js';
+import { collectContents } from '../../programs/contents.js';
+import { stageStore, STORE_LAYOUT, storeEntries } from './store.js';
 import { mirageDrivers } from './drivers.js';
 import { renderMirage } from './render.js';
 import { requireMirageToolchain } from '../../toolchains/mirage/find.js';
@@ -43,12 +45,14 @@ export async function buildMirageUnixTwin(manifest: Manifest, opts: { progress?:
   const out = join(workDir, manifest.name);
   try {
     await stageApp(app, manifest, renderMirage(manifest, mirageDrivers(devices, 'unix')));
+    const store = manifest.files.length ? storeEntries((await collectContents(manifest, STORE_LAYOUT)).files, manifest.manifestPath) : [];
+    await stageStore(app, store);
     await run.step('configure (mirage configure -t unix)', tc.tools.mirage!, ['configure', '-t', 'unix'], { cwd: app, env: tc.env });
     // configure rewrites dune.build each time, so the static link is reapplied each time.
     const dune = staticLinkFlags(await fsp.readFile(join(app, 'dune.build'), 'utf8'));
     if (!dune) throw failure(`mirage configure -t unix wrote a dune.build without "(link_flags (-thread))"; cannot link the twin statically (${join(app, 'dune.build')})`);
     await writeIfChanged(join(app, 'dune.build'), dune);
-    await prepareDuniverse(l, run, tc, app, [...new Set([...UNIX_CONSOLE, ...packageDirs(manifest.packages).dirs])].sort());
+    await prepareDuniverse(l, run, tc, app, [...new Set([...UNIX_CONSOLE, ...(store.length ? KV_STORE : []), ...packageDirs(manifest.packages).dirs])].sort());
     await duneBuild(run, tc, app);
     const built = join(app, 'dist', manifest.name);
     if (!existsSync(built)) throw failure(`dune finished but produced no ${built}; log: ${run.logPath}`);

@@ -19,7 +19,7 @@ export function productSource(name: SourceName, suite: string): string | null {
  * A fresh UNIK_HOME that sees the product's MirageOS toolchain and duniverse seed ($UNIK_HOME/toolchains, linked,
  * never copied), or null after ONE loud line naming what is missing. Build dirs and images stay in the temp home.
  */
-export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | 'unix')[], tmpHome: () => string, need: { net?: boolean; block?: boolean } = {}): Promise<string | null> {
+export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | 'unix')[], tmpHome: () => string, need: { net?: boolean; block?: boolean; kv?: boolean } = {}): Promise<string | null> {
   const { findMirageToolchain, missingPieces, seededDuniverse } = await import('../../toolchains/mirage/find.js');
   const { solo5Duniverse, UNIX_CONSOLE } = await import('../../toolchains/mirage/duniverse.js');
   const { mkdirSync, symlinkSync } = await import('node:fs');
@@ -28,7 +28,7 @@ export async function mirageHome(suite: string, platforms: ('spt' | 'virtio' | '
   const tc = findMirageToolchain(l);
   const missing = [
     ...new Set(platforms.flatMap((p) => missingPieces(tc, p, l.toolchains).map((m) => m.what))),
-    ...seededDuniverse(l, platforms.includes('unix') ? UNIX_CONSOLE : solo5Duniverse({ net: !!need.net, block: !!need.block })).missing.map((d) => `duniverse/${d}`),
+    ...seededDuniverse(l, platforms.includes('unix') ? UNIX_CONSOLE : solo5Duniverse({ net: !!need.net, block: !!need.block, kv: !!need.kv })).missing.map((d) => `duniverse/${d}`),
   ];
   if (missing.length) {
     console.warn(`\n*** SKIPPING ${suite}: MirageOS toolchain pieces missing under ${l.toolchains} and PATH: ${missing.join(', ')} (run "unik toolchain install mirage"; see README, MirageOS) ***\n`);

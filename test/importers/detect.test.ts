@@ -31,4 +31,17 @@ describe('renderManifest', () => {
     expect(text.indexOf('name:')).toBeLessThan(text.indexOf('sources:'));
     expect(parseManifest(text, dir)).toMatchObject({ name: 'x', cmdline: ['a b', '80'], devices: { net: { ports: [] } } });
   });
+
+  it('keeps a MirageOS store and local libraries (files, libraries), and they load', () => {
+    const dir = tmpTree({ 'unikernel.ml': '', 't/secret': 'foo\n', 'hello/dune': '(library (name hello))\n' });
+    const text = renderManifest({
+      format: 'mirage-config',
+      from: 'config.ml',
+      manifest: { name: 'kv', target: 'mirage', sources: ['unikernel.ml'], libraries: ['hello'], files: { '/secret': 't/secret' } },
+      translated: [],
+      untranslated: [],
+      warnings: [],
+    });
+    expect(parseManifest(text, dir)).toMatchObject({ libraries: ['hello'], files: [{ guest: '/secret', dir: false }] });
+  });
 });

@@ -87,10 +87,10 @@ describe.skipIf(!osvSrc)('OSv module and Capstan projects → OSv, built and boo
   }, BUILD_TIMEOUT);
 });
 
-const mirage = await mirageHome('config.ml import integration test', ['virtio'], () => tmpTree(), { net: true });
+const mirage = await mirageHome('config.ml import integration test', ['virtio'], () => tmpTree(), { net: true, kv: true });
 
 describe.skipIf(!mirage)('a MirageOS config.ml project → MirageOS on virtio, built and booted (integration)', () => {
-  it('mirage-http (stackv4v6): answers HTTP on a port given at run time', async () => {
+  it('mirage-http (stackv4v6, a generic_kv_ro store): answers HTTP on a port given at run time with the page from the store', async () => {
     const env = { UNIK_HOME: mirage! };
     homes.push(mirage!);
     expect(await served(await translated('mirage-http'), env, 18121, 8080)).toBe('translated from config.ml\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translateMirageConfig } from '../../importers/mirage-config.js';
+import { storeFiles, translateMirageConfig } from '../../importers/mirage-config.js';
 import { parseConfigMl } from '../../importers/ocaml-config.js';
 import { project } from './project.js';
 
@@ -59,7 +59,11 @@ describe('translateMirageConfig', () => {
   });
 
   it.each([
-    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "htdocs"]\n', /^config\.ml:2: kv_ro: crunch "htdocs": a device unik does not model/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ tar_kv_ro (block_of_file "t")]\n', /^config\.ml:2: kv_ro: tar_kv_ro \(block_of_file "t"\): a device unik does not model/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "htdocs"]\n', /^config\.ml:2: kv_ro "htdocs": expected a directory htdocs\/ with files beside config\.ml, found none/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "k" [main $ crunch "../etc"]\n', /^config\.ml:2: kv_ro "\.\.\/etc": expected a directory of the project/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> kv_ro @-> job)\nlet () = register "k" [main $ crunch "a" $ crunch "b"]\n', /^config\.ml:2: crunch "b": unik passes one key-value store/],
+    ['let main = main "Unikernel.Main" (kv_ro @-> stackv4v6 @-> job)\nlet () = register "k" [main $ crunch "a" $ generic_stackv4v6 default_network]\n', /reorder its parameters$/],
     ['let main = main "Hello.Main" (stackv4v6 @-> job)\nlet () = register "h" [main $ generic_stackv4v6 default_network]\n', /^config\.ml:1: main "Hello\.Main": expected Unikernel\.Main/],
     ['open Functoria\nlet () = register "x" []\n', /^config\.ml:1: open Functoria: OCaml unik cannot read/],
     ['let main = main "Unikernel" job\n', /^config\.ml: register: expected/],
@@ -76,13 +80,32 @@ describe('translateMirageConfig', () => {
     expect(typed.manifest).toMatchObject({ name: 'typed', packages: ['duration'] });
   });
 
+  it.each(['generic_kv_ro', 'generic_kv_ro ~key:(Key.value (Key.kv_ro ()))', 'crunch', 'direct_kv_ro'])('kv_ro %s "t" → files: each entry of t/ at the store root (the keys crunch gives)', (impl) => {
+    const t = mirage(`open Mirage\nlet disk = ${impl} "t"\nlet main = main "Unikernel.Main" (kv_ro @-> job)\nlet () = register "kv_ro" [ main $ disk ]\n`, ['unikernel.ml', 't/b', 't/secret', 't/sub/c']);
+    expect(t.manifest).toEqual({ name: 'kv-ro', target: 'mirage', sources: ['unikernel.ml'], files: { '/b': 't/b', '/secret': 't/secret', '/sub/': 't/sub/' } });
+    expect(t.translated.map((n) => n.message)).toContain("files: t/ as the store's root (compiled in with ocaml-crunch)");
+  });
+
+  it('~local_libs → libraries: each the directory of its name with its dune file (mirage-skeleton tutorial/local-library)', () => {
+    const t = mirage('open Mirage\n\nlet main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "local-library" [ main ]\n', ['unikernel.ml', 'hello/dune', 'hello/hello.ml']);
+    expect(t.manifest).toEqual({ name: 'local-library', target: 'mirage', sources: ['unikernel.ml'], libraries: ['hello'] });
+  });
+
+  it('storeFiles reads ./t as t, and refuses names that cannot be guest paths', () => {
+    expect(storeFiles('./t/', { texts: {}, files: ['t/a'], dirs: ['t'], dirName: 'x' }, { file: 'config.ml', line: 3 })).toEqual({ '/a': 't/a' });
+    expect(() => storeFiles('t/../..', { texts: {}, files: [], dirs: [], dirName: 'x' }, { file: 'config.ml', line: 3 })).toThrow(/expected a directory of the project/);
+    const p = { texts: {}, files: ['t/a b'], dirs: ['t'], dirName: 'x' };
+    expect(() => storeFiles('t', p, { file: 'config.ml', line: 3 })).toThrow(/^config\.ml:3: kv_ro "t": expected file names of letters, digits and \._-/);
+  });
+
   it('if_impl Key.is_solo5 A B is A: unik builds for Solo5', () => {
     const t = mirage('let main = main "Unikernel.Main" (block @-> job)\nlet img =\n  if_impl Key.is_solo5 (block_of_file "storage")\n    (if_impl Key.is_unikraft (block_of_file "0") (block_of_file "disk.img"))\nlet () = register "block_test" [ main $ img ]\n', ['unikernel.ml', 'storage']);
     expect(t.manifest.devices).toEqual({ block: [{ name: 'storage', file: 'storage' }] });
   });
 
   it.each([
-    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: unik builds the modules beside config\.ml only/],
+    ['let main = main "Unikernel" job ~local_libs:[ "hello" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: ~local_libs:\["hello"\]: expected the library in hello\/ beside config\.ml, with its dune file; found none$/],
+    ['let main = main "Unikernel" job ~local_libs:[ "Hello-1" ]\nlet () = register "l" [ main ]\n', /^config\.ml:1: "Hello-1": expected a library name/],
     ['let () = Mirage.register "noop" []\n', /^config\.ml:1: register "noop" \[\]: expected one job, found 0/],
     ['let main = let x = 1 in\n', /^config\.ml:1: 1: OCaml unik cannot read/],
   ])('refuses %j naming the construct once', (text, message) => {

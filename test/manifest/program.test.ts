@@ -65,7 +65,7 @@ describe('program, files, env and fork in unik.yaml', () => {
     ['an unresolved entry that is no symbol', osv('program: prog\nunresolved: ["a b"]\n'), 'unresolved[0]: expected a symbol name'],
     ['program on mirage', 'name: p\ntarget: mirage\nprogram: prog\n', 'program: expected no program key (program is supported on target osv, unikraft, not mirage), found "prog"'],
     ['fork on unikraft', 'name: p\ntarget: unikraft\nprogram: prog\nfork: unused\n', 'fork: expected no fork key (fork is supported on target osv, not unikraft), found "unused"'],
-    ['files on mirage', 'name: p\ntarget: mirage\nsources: [main.c]\nfiles: {/a: nginx.conf}\n', 'files: expected no files key (files is supported on target osv, unikraft, not mirage), found a files map'],
+    ['env on mirage', 'name: p\ntarget: mirage\nsources: [main.c]\nenv: {A: b}\n', 'env: expected no env key (env is supported on target osv, unikraft, not mirage), found a env map'],
   ])('refuses %s in one line naming the field (exit 2)', (_what, yaml, message) => {
     const e = errorOf(yaml);
     expect(e.exitCode).toBe(2);

@@ -11,6 +11,7 @@ export const DUNIVERSE = [
   'metrics', 'mirage-sleep', 'mirage-bootvar', 'mirage-logs', 'mirage-mtime', 'mirage-ptime', 'mirage-crypto', 'eqaf',
   'digestif', 'mirage-unix', 'tcpip', 'ethernet', 'arp', 'mirage-net-solo5', 'mirage-net', 'cstruct', 'mirage-flow',
   'ipaddr', 'domain-name', 'lru', 'psq', 'lwt-dllist', 'randomconv', 'mirage-block-solo5', 'mirage-block',
+  'crunch', 'mirage-kv', 'mirage-kv-mem', 'optint',
 ] as const satisfies readonly SourceName[];
 
 export type DuniverseDir = (typeof DUNIVERSE)[number];
@@ -38,9 +39,12 @@ export const UNIX_CONSOLE: DuniverseDir[] = [
 
 const SOLO5_BLOCK: DuniverseDir[] = ['cstruct', 'mirage-block', 'mirage-block-solo5'];
 
+/** `files:` as mirage's crunch store: ocaml-crunch (a build tool) and the in-memory Mirage_kv.RO it fills. */
+export const KV_STORE: DuniverseDir[] = ['crunch', 'mirage-kv', 'mirage-kv-mem', 'optint'];
+
 /** Pure: the duniverse a Solo5 build needs, sorted, each once. */
-export function solo5Duniverse(need: { net: boolean; block: boolean }): DuniverseDir[] {
-  return [...new Set([...SOLO5_BASE, ...(need.net ? SOLO5_NET : []), ...(need.block ? SOLO5_BLOCK : [])])].sort();
+export function solo5Duniverse(need: { net: boolean; block: boolean; kv?: boolean }): DuniverseDir[] {
+  return [...new Set([...SOLO5_BASE, ...(need.net ? SOLO5_NET : []), ...(need.block ? SOLO5_BLOCK : []), ...(need.kv ? KV_STORE : [])])].sort();
 }
 
 /** opam packages a seeded library provides besides the one named like its directory. */

@@ -76,6 +76,14 @@ describe('renderMirage: config.ml per device set', () => {
     expect(c).toContain('[ main $ stack $ block_db ]');
   });
 
+  it('files: the crunch store of unik_files, passed last (after the stack and disks)', () => {
+    const c = configMl('files: {/etc/motd: util.ml}\ndevices: {net: {}, block: [{name: db, file: disk.img}]}');
+    expect(c).toContain('(stackv4v6 @-> block @-> kv_ro @-> job)');
+    expect(c).toContain('let files = crunch "unik_files"');
+    expect(c).toContain('[ main $ stack $ block_db $ files ]');
+    expect(configMl('files: {/etc/motd: util.ml}\n', 'spt')).toContain('main "Unikernel.Main" (kv_ro @-> job)');
+  });
+
   it('accepts extra flat modules and interfaces', () => {
     expect(configMl('', 'spt', '[unikernel.ml, unikernel.mli, util.ml]')).toContain('"my-app" [ main ]');
   });
