@@ -14,7 +14,6 @@ const ORPHAN_MS = 10_000;
  * and exits with the guest's exit code, or by the signal that stopped it, as a container's process would.
  */
 export async function monitor(dir: string): Promise<never> {
-  const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   await new Promise<void>((resolve) => {
     // Until start: a create that died before writing the container's record (or a delete) leaves nothing waiting.
     const readyAt = Date.now();
@@ -28,6 +27,8 @@ export async function monitor(dir: string): Promise<never> {
     writeSync(READY_FD, 'ready\n');
     closeSync(READY_FD);
   });
+  // create writes the boot's plan after this process is in the container's netns (it reads the netns's links).
+  const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   // From start on, the parent is the engine's monitor (conmon, containerd's shim: subreapers). If it dies, the
   // guest is stopped as a `kill` would stop it: no VMM outlives the process that waits for it.
   const parent = process.ppid;
