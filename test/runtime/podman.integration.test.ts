@@ -91,7 +91,10 @@ describe.skipIf(!images)(SUITE, () => {
 
     it('answers 200; podman logs has the console; stop ends it (143) and no VMM is left', async () => {
       const { id } = await served('web-stop');
-      expect((await podman(['logs', 'web-stop'])).stdout).toContain('listening on port 80');
+      const logs = (await podman(['logs', 'web-stop'])).stdout;
+      expect(logs).toContain('listening on port 80');
+      // podman's default port handler dials from inside the netns: the guest is on QEMU's user network there.
+      expect(logs).toContain('Set IPv4 address 10.0.99.15');
       expect((await vmms()).length).toBeGreaterThan(0);
       const top = await podman(['inspect', '--format', '{{.State.Pid}}', 'web-stop']);
       expect(Number(top.stdout)).toBeGreaterThan(0);
@@ -127,6 +130,21 @@ describe.skipIf(!images)(SUITE, () => {
       expect(existsSync(`/run/unik-runtime/${id}`)).toBe(false);
     }, 180_000);
   });
+
+  it("tap: behind slirp4netns's own port forwarding the guest has the container's address, and answers 200 through -p", async () => {
+    const port = await freePort();
+    const started = await run(['-d', '--name', 'web-tap', '--network', 'slirp4netns:port_handler=slirp4netns', '-p', `127.0.0.1:${port}:80`, img.refs.http]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.status === 200, 60_000)).toBe(true);
+    // The container's address, read in its netns, is the one the guest's stack reports on the console.
+    const pid = (await podman(['inspect', '--format', '{{.State.Pid}}', 'web-tap'])).stdout.trim();
+    const addr = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', '-4', '-o', 'addr', 'show', 'dev', 'tap0']);
+    const ip = /inet (\S+)\//.exec(addr.stdout)?.[1];
+    expect(ip).toBe('10.0.2.100');
+    expect((await podman(['logs', 'web-tap'])).stdout).toContain(`Set IPv4 address ${ip} mask 255.255.255.0 gw 10.0.2.2`);
+    expect((await podman(['rm', '-f', 'web-tap'])).exitCode).toBe(0);
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+  }, 180_000);
 
   it('--rm of a running container stopped with podman stop leaves nothing', async () => {
     const port = await freePort();
