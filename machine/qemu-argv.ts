@@ -63,5 +63,6 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
       '-device', `${m.type === 'microvm' ? 'virtio-blk-device' : 'virtio-blk-pci'},drive=${d.id}`,
     ]),
     ...deviceArgv(spec.devices, m.type),
+    ...(spec.qmp ? ['-qmp', `unix:${optPath(spec.qmp)},server=on,wait=off`] : []),
   ];
 }

@@ -4,7 +4,7 @@ import { signalName, signalNumber, type Command, type GlobalFlags } from './args
 import { cgroupPids, removeCgroups } from './cgroup.js';
 import type { OciSpec } from './spec.js';
 import { runHooks } from './hooks.js';
-import { START_SIGNAL } from './monitor-plan.js';
+import { qmpSocket, START_SIGNAL } from './monitor-plan.js';
 import { containerDir, currentStatus, doesNotExist, readRecord, stateJson, writeRecord, type ContainerRecord } from './state.js';
 
 export type Of<N extends Command['name']> = Extract<Command, { name: N }>;
@@ -60,6 +60,7 @@ export async function deleteContainer(g: GlobalFlags, c: Of<'delete'>, spec: Oci
   if (rec.tap) await (await import('./netns-tap.js')).unplugTap(rec.tap.netns, rec.tap);
   if (spec) await runHooks(spec.hooks?.poststop, stateJson(rec, 'stopped'), 'poststop').catch(() => {});
   rmSync(containerDir(g.root, c.id), { recursive: true, force: true });
+  rmSync(qmpSocket(g.root, c.id), { force: true });
 }
 
 /** ps: the container's pids (monitor, reaper, VMM), from its cgroups, or its own pid where none was joined. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { failure, usageError } from '../lib/errors.js';
@@ -15,7 +15,7 @@ import { bundleImage } from './detect.js';
 import type { OciSpec } from './spec.js';
 import { runHooks } from './hooks.js';
 import { guestMemoryMiB } from './memory.js';
-import { BOOT_FILE, READY_FD, type BootPlan } from './monitor-plan.js';
+import { BOOT_FILE, qmpSocket, READY_FD, type BootPlan } from './monitor-plan.js';
 import { guestNetwork, nameserverOf, networkMode, networkOverrides, type NetnsKind } from './guest-network.js';
 import { log } from './log.js';
 import { namespaceArgv } from './namespaces.js';
@@ -122,8 +122,11 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
       tap = { netns: netns.path, link: connected.link, tap: connected.tap, mtu: connected.mtu };
       await writeRecord(g.root, { ...rec, tap });
     }
-    const prepared = await prepareBoot(image, { memoryMiB, args: guestArgs(spec.process?.args), overrides: connected ? networkOverrides(net, connected) : {} });
-    const plan: BootPlan = { spec: prepared.spec, accel: prepared.accel, reaper: prepared.reaper };
+    const prepared = await prepareBoot(image, { memoryMiB, args: guestArgs(spec.process?.args), overrides: connected ? networkOverrides(net, connected) : {}, powerButton: true });
+    // A guest with a power button gets a QMP socket: the monitor presses the button on SIGTERM (stop).
+    const bootSpec = prepared.spec.kind === 'qemu' && prepared.spec.machine.powerButton ? { ...prepared.spec, qmp: qmpSocket(g.root, c.id) } : prepared.spec;
+    if (bootSpec.kind === 'qemu' && bootSpec.qmp) mkdirSync(dirname(bootSpec.qmp), { recursive: true });
+    const plan: BootPlan = { spec: bootSpec, accel: prepared.accel, reaper: prepared.reaper };
     writeFileSync(join(dir, BOOT_FILE), JSON.stringify(plan));
     if (c.pidFile) await writeFileAtomic(c.pidFile, String(pid));
   } catch (e) {

@@ -33,7 +33,8 @@ export async function monitor(dir: string): Promise<never> {
   // guest is stopped as a `kill` would stop it: no VMM outlives the process that waits for it.
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+    // SIGHUP stops the VMM outright (SIGTERM would press a guest's power button, which it may ignore).
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGHUP');
   }, WATCH_MS).unref();
   const m = await runVm(plan.spec, {
     accel: plan.accel,
@@ -41,6 +42,8 @@ export async function monitor(dir: string): Promise<never> {
     // The container's stdin (podman/docker run -i, ctr run's stdin; /dev/null otherwise) is the serial console's
     // input, as for `unik run -i`. A Solo5 tender's console only writes.
     interactive: plan.spec.kind === 'qemu',
+    // stop's SIGTERM shuts down a guest with a power button (OSv): its own exit status stands, as a container's would.
+    powerdown: true,
     onOutput: (c) => process.stdout.write(c),
   }).catch((e: Error) => {
     process.stderr.write(`unik-runtime: cannot start the VMM: ${e.message}\n`);
