@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, sh } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,15 +28,6 @@ const RUNTIME = join(root, 'dist', 'runtime', 'unik-runtime.cjs');
 const UNIK = join(root, 'dist', 'cli', 'main.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'unik-bench-runtime-net-'));
 const say = (s) => process.stderr.write(`${s}\n`);
-const sh = (file, argv, opts = {}) => {
-  const r = spawnSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  if (r.status !== 0 && !opts.allowFail) throw new Error(`${file} ${argv.join(' ')}: exit ${r.status}\n${r.stderr ?? ''}`);
-  return r;
-};
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const freePort = () =>
   new Promise((res) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
