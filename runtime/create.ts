@@ -112,7 +112,9 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
     await runHooks(spec.hooks?.createRuntime, state, 'createRuntime');
     // The netns is read once the hooks have run: a hook may be what sets it up.
     const netns = netnsOf(spec);
-    const connected = net ? guestNetwork({ netns, view: await readNetns(pid), mode, nameserver: resolvNameserver(spec) }) : null;
+    // The host's netns (--network host) is never changed, nor read: its guest is on the user network.
+    const view = netns.kind === 'host' ? { links: [], defaultRoute: null, processes: [] } : net ? await readNetns(pid) : null;
+    const connected = net && view ? guestNetwork({ netns, view, mode, nameserver: resolvNameserver(spec) }) : null;
     if (connected?.kind === 'none') {
       throw usageError(`${image.name} needs a network (it was built with devices.net) and the container has none (only loopback): run it with a network, not --network none`);
     }
