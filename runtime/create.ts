@@ -19,7 +19,7 @@ import { BOOT_FILE, qmpSocket, READY_FD, type BootPlan } from './monitor-plan.js
 import { guestNetwork, nameserverOf, networkMode, networkOverrides, type NetnsKind } from './guest-network.js';
 import { log } from './log.js';
 import { namespaceArgv } from './namespaces.js';
-import { plugTap, readNetns, unplugTap } from './netns-tap.js';
+import { plugTap, readNetns, sameNs, unplugTap } from './netns-tap.js';
 import { containerDir, readStat, stateJson, writeRecord, type ContainerRecord } from './state.js';
 
 /** Pure: the guest's arguments from process.args: the image's Entrypoint (/unik/kernel) is the VMM, not an argument. */
@@ -28,11 +28,16 @@ export const guestArgs = (args: string[] | undefined): string[] | undefined => {
   return args[0] === `/${KERNEL_PATH}` ? args.slice(1) : args;
 };
 
-/** Pure: the container's netns: the host's where config.json names none (--network host), else its own. */
-const netnsOf = (spec: OciSpec): NetnsKind => {
+/**
+ * The container's netns: the host's where config.json names none, or names by path the netns this runtime (or
+ * init) runs in — docker's --network host passes its bind mount of the host's netns —, else its own.
+ */
+function netnsOf(spec: OciSpec): NetnsKind {
   const ns = spec.linux?.namespaces?.find((n) => n.type === 'network');
-  return ns ? { kind: 'own', path: ns.path ?? null } : { kind: 'host' };
-};
+  if (!ns) return { kind: 'host' };
+  if (ns.path && (sameNs(ns.path, '/proc/self/ns/net') || sameNs(ns.path, '/proc/1/ns/net'))) return { kind: 'host' };
+  return { kind: 'own', path: ns.path ?? null };
+}
 
 /** The nameserver of the resolv.conf the engine mounts into the container, or null. */
 function resolvNameserver(spec: OciSpec): string | null {

@@ -1,8 +1,18 @@
 import { execa } from 'execa';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { failure } from '../lib/errors.js';
 import { parseDefaultRoute, parseLinks, tapCommands, undoCommands, type NetnsView, type TapNetwork } from './guest-network.js';
+
+/** Whether two paths name the same namespace (nsfs gives each namespace one inode). */
+export function sameNs(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // one that cannot be read (init's, in some sandboxes) is not compared
+  }
+}
 
 /** One iproute2 command inside a network namespace (a path: /proc/PID/ns/net, or the engine's /run/netns/…). */
 const inNetns = (netns: string, argv: string[]) => execa('nsenter', [`--net=${netns}`, '--', ...argv], { reject: false, stdin: 'ignore', timeout: 10_000 });
@@ -44,6 +54,8 @@ export const unplugTap = (netns: string, t: Pick<TapNetwork, 'link' | 'tap' | 'm
 
 /** Make the tap and the mirroring in the netns; on a failure what was made is taken back and the step named. */
 export async function plugTap(netns: string, t: TapNetwork): Promise<void> {
+  // Never the host's network: the decision already excludes it; this is the last line before a qdisc is added.
+  if (sameNs(netns, '/proc/self/ns/net') || sameNs(netns, '/proc/1/ns/net')) throw failure(`refusing to connect a guest in the host's network namespace (${netns})`);
   const done: string[][] = [];
   for (const argv of tapCommands(t)) {
     const r = await inNetns(netns, argv);

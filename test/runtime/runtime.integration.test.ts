@@ -155,4 +155,18 @@ describe.skipIf(!unikraft)(SUITE, () => {
       for (const h of holders) h.kill('SIGKILL');
     }
   }, 180_000);
+
+  it("the host's netns named by path (docker --network host passes its bind mount) is never given a tap", async () => {
+    const http = await bundleOf('examples/http-unikraft', 'http-unikraft');
+    const config = JSON.parse(readFileSync(join(http, 'config.json'), 'utf8'));
+    config.linux.namespaces = [...config.linux.namespaces.filter((n: { type: string }) => n.type !== 'network'), { type: 'network', path: `/proc/${process.pid}/ns/net` }];
+    writeFileSync(join(http, 'config.json'), JSON.stringify(config));
+    expect((await create(['--bundle', http, 'c8'])).exitCode).toBe(0);
+    // Decided at create (nothing boots before start): QEMU's user network, published on loopback only.
+    const plan = JSON.parse(readFileSync(join(root, 'c8', 'boot.json'), 'utf8'));
+    expect(plan.spec.devices.net).toMatchObject({ listen: '127.0.0.1', guestIp: '10.0.99.15' });
+    expect(plan.spec.devices.net.tap).toBeUndefined();
+    expect((await execa('ip', ['-br', 'link'])).stdout).not.toContain('unik-tap0');
+    expect((await rt(['delete', '--force', 'c8'])).exitCode).toBe(0);
+  }, 120_000);
 });
