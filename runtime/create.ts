@@ -16,7 +16,9 @@ import type { OciSpec } from './spec.js';
 import { runHooks } from './hooks.js';
 import { guestMemoryMiB } from './memory.js';
 import { BOOT_FILE, qmpSocket, READY_FD, type BootPlan } from './monitor-plan.js';
-import { guestNetwork, nameserverOf, networkMode, networkOverrides, type NetnsKind } from './guest-network.js';
+import { guestNetwork, nameserverOf, networkMode, networkOverrides, type NetnsKind, type NetworkMode } from './guest-network.js';
+import type { ImageRecord } from '../images/record.js';
+import type { RunOverrides } from '../run/run-devices.js';
 import { log } from './log.js';
 import { namespaceArgv } from './namespaces.js';
 import { plugTap, readNetns, sameNs, unplugTap } from './netns-tap.js';
@@ -44,6 +46,27 @@ function resolvNameserver(spec: OciSpec): string | null {
   const source = spec.mounts?.find((m) => m.destination === '/etc/resolv.conf')?.source;
   if (!source || !statSync(source, { throwIfNoEntry: false })?.isFile()) return null;
   return nameserverOf(readFileSync(source, 'utf8'));
+}
+
+/**
+ * Connect a network image's guest in the container's netns (runtime/guest-network.ts decides): the boot's network
+ * overrides, and the tap made there, if any, for delete to take back.
+ */
+async function connectGuest(g: GlobalFlags, image: ImageRecord, spec: OciSpec, pid: number, mode: NetworkMode): Promise<{ overrides: RunOverrides; tap?: ContainerRecord['tap'] }> {
+  const net = image.run.devices.net;
+  if (!net) return { overrides: {} };
+  const netns = netnsOf(spec);
+  // The host's netns (--network host) is never changed, nor read: its guest is on the user network.
+  const view = netns.kind === 'host' ? { links: [], defaultRoute: null, processes: [] } : await readNetns(pid);
+  const connected = guestNetwork({ netns, view, mode, nameserver: resolvNameserver(spec) });
+  if (connected.kind === 'none') {
+    throw usageError(`${image.name} needs a network (it was built with devices.net) and the container has none (only loopback): run it with a network, not --network none`);
+  }
+  if (connected.kind === 'user' && connected.why) log(g, 'debug', `${image.name}: user network: ${connected.why}`);
+  const overrides = networkOverrides(net, connected);
+  if (connected.kind !== 'tap' || netns.kind !== 'own' || !netns.path) return { overrides };
+  await plugTap(`/proc/${pid}/ns/net`, connected);
+  return { overrides, tap: { netns: netns.path, link: connected.link, tap: connected.tap, mtu: connected.mtu } };
 }
 
 /** Wait for the monitor's "ready" line on its fd 3: it then runs inside its namespaces and waits for start. */
@@ -82,7 +105,6 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
   if (spec.process?.terminal && !c.consoleSocket) throw usageError('process.terminal: a terminal needs --console-socket');
   const limit = spec.linux?.resources?.memory?.limit;
   const memoryMiB = guestMemoryMiB(image.run.memoryMiB, limit, image.name);
-  const net = image.run.devices.net;
   const mode = networkMode(spec.annotations, g.guestNetwork);
   mkdirSync(dir, { recursive: true });
   let pid = 0;
@@ -116,20 +138,10 @@ export async function create(g: GlobalFlags, c: Of<'create'>, spec: OciSpec, fou
     await runHooks(spec.hooks?.prestart, state, 'prestart');
     await runHooks(spec.hooks?.createRuntime, state, 'createRuntime');
     // The netns is read once the hooks have run: a hook may be what sets it up.
-    const netns = netnsOf(spec);
-    // The host's netns (--network host) is never changed, nor read: its guest is on the user network.
-    const view = netns.kind === 'host' ? { links: [], defaultRoute: null, processes: [] } : net ? await readNetns(pid) : null;
-    const connected = net && view ? guestNetwork({ netns, view, mode, nameserver: resolvNameserver(spec) }) : null;
-    if (connected?.kind === 'none') {
-      throw usageError(`${image.name} needs a network (it was built with devices.net) and the container has none (only loopback): run it with a network, not --network none`);
-    }
-    if (connected?.kind === 'user' && connected.why) log(g, 'debug', `${image.name}: user network: ${connected.why}`);
-    if (connected?.kind === 'tap' && netns.kind === 'own' && netns.path) {
-      await plugTap(`/proc/${pid}/ns/net`, connected);
-      tap = { netns: netns.path, link: connected.link, tap: connected.tap, mtu: connected.mtu };
-      await writeRecord(g.root, { ...rec, tap });
-    }
-    const prepared = await prepareBoot(image, { memoryMiB, args: guestArgs(spec.process?.args), overrides: connected ? networkOverrides(net, connected) : {}, powerButton: true });
+    const connected = await connectGuest(g, image, spec, pid, mode);
+    tap = connected.tap;
+    if (tap) await writeRecord(g.root, { ...rec, tap });
+    const prepared = await prepareBoot(image, { memoryMiB, args: guestArgs(spec.process?.args), overrides: connected.overrides, powerButton: true });
     // A guest with a power button gets a QMP socket: the monitor presses the button on SIGTERM (stop).
     const bootSpec = prepared.spec.kind === 'qemu' && prepared.spec.machine.powerButton ? { ...prepared.spec, qmp: qmpSocket(g.root, c.id) } : prepared.spec;
     if (bootSpec.kind === 'qemu' && bootSpec.qmp) mkdirSync(dirname(bootSpec.qmp), { recursive: true });
