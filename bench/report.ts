@@ -1,6 +1,6 @@
 import { humanBytes, table } from '../lib/format.js';
 import { sameAppOutput } from './output-match.js';
-import { FLOOR_ROW, type BenchResult, type RuntimeResult, type Summary } from './types.js';
+import { FLOOR_ROW, UNIK_RUNTIME_ROW, type BenchResult, type RuntimeResult, type Summary } from './types.js';
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
 const roundSummary = (s: Summary, digits = 2): Summary => ({
@@ -139,7 +139,8 @@ export function benchText(r: BenchResult): string {
   }
   const unikernel = r.results.find((x) => x.kind === 'unikernel');
   for (const x of r.results) {
-    if (unikernel && x.kind === 'container' && !sameAppOutput(unikernel.output, x.output)) {
+    // unik-runtime's row is the unikernel itself (its console shows the container's address): no twin to compare.
+    if (unikernel && x.kind === 'container' && x.runtime !== UNIK_RUNTIME_ROW && !sameAppOutput(unikernel.output, x.output)) {
       // Both sides quoted, so a reader sees which one lost or changed the output.
       const console = unikernel.output.trim().slice(-200);
       lines.push(`warning: under ${x.runtime} the twin printed ${JSON.stringify(x.output.trim())}, which the unikernel did not print (its console: ${console ? JSON.stringify(console) : 'nothing'})`);

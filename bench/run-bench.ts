@@ -10,7 +10,6 @@ import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { totalBytes } from '../images/store.js';
 import { failureReason } from './containers/diagnose.js';
-import type { ContainerRuntimeName } from './containers/runtime.js';
 import { CONTAINER_RUNTIMES } from './containers/runtimes.js';
 import { containerContenders, type Cleanup } from './container-contenders.js';
 import { schedule } from './schedule.js';
@@ -19,7 +18,7 @@ import { prepareBoot } from '../run/prepare.js';
 import type { Sample } from './containers/timed-run.js';
 import { floorShape } from '../machine/vmm-floor.js';
 import { floorContender } from './floor.js';
-import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeResult, Skipped, VmmShape } from './types.js';
+import type { BenchOptions, BenchResult, Contender, Footprint, RuntimeName, RuntimeResult, Skipped, VmmShape } from './types.js';
 import { portsFreed, serverRun } from './server.js';
 import { restoredContender, unikernelContender } from './unikernel.js';
 
@@ -57,10 +56,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       vmm = floor.vmm;
       if (floor.contender) contenders.push(floor.contender);
     }
-    const containerNames = wanted.filter((n): n is ContainerRuntimeName => n !== 'unikernel');
-    const noApp = `no app directory for ${image.name} here (the container twin is built from its sources): bench the app's DIR to compare`;
-    if (!manifest) skipped.push(...containerNames.map((runtime) => ({ runtime, reason: noApp })));
-    const twin = manifest ? await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started, server }) : null;
+    const containerNames = wanted.filter((n): n is Exclude<RuntimeName, 'unikernel'> => n !== 'unikernel');
+    const twin = await containerContenders(containerNames, { opts, dir, tag, image, manifest, target, contenders, skipped, started, server });
     // A server's runs share its host ports: each starts once the previous one's forwarder has let go of them.
     const runs = server ? contenders.map((c) => ({ ...c, runOnce: async () => (await portsFreed(server), c.runOnce()) })) : contenders;
     const samples = await measure(runs, opts, skipped);

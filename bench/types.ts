@@ -8,8 +8,10 @@ export type { Summary };
 
 /* The shapes a bench passes around: its options, one timed run, a thing that can be run, and the end result. */
 
-export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker';
-export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker'];
+export type RuntimeName = 'unikernel' | 'runc' | 'crun' | 'podman' | 'docker' | typeof UNIK_RUNTIME_ROW;
+/** `podman run --rm` of the unikernel's own image under unik-runtime: only when --runtimes names it. */
+export const UNIK_RUNTIME_ROW = 'unik-runtime';
+export const RUNTIME_NAMES: readonly RuntimeName[] = ['unikernel', 'runc', 'crun', 'podman', 'docker', UNIK_RUNTIME_ROW];
 
 /** The VMM floor's row: QEMU with the unikernel's argv shape booting a guest that exits at once. */
 export const FLOOR_ROW = 'vmm-floor';

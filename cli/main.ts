@@ -241,7 +241,7 @@ const commands: Record<string, (program: Command) => unknown> = {
       .argument('[dir]', 'app directory holding unik.yaml, or image id/name/REF', '.')
       .option('--runs <n>', 'measured runs per runtime', '20')
       .option('--warmup <n>', 'warm-up runs per runtime, not counted', '2')
-      .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker (default: every one found)')
+      .option('--runtimes <list>', 'comma-separated, from unikernel,runc,crun,podman,docker,unik-runtime (default: every one found but unik-runtime)')
       .option('--platform <platform>', 'build the unikernel for this platform (mirage: spt, virtio, hvt)')
       .option('--json', 'print the results as JSON')
       .option('--csv <file>', 'also write the results as CSV')

@@ -49,6 +49,8 @@ export interface QemuMachine {
    * table and powers off through a reset (an exit under -no-reboot). For kernels patched to boot without it (OSv).
    */
   noAcpi?: boolean;
+  /** The guest powers off on an ACPI power button (QMP system_powerdown): OSv booted with ACPI. */
+  powerButton?: boolean;
 }
 
 /** A guest QEMU boots; the argv is built from this by qemuArgv. */
@@ -69,6 +71,8 @@ export interface QemuBootSpec {
   fwCfg?: Record<string, string>;
   /** An initial RAM disk (-initrd), e.g. a Unikraft image's `files` as a cpio archive. */
   initrd?: string;
+  /** A QMP socket QEMU listens on (unik-runtime: its stop presses the power button through it). */
+  qmp?: string;
 }
 
 /**

@@ -17,13 +17,19 @@ export function deviceArgv(devices: Devices, machine: QemuMachine['type']): stri
   const pci = machine !== 'microvm';
   const out: string[] = [];
   if (devices.net) {
-    const fwds = devices.net.ports.map((p) => `hostfwd=${p.protocol}:${devices.net!.listen ?? '127.0.0.1'}:${p.host}-:${p.guest}`);
-    // QEMU's own subnet is 10.0.2.0/24; another one (unik-runtime's) is named with its gateway and DNS addresses.
     const n = devices.net;
-    const subnet = n.gateway === '10.0.2.2' ? [] : [`net=${n.gateway}/${n.prefix}`, `host=${n.gateway}`, `dns=${n.nameserver}`];
-    out.push('-netdev', ['user', 'id=net0', ...subnet, ...fwds].join(','));
+    if (n.tap) {
+      // unik-runtime's tap mode: the tap exists already (made in the container's netns); no scripts run.
+      out.push('-netdev', `tap,id=net0,ifname=${n.tap.ifname},script=no,downscript=no`);
+    } else {
+      const fwds = n.ports.map((p) => `hostfwd=${p.protocol}:${n.listen ?? '127.0.0.1'}:${p.host}-:${p.guest}`);
+      // QEMU's own subnet is 10.0.2.0/24; another one (unik-runtime's) is named with its gateway and DNS addresses.
+      const subnet = n.gateway === '10.0.2.2' ? [] : [`net=${n.gateway}/${n.prefix}`, `host=${n.gateway}`, `dns=${n.nameserver}`];
+      out.push('-netdev', ['user', 'id=net0', ...subnet, ...fwds].join(','));
+    }
+    const mac = n.tap ? `,mac=${n.tap.mac}` : '';
     // romfile= skips the iPXE option ROM: nothing boots from the network, and loading it costs time.
-    out.push('-device', pci ? 'virtio-net-pci,netdev=net0,romfile=' : 'virtio-net-device,netdev=net0');
+    out.push('-device', pci ? `virtio-net-pci,netdev=net0,romfile=${mac}` : `virtio-net-device,netdev=net0${mac}`);
   }
   for (const b of devices.block) {
     out.push('-drive', `file=${optPath(b.file)},if=none,id=blk-${b.name},format=raw`);
@@ -57,5 +63,6 @@ export function qemuArgv(spec: QemuBootSpec, accel: Accel): string[] {
       '-device', `${m.type === 'microvm' ? 'virtio-blk-device' : 'virtio-blk-pci'},drive=${d.id}`,
     ]),
     ...deviceArgv(spec.devices, m.type),
+    ...(spec.qmp ? ['-qmp', `unix:${optPath(spec.qmp)},server=on,wait=off`] : []),
   ];
 }

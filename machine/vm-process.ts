@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit } from './exit.js';
+import { openQmp } from './qmp.js';
 import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
 import { tiedProcess } from '../lib/tied.js';
@@ -61,6 +62,12 @@ export interface VmOptions {
   snapshot?: VmSnapshot;
   /** Aborted: stop the guest (a bench that started many); the run then counts as stopped by its owner. */
   stop?: AbortSignal;
+  /**
+   * SIGTERM presses the guest's ACPI power button (QMP system_powerdown on the spec's qmp socket) instead of
+   * stopping the VMM: the guest shuts down and its exit status stands (unik-runtime's stop). If QMP fails, the
+   * VMM is stopped as before; SIGINT and SIGHUP always stop it.
+   */
+  powerdown?: boolean;
 }
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
@@ -144,9 +151,19 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 1000).unref();
     };
-    const onSignal = (sig: NodeJS.Signals) => {
+    const stopBy = (sig: NodeJS.Signals) => {
       interrupted = sig;
       kill();
+    };
+    const onSignal = (sig: NodeJS.Signals) => {
+      const qmp = spec.kind === 'qemu' ? spec.qmp : undefined;
+      if (sig !== 'SIGTERM' || !opts.powerdown || !qmp) return stopBy(sig);
+      void openQmp(qmp, () => exited)
+        .then(async (q) => {
+          await q.execute('system_powerdown');
+          q.close();
+        })
+        .catch(() => stopBy(sig));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

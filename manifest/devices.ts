@@ -22,6 +22,11 @@ export interface NetDevice {
   nameserver: string;
   /** Where the published ports listen; default 127.0.0.1. unik-runtime: 0.0.0.0 of the container's own netns. */
   listen?: string;
+  /**
+   * unik-runtime's tap mode: the NIC is this tap of the container's netns instead of QEMU's user network (no port
+   * forwarding: every frame of the container's link reaches the guest), with the link's MAC.
+   */
+  tap?: { ifname: string; mac: string };
 }
 
 export interface BlockDevice {

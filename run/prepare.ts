@@ -21,6 +21,8 @@ export interface BootRequest {
   args?: string[] | undefined;
   /** --ready-http: polled from the host, so it must be a published port on loopback. */
   readyHttp?: string | null | undefined;
+  /** Boot with the guest's ACPI power button where the target has one (unik-runtime's stop). */
+  powerButton?: boolean;
 }
 
 export interface PreparedBoot {
@@ -37,7 +39,7 @@ export interface PreparedBoot {
 }
 
 /** Pure: the image as its target sees it at boot. */
-export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: number | null): BootInput => ({
+export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: number | null, powerButton = false): BootInput => ({
   name: image.name,
   platform: image.platform,
   kernel: image.path,
@@ -46,6 +48,7 @@ export const bootInputOf = (image: ImageRecord, memoryMiB: number, hostTscKhz: n
   bootSettings: image.bootSettings ?? {},
   ...(image.run.env ? { env: image.run.env } : {}),
   hostTscKhz,
+  ...(powerButton ? { powerButton } : {}),
 });
 
 /**
@@ -59,7 +62,7 @@ export async function prepareBoot(image: ImageRecord, o: BootRequest): Promise<P
   const readyHttp = o.readyHttp ? checkReadyUrl(o.readyHttp, (devices.net?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.host)) : null;
   await verifyImage(image);
   const [target, tscKhz, reaper] = await Promise.all([targetFor(image.target), hostTscKhz(l), hostHelper(l, 'reap')]);
-  const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB, tscKhz), devices, o.args ?? image.run.cmdline);
+  const spec = target.boot(bootInputOf(image, o.memoryMiB ?? image.run.memoryMiB, tscKhz, o.powerButton), devices, o.args ?? image.run.cmdline);
   if (spec.kind === 'tender') {
     // A tender runs the image itself: under KVM (hvt), refused up front where KVM does not work, or as a process (spt).
     if (spec.needsKvm) {

@@ -14,6 +14,8 @@ export interface RunOverrides {
   listen?: string;
   /** QEMU's user network in another subnet (unik-runtime: slirp4netns gives the container 10.0.2.100). */
   subnet?: Pick<NetDevice, 'guestIp' | 'gateway' | 'prefix' | 'nameserver'>;
+  /** The NIC on a tap instead (unik-runtime's tap mode: the guest has the container's address). */
+  tap?: NetDevice['tap'];
 }
 
 /**
@@ -39,6 +41,7 @@ export function devicesForRun(image: ImageRecord, o: RunOverrides, cwd = process
   }
   if (o.listen && devices.net) devices.net = { ...devices.net, listen: o.listen };
   if (o.subnet && devices.net) devices.net = { ...devices.net, ...o.subnet };
+  if (o.tap && devices.net) devices.net = { ...devices.net, tap: o.tap };
   if (o.volumes?.length) {
     if (!built.share.length) throw missing('-v', '9p shares', 'devices.share');
     const split = o.volumes.map((v) => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode } from './guest-network.js';
 
 /**
  * The command line of unik-runtime, as runc takes it (runc(8) and its per-command pages): global flags before the
@@ -14,6 +15,8 @@ export interface GlobalFlags {
   debug: boolean;
   /** The runtime every non-unik bundle is handed to (--fallback or UNIK_RUNTIME_FALLBACK; default runc). */
   fallback: string;
+  /** How a network guest is connected unless its annotation says (--guest-network or UNIK_RUNTIME_NETWORK). */
+  guestNetwork: NetworkMode;
 }
 
 export type Command =
@@ -38,8 +41,10 @@ export interface Parsed {
 export class ArgError extends Error {}
 
 const DEFAULT_ROOT = '/run/unik-runtime';
-/** Global flags that take a value (runc's: --root, --log, --log-format, --criu, --rootless; ours: --fallback). */
-const GLOBAL_VALUED = new Set(['--root', '--log', '--log-format', '--criu', '--rootless', '--fallback']);
+/** Global flags that take a value (runc's: --root, --log, --log-format, --criu, --rootless; ours: --fallback, --guest-network). */
+const GLOBAL_VALUED = new Set(['--root', '--log', '--log-format', '--criu', '--rootless', '--fallback', '--guest-network']);
+/** This runtime's own global flags: never handed to runc. */
+const OWN_GLOBALS = new Set(['--fallback', '--guest-network']);
 /** Per-command flags that take a value; any other flag is a switch. */
 const VALUED = new Set(['--bundle', '-b', '--pid-file', '--console-socket', '--format', '-f', '--pidfd-socket', '--preserve-fds', '--process', '-p', '--cwd', '--env', '-e', '--user', '-u', '--cap', '-c', '--additional-gids', '-g', '--apparmor', '--process-label', '--resources', '-r', '--memory', '--memory-swap', '--cpu-shares', '--cpu-period', '--cpu-quota', '--cpuset-cpus', '--cpuset-mems', '--pids-limit', '--kernel-memory', '--blkio-weight', '--image-path', '--work-path', '--parent-path', '--page-server', '--manage-cgroups-mode', '--empty-ns', '--lsm-profile', '--lsm-mount-context', '--interval', '--kill-signal']);
 
@@ -90,12 +95,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed {
     const words = takes ? [w, argv[i + 1] ?? ''] : [w];
     if (takes && i + 1 >= argv.length) throw new ArgError(`flag needs an argument: ${name}`);
     globalWords.push(...words);
-    if (name !== '--fallback') globalArgv.push(...words);
+    if (!OWN_GLOBALS.has(name)) globalArgv.push(...words);
     i += words.length;
   }
   const { flags: g } = splitFlags(globalWords, GLOBAL_VALUED);
   const logFormat = value(g, '--log-format') ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new ArgError(`invalid log-format: ${logFormat}`);
+  const guestNetwork = value(g, '--guest-network') ?? env.UNIK_RUNTIME_NETWORK ?? DEFAULT_NETWORK_MODE;
+  if (!(NETWORK_MODES as readonly string[]).includes(guestNetwork)) throw new ArgError(`--guest-network: expected ${NETWORK_MODES.join(' or ')}, found ${JSON.stringify(guestNetwork)}`);
   const global: GlobalFlags = {
     root: value(g, '--root') ?? DEFAULT_ROOT,
     log: value(g, '--log'),
@@ -103,6 +110,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed {
     systemdCgroup: on(g, '--systemd-cgroup'),
     debug: on(g, '--debug'),
     fallback: value(g, '--fallback') ?? env.UNIK_RUNTIME_FALLBACK ?? 'runc',
+    guestNetwork: guestNetwork as NetworkMode,
   };
   const rest = argv.slice(i);
   if (on(g, '--version', '-v')) return { global, command: { name: 'version' }, rest, globalArgv };

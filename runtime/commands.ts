@@ -4,7 +4,7 @@ import { signalName, signalNumber, type Command, type GlobalFlags } from './args
 import { cgroupPids, removeCgroups } from './cgroup.js';
 import type { OciSpec } from './spec.js';
 import { runHooks } from './hooks.js';
-import { START_SIGNAL } from './monitor-plan.js';
+import { qmpSocket, START_SIGNAL } from './monitor-plan.js';
 import { containerDir, currentStatus, doesNotExist, readRecord, stateJson, writeRecord, type ContainerRecord } from './state.js';
 
 export type Of<N extends Command['name']> = Extract<Command, { name: N }>;
@@ -49,15 +49,18 @@ export function killContainer(g: GlobalFlags, c: Of<'kill'>): void {
   if (c.all) for (const pid of cgroupPids(rec.cgroups)) kill(pid, sig);
 }
 
-/** delete: a stopped (or, with --force, any) container's processes, cgroups and state go; poststop hooks run. */
+/** delete: a stopped (or, with --force, any) container's processes, cgroups, tap and state go; poststop hooks run. */
 export async function deleteContainer(g: GlobalFlags, c: Of<'delete'>, spec: OciSpec | null): Promise<void> {
   const rec = mustExist(g, c.id);
   const status = currentStatus(rec);
   if (status === 'running' && !c.force) throw failure(`cannot delete container ${c.id} that is not stopped: running`);
   if (status !== 'stopped') kill(rec.pid, 'SIGKILL');
   await removeCgroups(rec.cgroups);
+  // Tap mode: the engine's netns gets its link back (it may outlive the container: a restart, a pod).
+  if (rec.tap) await (await import('./netns-tap.js')).unplugTap(rec.tap.netns, rec.tap);
   if (spec) await runHooks(spec.hooks?.poststop, stateJson(rec, 'stopped'), 'poststop').catch(() => {});
   rmSync(containerDir(g.root, c.id), { recursive: true, force: true });
+  rmSync(qmpSocket(g.root, c.id), { force: true });
 }
 
 /** ps: the container's pids (monitor, reaper, VMM), from its cgroups, or its own pid where none was joined. */

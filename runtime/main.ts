@@ -19,7 +19,8 @@ const FEATURES = {
 const USAGE = `unik-runtime: an OCI runtime (runc's command line) that boots unik images as containers and hands
 every other bundle to runc (--fallback PATH or UNIK_RUNTIME_FALLBACK to use crun).
 
-usage: unik-runtime [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] [--debug] COMMAND
+usage: unik-runtime [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] [--debug]
+                    [--fallback RUNTIME] [--guest-network tap|user] COMMAND
 commands: create --bundle B [--pid-file P] [--console-socket S] ID, start ID, state ID, kill ID [SIGNAL],
           delete [--force] ID, ps [--format json] ID, list, features, --version
 `;

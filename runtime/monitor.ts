@@ -14,7 +14,6 @@ const ORPHAN_MS = 10_000;
  * and exits with the guest's exit code, or by the signal that stopped it, as a container's process would.
  */
 export async function monitor(dir: string): Promise<never> {
-  const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   await new Promise<void>((resolve) => {
     // Until start: a create that died before writing the container's record (or a delete) leaves nothing waiting.
     const readyAt = Date.now();
@@ -28,11 +27,14 @@ export async function monitor(dir: string): Promise<never> {
     writeSync(READY_FD, 'ready\n');
     closeSync(READY_FD);
   });
+  // create writes the boot's plan after this process is in the container's netns (it reads the netns's links).
+  const plan = JSON.parse(readFileSync(join(dir, BOOT_FILE), 'utf8')) as BootPlan;
   // From start on, the parent is the engine's monitor (conmon, containerd's shim: subreapers). If it dies, the
   // guest is stopped as a `kill` would stop it: no VMM outlives the process that waits for it.
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+    // SIGHUP stops the VMM outright (SIGTERM would press a guest's power button, which it may ignore).
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGHUP');
   }, WATCH_MS).unref();
   const m = await runVm(plan.spec, {
     accel: plan.accel,
@@ -40,6 +42,8 @@ export async function monitor(dir: string): Promise<never> {
     // The container's stdin (podman/docker run -i, ctr run's stdin; /dev/null otherwise) is the serial console's
     // input, as for `unik run -i`. A Solo5 tender's console only writes.
     interactive: plan.spec.kind === 'qemu',
+    // stop's SIGTERM shuts down a guest with a power button (OSv): its own exit status stands, as a container's would.
+    powerdown: true,
     onOutput: (c) => process.stdout.write(c),
   }).catch((e: Error) => {
     process.stderr.write(`unik-runtime: cannot start the VMM: ${e.message}\n`);

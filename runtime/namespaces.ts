@@ -15,10 +15,3 @@ export function namespaceArgv(namespaces: { type: string; path?: string }[]): st
   return [...(joins.length ? ['nsenter', ...joins, '--'] : []), ...(news.length ? ['unshare', ...news, '--'] : [])];
 }
 
-/** Pure: whether /proc/PID/net/dev text lists an interface other than loopback (the netns has a network). */
-export const hasNetwork = (netDev: string): boolean =>
-  netDev
-    .split('\n')
-    .slice(2)
-    .map((l) => l.trim().split(':')[0])
-    .some((name) => !!name && name !== 'lo');

@@ -8,6 +8,8 @@ export interface OciSpec {
   root?: { path?: string; readonly?: boolean };
   process?: { args?: string[]; terminal?: boolean; env?: string[] };
   annotations?: Record<string, string>;
+  /** Read for the resolv.conf the engine gives the container (its nameserver is a tap guest's). */
+  mounts?: { destination: string; source?: string }[];
   hooks?: Partial<Record<HookKind, Hook[]>>;
   linux?: {
     namespaces?: { type: string; path?: string }[];

@@ -24,6 +24,8 @@ export interface ContainerRecord {
   cgroups: string[];
   /** The image, for ps and the logs. */
   image: string;
+  /** Tap mode: the engine's netns and the tap made there, taken back by delete. */
+  tap?: { netns: string; link: string; tap: string; mtu: number };
 }
 
 export type Status = 'created' | 'running' | 'stopped';

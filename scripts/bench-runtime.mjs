@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, sh } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -21,20 +22,11 @@ const RUNTIME = join(root, 'dist', 'runtime', 'unik-runtime.cjs');
 const UNIK = join(root, 'dist', 'cli', 'main.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'unik-bench-runtime-'));
 const say = (s) => process.stderr.write(`${s}\n`);
-const sh = (file, argv, opts = {}) => {
-  const r = spawnSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  if (r.status !== 0 && !opts.allowFail) throw new Error(`${file} ${argv.join(' ')}: exit ${r.status}\n${r.stderr ?? ''}`);
-  return r;
-};
 /** Wall time of one command in ms (fresh process, as engines call runtimes). */
 const timed = (file, argv, opts = {}) => {
   const t0 = process.hrtime.bigint();
   const r = sh(file, argv, opts);
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
-};
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 let containerd = null;

@@ -9,6 +9,13 @@ export const median = (xs) => {
 export const fmt = (xs) =>
   `median ${median(xs).toFixed(1)} ms  (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`;
 
+/** Run a command to its end, its output as text; a non-zero exit throws with its stderr unless opts.allowFail. */
+export const sh = (file, argv, opts = {}) => {
+  const r = spawnSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${file} ${argv.join(' ')}: exit ${r.status}\n${r.stderr ?? ''}`);
+  return r;
+};
+
 /** Wall time of one whole child process, from just before spawn to its exit. */
 export const wall = (file, args, opts = {}) => {
   const t0 = performance.now();

@@ -83,6 +83,11 @@ export interface BootInput {
   env?: Record<string, string>;
   /** The host's TSC frequency (machine/host-tsc.ts), for kernels that read it instead of calibrating; null if unknown. */
   hostTscKhz: number | null;
+  /**
+   * The caller stops the guest with an ACPI power button (unik-runtime's stop): a target whose guest has one boots
+   * with it, whatever that costs the boot; the others ignore this.
+   */
+  powerButton?: boolean;
 }
 
 /** One framework behind one small interface. Pure where it can be; build() is the only effectful step. */

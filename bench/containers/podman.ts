@@ -35,7 +35,7 @@ export function podmanUlimits(host: Pick<HostFacts, 'hardNofile' | 'hardNproc' |
  * runc a --root on every call, so it cannot be moved), the network config dir, and the blob-info cache
  * `podman import` writes for root. Deepest first is sorted out by the residue sweep.
  */
-const PODMAN_HOST_PATHS = [
+export const PODMAN_HOST_PATHS = [
   '/run/runc',
   '/run/containers/networks',
   '/run/containers',

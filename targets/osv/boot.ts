@@ -67,9 +67,14 @@ export function osvBoot(input: BootInput, devices: Devices, args: string[]): Qem
     kernel: input.kernel,
     append: osvAppend(input.name, fs, args, devices.net, !quiet, input.env),
     memoryMiB: input.memoryMiB,
-    // A kernel patched to find its HPET without ACPI boots with none: no ACPICA start-up, tables or S5 AML.
-    // Otherwise: nothing is hot-plugged into a unik guest; without the hotplug AML, OSv's ACPI start-up is shorter.
-    machine: { type: 'pc', debugExit: quiet ? { iobase: CRASH_EXIT_PORT, iosize: 4 } : null, ...(input.bootSettings.acpi === 'off' ? { noAcpi: true } : { noPciHotplug: true }) },
+    // A kernel patched to find its HPET without ACPI boots with none: no ACPICA start-up, tables or S5 AML, unless
+    // the caller wants OSv's ACPI power button. Otherwise: nothing is hot-plugged into a unik guest; without the
+    // hotplug AML, OSv's ACPI start-up is shorter.
+    machine: {
+      type: 'pc',
+      debugExit: quiet ? { iobase: CRASH_EXIT_PORT, iosize: 4 } : null,
+      ...(input.bootSettings.acpi === 'off' && !input.powerButton ? { noAcpi: true } : { noPciHotplug: true, powerButton: true }),
+    },
     devices,
     disks: fs === 'rofs' && disk ? [{ id: 'rootfs', file: disk, readOnly: true }] : [],
     bootedMarker: OSV_BOOTED,

@@ -30,7 +30,7 @@ describe('parseBenchFlags', () => {
     expect(usage({ ...defaults, runs: '2.5' })).toMatch(/^--runs: expected a whole number/);
     expect(usage({ ...defaults, warmup: '-1' })).toMatch(/^--warmup: expected a whole number from 0 to 100/);
     expect(usage({ ...defaults, runtimes: 'runc,lxc' })).toBe(
-      '--runtimes: expected a comma-separated list of unikernel, runc, crun, podman, docker, found "lxc"',
+      '--runtimes: expected a comma-separated list of unikernel, runc, crun, podman, docker, unik-runtime, found "lxc"',
     );
     expect(usage({ ...defaults, runtimes: 'runc,runc' })).toBe('--runtimes: expected each runtime once, found "runc" twice');
     expect(usage({ ...defaults, runtimes: '' })).toMatch(/^--runtimes: expected a comma-separated list/);

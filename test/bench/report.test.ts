@@ -104,6 +104,11 @@ describe('report', () => {
     expect(text).not.toContain('warning: under runc');
     expect(text).toContain('  podman: --runtime runc');
   });
+  it("unik-runtime's row is the unikernel's own console, never taken for a twin that printed something else", () => {
+    const podman = result.results.find((x) => x.runtime === 'podman')!;
+    const text = benchText({ ...result, results: [...result.results, { ...podman, runtime: 'unik-runtime' }] });
+    expect(text).not.toContain('warning: under unik-runtime');
+  });
   it('the footprint line compares compiled-in code with the rootfs', () => {
     expect(footprintLine(result)).toBe(
       'footprint: unikernel image 150.1 KiB, with 1 driver (KVM_KERNEL_SERIAL_CONSOLE) and 2 libraries compiled in; ' +

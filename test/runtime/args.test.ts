@@ -4,7 +4,7 @@ import { ArgError, parseArgs, signalName, signalNumber } from '../../runtime/arg
 describe('parseArgs: runc\'s command line', () => {
   it('global flags before the subcommand, as containerd\'s shim passes them', () => {
     const p = parseArgs(['--root', '/run/containerd/runc/default', '--log', '/b/log.json', '--log-format', 'json', '--systemd-cgroup', 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', 'c1']);
-    expect(p.global).toEqual({ root: '/run/containerd/runc/default', log: '/b/log.json', logFormat: 'json', systemdCgroup: true, debug: false, fallback: 'runc' });
+    expect(p.global).toEqual({ root: '/run/containerd/runc/default', log: '/b/log.json', logFormat: 'json', systemdCgroup: true, debug: false, fallback: 'runc', guestNetwork: 'tap' });
     expect(p.command).toEqual({ name: 'create', id: 'c1', bundle: '/b', pidFile: '/b/init.pid', consoleSocket: null });
     expect(p.rest).toEqual(['create', '--bundle', '/b', '--pid-file', '/b/init.pid', 'c1']);
     expect(p.globalArgv).toEqual(['--root', '/run/containerd/runc/default', '--log', '/b/log.json', '--log-format', 'json', '--systemd-cgroup']);

@@ -3,7 +3,8 @@ import { cgroupPath, hierarchies } from '../../runtime/cgroup.js';
 import { guestArgs } from '../../runtime/create.js';
 import { logLine } from '../../runtime/log.js';
 import { guestMemoryMiB, MONITOR_MIB, VMM_OVERHEAD_MIB } from '../../runtime/memory.js';
-import { hasNetwork, namespaceArgv } from '../../runtime/namespaces.js';
+import { namespaceArgv } from '../../runtime/namespaces.js';
+import { qmpSocket } from '../../runtime/monitor-plan.js';
 
 describe('namespaces', () => {
   it('joins those given by path (nsenter), makes the others new (unshare); pid and user namespaces are not made', () => {
@@ -12,10 +13,15 @@ describe('namespaces', () => {
     expect(namespaceArgv([])).toEqual([]);
     expect(namespaceArgv([{ type: 'network' }])).toEqual(['unshare', '--net', '--']);
   });
-  it('a netns with only loopback has no network', () => {
-    const head = 'Inter-|   Receive\n face |bytes\n';
-    expect(hasNetwork(`${head}    lo: 0 0\n`)).toBe(false);
-    expect(hasNetwork(`${head}    lo: 0 0\n  tap0: 1 2\n`)).toBe(true);
+});
+
+describe('QMP socket', () => {
+  it("fits a Unix socket's 107 bytes under docker's root with a 64-hex id, and differs per id", () => {
+    const id = 'a'.repeat(64);
+    const p = qmpSocket('/var/run/docker/runtime-runc/moby', id);
+    expect(p).toMatch(/^\/var\/run\/docker\/runtime-runc\/moby\/\.qmp\/[0-9a-f]{16}\.sock$/);
+    expect(p.length).toBeLessThan(108);
+    expect(qmpSocket('/r', 'b')).not.toBe(qmpSocket('/r', 'c'));
   });
 });
 

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unik } from '../helpers/cli.js';
 import { freePort } from '../helpers/registry.js';
 import { pidsMatching, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -91,7 +92,10 @@ describe.skipIf(!images)(SUITE, () => {
 
     it('answers 200; podman logs has the console; stop ends it (143) and no VMM is left', async () => {
       const { id } = await served('web-stop');
-      expect((await podman(['logs', 'web-stop'])).stdout).toContain('listening on port 80');
+      const logs = (await podman(['logs', 'web-stop'])).stdout;
+      expect(logs).toContain('listening on port 80');
+      // podman's default port handler dials from inside the netns: the guest is on QEMU's user network there.
+      expect(logs).toContain('Set IPv4 address 10.0.99.15');
       expect((await vmms()).length).toBeGreaterThan(0);
       const top = await podman(['inspect', '--format', '{{.State.Pid}}', 'web-stop']);
       expect(Number(top.stdout)).toBeGreaterThan(0);
@@ -127,6 +131,41 @@ describe.skipIf(!images)(SUITE, () => {
       expect(existsSync(`/run/unik-runtime/${id}`)).toBe(false);
     }, 180_000);
   });
+
+  it("tap: behind slirp4netns's own port forwarding the guest has the container's address, and answers 200 through -p", async () => {
+    const port = await freePort();
+    const started = await run(['-d', '--name', 'web-tap', '--network', 'slirp4netns:port_handler=slirp4netns', '-p', `127.0.0.1:${port}:80`, img.refs.http]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.status === 200, 60_000)).toBe(true);
+    // The container's address, read in its netns, is the one the guest's stack reports on the console.
+    const pid = (await podman(['inspect', '--format', '{{.State.Pid}}', 'web-tap'])).stdout.trim();
+    const addr = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', '-4', '-o', 'addr', 'show', 'dev', 'tap0']);
+    const ip = /inet (\S+)\//.exec(addr.stdout)?.[1];
+    expect(ip).toBe('10.0.2.100');
+    expect((await podman(['logs', 'web-tap'])).stdout).toContain(`Set IPv4 address ${ip} mask 255.255.255.0 gw 10.0.2.2`);
+    expect((await podman(['rm', '-f', 'web-tap'])).exitCode).toBe(0);
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+  }, 180_000);
+
+  // OSv's toolchain is here where hello-osv was built: http-osv then comes from the product's cache.
+  it.skipIf(!images?.refs.osv)("http-osv on the tap: OSv's eth0 is the container's address; stop presses its ACPI power button (exit 0)", async () => {
+    const built = await unik(['build', 'examples/http-osv', '--json']);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const ref = `${img.registry.address}/unik/http-osv:1`;
+    expect((await unik(['push', JSON.parse(built.stdout).image.id, ref, '--insecure'])).exitCode).toBe(0);
+    expect((await podman(['pull', '--tls-verify=false', ref])).exitCode).toBe(0);
+    const port = await freePort();
+    const started = await run(['-d', '--name', 'osv-tap', '--network', 'slirp4netns:port_handler=slirp4netns', '-p', `127.0.0.1:${port}:80`, ref]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.status === 200, 60_000)).toBe(true);
+    expect((await podman(['logs', 'osv-tap'])).stdout).toContain('eth0: 10.0.2.100');
+    const stop = await podman(['stop', '-t', '30', 'osv-tap']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    // Not 143 (stopped by the signal) nor 137 (killed after the timeout): the guest powered off.
+    expect((await podman(['inspect', '--format', '{{.State.ExitCode}}', 'osv-tap'])).stdout).toBe('0');
+    expect(await waitFor(async () => (await vmms()).length === 0, 20_000)).toBe(true);
+    expect((await podman(['rm', 'osv-tap'])).exitCode).toBe(0);
+  }, 300_000);
 
   it('--rm of a running container stopped with podman stop leaves nothing', async () => {
     const port = await freePort();

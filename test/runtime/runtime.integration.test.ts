@@ -117,4 +117,56 @@ describe.skipIf(!unikraft)(SUITE, () => {
     expect((await rt(['delete', 'c6'])).exitCode).toBe(0);
     expect(await pidsMatching(`qemu-system-x86_64 .*${spinning}`)).toEqual([]);
   }, 60_000);
+
+  it("tap: the guest takes the address of the netns's veth, is reached at it from the veth's far end, and delete gives the link back", async () => {
+    // Two network namespaces of this test's own (held by sleeping processes): the container's, and a client's at the
+    // other end of a veth pair, as a CNI bridge or docker's would be. Nothing is changed in the host's.
+    const holders = [spawn('unshare', ['--net', 'sleep', '300'], { stdio: 'ignore' }), spawn('unshare', ['--net', 'sleep', '300'], { stdio: 'ignore' })];
+    const [ctr, client] = holders.map((h) => `/proc/${h.pid}/ns/net`) as [string, string];
+    const inNs = (ns: string, argv: string[]) => execa('nsenter', [`--net=${ns}`, '--', ...argv], { reject: false, stdin: 'ignore' });
+    try {
+      expect(await waitFor(async () => (await inNs(ctr, ['ip', 'link', 'set', 'lo', 'up'])).exitCode === 0, 5000)).toBe(true);
+      for (const [ns, argv] of [
+        [ctr, ['ip', 'link', 'add', 'e0', 'type', 'veth', 'peer', 'name', 'e1', 'netns', client]],
+        [ctr, ['ip', 'addr', 'add', '10.0.5.2/24', 'dev', 'e0']],
+        [ctr, ['ip', 'link', 'set', 'e0', 'up']],
+        [ctr, ['ip', 'route', 'add', 'default', 'via', '10.0.5.1']],
+        [client, ['ip', 'addr', 'add', '10.0.5.1/24', 'dev', 'e1']],
+        [client, ['ip', 'link', 'set', 'e1', 'up']],
+      ] as [string, string[]][]) expect((await inNs(ns, argv)).stderr).toBe('');
+      const http = await bundleOf('examples/http-unikraft', 'http-unikraft');
+      const config = JSON.parse(readFileSync(join(http, 'config.json'), 'utf8'));
+      config.linux.namespaces = [...config.linux.namespaces.filter((n: { type: string }) => n.type !== 'network'), { type: 'network', path: ctr }];
+      writeFileSync(join(http, 'config.json'), JSON.stringify(config));
+      expect((await create(['--bundle', http, 'c7'])).exitCode).toBe(0);
+      expect((await inNs(ctr, ['ip', '-br', 'link', 'show', 'unik-tap0'])).stdout).toContain('unik-tap0');
+      expect((await rt(['start', 'c7'])).exitCode).toBe(0);
+      const get = () => inNs(client, [process.execPath, '-e', 'fetch("http://10.0.5.2/",{signal:AbortSignal.timeout(1000)}).then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))']);
+      expect(await waitFor(async () => (await get()).exitCode === 0, 60_000)).toBe(true);
+      // The guest has the veth's address and the netns's gateway; QEMU has no user network.
+      expect((await pidsMatching(`qemu-system-x86_64 .*netdev\\.ip=10\\.0\\.5\\.2/24:10\\.0\\.5\\.1 .*-netdev tap,id=net0,ifname=unik-tap0`)).length).toBeGreaterThan(0);
+      expect((await rt(['kill', 'c7', 'KILL'])).exitCode).toBe(0);
+      expect(await waitFor(async () => (await status('c7')) === 'stopped', 10_000)).toBe(true);
+      expect((await rt(['delete', 'c7'])).exitCode).toBe(0);
+      expect((await inNs(ctr, ['ip', '-br', 'link'])).stdout).not.toContain('unik-tap0');
+      expect((await inNs(ctr, ['tc', 'qdisc', 'show', 'dev', 'e0'])).stdout).not.toContain('ingress');
+      expect((await inNs(ctr, ['ip', '-br', 'addr', 'show', 'e0'])).stdout).toContain('10.0.5.2/24');
+    } finally {
+      for (const h of holders) h.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it("the host's netns named by path (docker --network host passes its bind mount) is never given a tap", async () => {
+    const http = await bundleOf('examples/http-unikraft', 'http-unikraft');
+    const config = JSON.parse(readFileSync(join(http, 'config.json'), 'utf8'));
+    config.linux.namespaces = [...config.linux.namespaces.filter((n: { type: string }) => n.type !== 'network'), { type: 'network', path: `/proc/${process.pid}/ns/net` }];
+    writeFileSync(join(http, 'config.json'), JSON.stringify(config));
+    expect((await create(['--bundle', http, 'c8'])).exitCode).toBe(0);
+    // Decided at create (nothing boots before start): QEMU's user network, published on loopback only.
+    const plan = JSON.parse(readFileSync(join(root, 'c8', 'boot.json'), 'utf8'));
+    expect(plan.spec.devices.net).toMatchObject({ listen: '127.0.0.1', guestIp: '10.0.99.15' });
+    expect(plan.spec.devices.net.tap).toBeUndefined();
+    expect((await execa('ip', ['-br', 'link'])).stdout).not.toContain('unik-tap0');
+    expect((await rt(['delete', '--force', 'c8'])).exitCode).toBe(0);
+  }, 120_000);
 });

@@ -55,6 +55,14 @@ describe('osvBoot', () => {
     expect(argv).not.toContain('-global');
   });
 
+  it("boots that kernel with ACPI when the caller stops it with the power button (unik-runtime's stop); QMP where asked", () => {
+    const withButton = osvBoot({ ...image, bootSettings: { fs: 'rofs', acpi: 'off' }, powerButton: true }, consoleOnly, []);
+    expect(withButton.machine).toEqual({ type: 'pc', debugExit: null, noPciHotplug: true, powerButton: true });
+    const argv = qemuArgv({ ...withButton, qmp: '/run/unik-runtime/.qmp/0123456789abcdef.sock' }, 'tcg');
+    expect(argv).not.toContain('acpi=off');
+    expect(argv.slice(-2)).toEqual(['-qmp', 'unix:/run/unik-runtime/.qmp/0123456789abcdef.sock,server=on,wait=off']);
+  });
+
   it('follows the root filesystem stored with the image, never a guess from the files (a rofs image without its disk is refused)', () => {
     const ramfs = osvBoot({ ...image, files: {}, bootSettings: { fs: 'ramfs' } }, consoleOnly, []);
     expect(ramfs.append).toBe('--verbose --rootfs=ramfs /hello-osv');
