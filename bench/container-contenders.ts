@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { which } from '../lib/which.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { Target } from '../targets/target.js';
+import type { ProgressSink } from '../lib/progress.js';
 import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
 import { memoryPeak } from '../lib/memory-cgroup.js';
@@ -28,6 +29,15 @@ export interface SetUp {
   started: Cleanup[];
   /** A server's bench: each twin publishes these ports and is timed to the first 2xx (bench/server.ts). */
   server: ServerRun | null;
+}
+
+/** What the twin is built from: the app's manifest, its target (which may build the twin its own way) and the image's command line. */
+export interface TwinSource {
+  dir: string;
+  image: ImageRecord;
+  manifest: Manifest;
+  target: Target;
+  progress?: ProgressSink;
 }
 
 /** Something the bench removes when it ends, whatever happens; named in the report if it cannot. */
@@ -61,20 +71,11 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
   }
   if (!runtimes.length) return null;
 
-  const gcc = await which('gcc');
-  const twinOf = s.target.twin;
-  const targetTwin = twinOf ? () => twinOf(s.manifest, s.opts.progress ? { progress: s.opts.progress } : {}) : undefined;
-  const noTwin = noTwinReason(s.manifest, gcc, !!targetTwin);
-  if (noTwin) {
-    s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
+  const twin = await twinFor({ ...s, ...(s.opts.progress ? { progress: s.opts.progress } : {}) }, memory ? `${memory.parent}/twin` : null);
+  if (typeof twin === 'string') {
+    s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: twin })));
     return null;
   }
-  s.opts.progress?.('building the container twin');
-  const twin = await buildTwin({
-    gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'),
-    cgroupsPath: memory ? `${memory.parent}/twin` : null,
-    ...(targetTwin ? { targetTwin } : {}),
-  });
   for (const rt of runtimes) {
     s.opts.progress?.(`preparing ${rt.name}`);
     // Runtimes clean up before the memory cgroup they ran in.
@@ -92,3 +93,17 @@ export async function containerContenders(names: ContainerRuntimeName[], s: SetU
   return twin;
 }
 
+
+/** Build the app's container twin under `s.dir`, or say why none can be built. */
+export async function twinFor(s: TwinSource, cgroupsPath: string | null): Promise<Twin | string> {
+  const gcc = await which('gcc');
+  const twinOf = s.target.twin;
+  const targetTwin = twinOf ? () => twinOf(s.manifest, s.progress ? { progress: s.progress } : {}) : undefined;
+  const noTwin = noTwinReason(s.manifest, gcc, !!targetTwin);
+  if (noTwin) return noTwin;
+  s.progress?.('building the container twin');
+  return buildTwin({
+    gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'), cgroupsPath,
+    ...(targetTwin ? { targetTwin } : {}),
+  });
+}
