@@ -1,7 +1,8 @@
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../lib/errors.js';
+import { runStep } from '../lib/steps.js';
 import type { Accel, BootSpec, QemuBootSpec } from '../machine/boot-spec.js';
 import { qemuArgv } from '../machine/qemu-argv.js';
 import { qemuBinaryStamp, qemuVersion } from '../machine/qemu-binary.js';
@@ -70,14 +71,22 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
   const done = () => rmSync(sockDir, { recursive: true, force: true });
   if (snapshot) return restoring(image, snapshot, qmpSocket, done);
   const tmp = await snapshotTemp(image, key);
+  // The running guest's RAM: in memory (tmpfs) where there is one, like QEMU's own; gone with the run.
+  const ramDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'unik-ram-'));
+  const live = join(ramDir, 'ram');
+  const drop = () => {
+    done();
+    rmSync(ramDir, { recursive: true, force: true });
+    rmSync(tmp.state, { force: true });
+    rmSync(tmp.ram, { force: true });
+  };
   return {
-    vm: { mode: 'save', file: tmp, qmpSocket },
-    abort() {
-      done();
-      rmSync(tmp, { force: true });
-    },
+    // Copied while the guest is stopped for the save; holes stay holes (pages the guest never touched, or zeroed).
+    vm: { mode: 'save', file: tmp.state, qmpSocket, ram: live, keepRam: async () => void (await runStep('copying the guest RAM (cp --sparse)', 'cp', ['--sparse=always', live, tmp.ram])) },
+    abort: drop,
     async finish(m) {
       done();
+      rmSync(ramDir, { recursive: true, force: true });
       const s = m.snapshotStep;
       const why = !s
         ? 'the guest was never ready (no ready marker matched, no --ready-http answer)'
@@ -86,7 +95,7 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
           : s.error && `QEMU could not save it: ${s.error}`;
       const base = { key, ms: s?.ms ?? null };
       if (why) {
-        rmSync(tmp, { force: true });
+        drop();
         return { ...base, action: 'not-saved', path: null, sizeBytes: null, why: problem ? `${why}; the stored one was unusable: ${problem}` : why };
       }
       const rec = await putSnapshot(image, key, tmp, { qemuVersion: await qemuVersion(), argvShape, saveMs: s!.ms });
@@ -98,7 +107,7 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
 function restoring(image: ImageRecord, rec: SnapshotRecord, qmpSocket: string, done: () => void): SnapshotRun {
   const fd = openSync(rec.path, 'r');
   return {
-    vm: { mode: 'restore', fd, qmpSocket },
+    vm: { mode: 'restore', fd, qmpSocket, ram: rec.ram.path },
     abort() {
       closeSync(fd);
       done();
