@@ -135,7 +135,7 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
   });
 
   it('bench --density 3 --snapshot: three cold and three restored instances all answer, their PSS is counted, none is left running', async () => {
-    const res = await unik(['bench', http.id, '--density', '3', '--snapshot', '--json'], env);
+    const res = await unik(['bench', http.id, '--density', '3', '--snapshot', '--runtimes', 'unikernel', '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     const rows = JSON.parse(res.stdout).rows as { n: number; mode: string; allReadyMs: number; readyMs: { max: number }; pssKiB: { total: number; perInstance: number } }[];
     expect(rows.map((r) => `${r.n} ${r.mode}`)).toEqual(['3 cold', '3 restored']);
