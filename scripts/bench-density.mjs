@@ -37,7 +37,9 @@ for (const app of ['http-unikraft', 'http-osv', 'http-mirage'].filter((a) => !on
     const crun = other('crun');
     const vsCold = row.mode === 'restored' && cold ? ratios(cold, 20) : ' '.repeat(30);
     const vsCrun = row.mode !== 'crun' && crun ? ratios(crun, 16) : '';
-    console.log(`  ${String(row.n).padEnd(4)} ${row.mode.padEnd(9)} ${row.allReadyMs.toFixed(0).padStart(10)}  ${row.startsPerSecond.toFixed(2).padStart(8)}  ${mib(row.pssKiB.perInstance).padStart(12)}  ${mib(row.pssKiB.total).padStart(13)}${vsCold}${vsCrun}`);
+    // crun's PSS counts its network too (slirp4netns and the namespace's holder): that part is shown apart.
+    const network = row.pssKiB.network === undefined ? '' : `  (network ${mib(row.pssKiB.network)} MiB of it)`;
+    console.log(`  ${String(row.n).padEnd(4)} ${row.mode.padEnd(9)} ${row.allReadyMs.toFixed(0).padStart(10)}  ${row.startsPerSecond.toFixed(2).padStart(8)}  ${mib(row.pssKiB.perInstance).padStart(12)}  ${mib(row.pssKiB.total).padStart(13)}${vsCold}${vsCrun}${network}`);
   }
   console.log('');
 }
