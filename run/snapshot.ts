@@ -1,7 +1,8 @@
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../lib/errors.js';
+import { isAlive } from '../lib/pid.js';
 import { runStep } from '../lib/steps.js';
 import type { Accel, BootSpec, QemuBootSpec } from '../machine/boot-spec.js';
 import { qemuArgv } from '../machine/qemu-argv.js';
@@ -71,8 +72,11 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
   const done = () => rmSync(sockDir, { recursive: true, force: true });
   if (snapshot) return restoring(image, snapshot, qmpSocket, done);
   const tmp = await snapshotTemp(image, key);
-  // The running guest's RAM: in memory (tmpfs) where there is one, like QEMU's own; gone with the run.
-  const ramDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'unik-ram-'));
+  // The running guest's RAM: in memory (tmpfs) where there is one, like QEMU's own; gone with the run, and with
+  // the next save when the run that made it was killed outright (its pid is in the name).
+  const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  sweepOrphanRam(shm);
+  const ramDir = mkdtempSync(join(shm, `unik-ram-${process.pid}-`));
   const live = join(ramDir, 'ram');
   const drop = () => {
     done();
@@ -102,6 +106,14 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
       return { ...base, action: 'saved', path: rec.path, sizeBytes: rec.sizeBytes, why: problem && `it replaces an unusable one: ${problem}` };
     },
   };
+}
+
+/** Remove the RAM directories of saving runs that no longer exist (SIGKILL leaves them; nothing else does). */
+function sweepOrphanRam(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^unik-ram-(\d+)-/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 function restoring(image: ImageRecord, rec: SnapshotRecord, qmpSocket: string, done: () => void): SnapshotRun {
