@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { which } from '../lib/which.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { Target } from '../targets/target.js';
+import type { ProgressSink } from '../lib/progress.js';
 import { failureReason } from './containers/diagnose.js';
 import { hostFacts } from './containers/host.js';
 import { memoryPeak } from '../lib/memory-cgroup.js';
@@ -30,6 +31,15 @@ export interface SetUp {
   started: Cleanup[];
   /** A server's bench: each twin publishes these ports and is timed to the first 2xx (bench/server.ts). */
   server: ServerRun | null;
+}
+
+/** What the twin is built from: the app's manifest, its target (which may build the twin its own way) and the image's command line. */
+export interface TwinSource {
+  dir: string;
+  image: ImageRecord;
+  manifest: Manifest;
+  target: Target;
+  progress?: ProgressSink;
 }
 
 /** Something the bench removes when it ends, whatever happens; named in the report if it cannot. */
@@ -74,20 +84,11 @@ export async function containerContenders(names: (ContainerRuntimeName | typeof 
   }
   const manifest = s.manifest;
 
-  const gcc = await which('gcc');
-  const twinOf = s.target.twin;
-  const targetTwin = twinOf ? () => twinOf(manifest, s.opts.progress ? { progress: s.opts.progress } : {}) : undefined;
-  const noTwin = noTwinReason(manifest, gcc, !!targetTwin);
-  if (noTwin) {
-    s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: noTwin })));
+  const twin = await twinFor({ ...s, manifest, ...(s.opts.progress ? { progress: s.opts.progress } : {}) }, memory ? `${memory.parent}/twin` : null);
+  if (typeof twin === 'string') {
+    s.skipped.push(...runtimes.map((rt) => ({ runtime: rt.name, reason: twin })));
     return null;
   }
-  s.opts.progress?.('building the container twin');
-  const twin = await buildTwin({
-    gcc, manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'),
-    cgroupsPath: memory ? `${memory.parent}/twin` : null,
-    ...(targetTwin ? { targetTwin } : {}),
-  });
   for (const rt of runtimes) {
     s.opts.progress?.(`preparing ${rt.name}`);
     // Runtimes clean up before the memory cgroup they ran in.
@@ -105,7 +106,6 @@ export async function containerContenders(names: (ContainerRuntimeName | typeof 
   return twin;
 }
 
-
 /** unik-runtime's row: probed, the unikernel's image loaded into its podman store; skipped with the reason otherwise. */
 async function unikRuntimeContender(ctx: RuntimeContext, s: SetUp): Promise<void> {
   s.opts.progress?.(`checking ${UNIK_RUNTIME_ROW}`);
@@ -122,4 +122,18 @@ async function unikRuntimeContender(ctx: RuntimeContext, s: SetUp): Promise<void
   } catch (e) {
     s.skipped.push({ runtime: UNIK_RUNTIME_ROW, reason: `setting up failed: ${failureReason(e)}` });
   }
+}
+
+/** Build the app's container twin under `s.dir`, or say why none can be built. */
+export async function twinFor(s: TwinSource, cgroupsPath: string | null): Promise<Twin | string> {
+  const gcc = await which('gcc');
+  const twinOf = s.target.twin;
+  const targetTwin = twinOf ? () => twinOf(s.manifest, s.progress ? { progress: s.progress } : {}) : undefined;
+  const noTwin = noTwinReason(s.manifest, gcc, !!targetTwin);
+  if (noTwin) return noTwin;
+  s.progress?.('building the container twin');
+  return buildTwin({
+    gcc, manifest: s.manifest, cmdline: s.image.run.cmdline, dir: join(s.dir, 'twin'), cgroupsPath,
+    ...(targetTwin ? { targetTwin } : {}),
+  });
 }

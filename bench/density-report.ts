@@ -18,11 +18,14 @@ export function densityText(r: DensityReport): string {
   return [
     `${r.image}: N instances started at once, each on its own 127.0.0.1 port; memory = PSS from /proc/PID/smaps_rollup once all answered`,
     table(['instances', 'start', 'all answer 200, ms', 'starts/s', 'median 200, ms', 'PSS total, MiB', 'PSS each, MiB'], rows),
+    ...r.rows.flatMap((x) => ('error' in x || x.pssKiB.network === undefined ? [] : [
+      `crun, N = ${x.n}: PSS counts crun's monitor, the container's processes, and its network (slirp4netns and the namespace's holder: ${mib(x.pssKiB.network)} MiB of the total)`,
+    ])),
     `load average ${r.load.before.toFixed(2)} before, ${r.load.after.toFixed(2)} after`,
   ].join('\n');
 }
 
-/** Pure: two panels against the instance count: time until all answer 200, and PSS per instance; one line per start mode. */
+/** Pure: panels against the instance count (time until all answer 200, PSS per instance and in total), one line per start mode: the unikernel cold, restored, and its twin under crun on the same axes. */
 export function densityChartSpec(r: DensityReport): TopLevelSpec {
   const values = r.rows.flatMap((x) => ('error' in x ? [] : [x])).map((x) => ({ n: x.n, mode: x.mode, allReadyMs: x.allReadyMs, pssMiB: x.pssKiB.perInstance / 1024, totalMiB: x.pssKiB.total / 1024 }));
   const panel = (field: string, title: string) => ({
@@ -38,7 +41,7 @@ export function densityChartSpec(r: DensityReport): TopLevelSpec {
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${r.image}: density`, subtitle: [`load average ${r.load.before.toFixed(2)} → ${r.load.after.toFixed(2)}`] },
+    title: { text: `${r.image}: density, unikernels and containers`, subtitle: [`load average ${r.load.before.toFixed(2)} → ${r.load.after.toFixed(2)}`] },
     background: 'white',
     hconcat: [panel('allReadyMs', 'ms until all answer 200'), panel('pssMiB', 'PSS per instance, MiB'), panel('totalMiB', 'PSS total, MiB')],
   } as TopLevelSpec;

@@ -20,28 +20,39 @@ export interface DensityOptions {
 export interface DensityResult {
   image: string;
   n: number;
-  mode: 'cold' | 'restored';
+  /** The unikernel booted or restored, or its container twin under crun. */
+  mode: 'cold' | 'restored' | 'crun';
   /** ms from the first spawn until the last instance answered 200. */
   allReadyMs: number;
   /** n over allReadyMs, per second. */
   startsPerSecond: number;
   /** Per instance: spawn → its first 200. */
   readyMs: Summary;
-  /** Proportional set size of every instance's processes (QEMU and its reaper), read once all answered. */
-  pssKiB: { total: number; perInstance: number };
+  /**
+   * Proportional set size of every instance's processes, read once all answered: QEMU and its reaper; for crun, the
+   * runtime process, the container's processes and its network (slirp4netns and the namespace's holder), the
+   * network's share also apart.
+   */
+  pssKiB: { total: number; perInstance: number; network?: number };
   memAvailableKiB: number;
-  /** The guest RAM each instance was given. */
-  guestMiB: number;
+  /** The guest RAM each instance was given; null for a container. */
+  guestMiB: number | null;
 }
 
 /** What one QEMU process costs here besides its guest's RAM under TCG (translated code, devices, libraries): a budget, not a measure. */
 export const QEMU_OVERHEAD_MIB = 48;
 
-/** Pure: the largest N whose instances fit in `availableKiB` (10 % kept back), at guest RAM + QEMU's overhead each. */
+/** Pure: the largest N of instances of `perInstanceMiB` each that fits in `availableKiB`, 10 % kept back. */
+export const maxInstances = (perInstanceMiB: number, availableKiB: number): number => Math.floor((availableKiB * 0.9) / 1024 / perInstanceMiB);
+
+/** Pure: the largest N whose instances fit in `availableKiB`, at guest RAM + QEMU's overhead each. */
 export function densityBudget(guestMiB: number, availableKiB: number): { perInstanceMiB: number; maxN: number } {
   const perInstanceMiB = guestMiB + QEMU_OVERHEAD_MIB;
-  return { perInstanceMiB, maxN: Math.floor((availableKiB * 0.9) / 1024 / perInstanceMiB) };
+  return { perInstanceMiB, maxN: maxInstances(perInstanceMiB, availableKiB) };
 }
+
+/** MemAvailable now, in KiB. */
+export const availableNow = (): number => memAvailableKiB(readFileSync('/proc/meminfo', 'utf8'));
 
 /** Pure: MemAvailable from /proc/meminfo's text, in KiB. */
 export function memAvailableKiB(meminfo: string): number {
@@ -53,20 +64,20 @@ export function memAvailableKiB(meminfo: string): number {
 /** Pure: the Pss line of /proc/PID/smaps_rollup, in KiB (pages shared between QEMU processes count once, split). */
 export const pssKiB = (rollup: string): number => Number(/^Pss:\s+(\d+) kB$/m.exec(rollup)?.[1] ?? 0);
 
-/** A process and its children (the reaper and the QEMU it runs). Processes gone meanwhile count nothing. */
+/** A process and its descendants (the reaper and the QEMU it runs; crun and the container's processes). Processes gone meanwhile count nothing. */
 function processTree(pid: number): number[] {
-  const read = (p: number) => {
-    try {
-      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  return [pid, ...read(pid).flatMap((c) => [c, ...read(c)])];
+  let children: number[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    children = [];
+  }
+  return [pid, ...children.flatMap(processTree)];
 }
 
-const treePss = (pid: number): number =>
-  processTree(pid).reduce((sum, p) => {
+/** PSS of the processes `pids` and their descendants, in KiB. */
+export const treePss = (...pids: number[]): number =>
+  pids.flatMap(processTree).reduce((sum, p) => {
     try {
       return sum + pssKiB(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
     } catch {
@@ -75,7 +86,7 @@ const treePss = (pid: number): number =>
   }, 0);
 
 /** Free ports on 127.0.0.1, as the kernel hands them out (each listened on, then closed). */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const { createServer } = await import('node:net');
   const servers = await Promise.all(
     Array.from({ length: n }, () => new Promise<import('node:net').Server>((ok, fail) => {
@@ -90,10 +101,10 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 /** How long the instances may take to all answer: TCG guests share the host's cores, so it grows with N. */
-const readyTimeoutMs = (n: number) => 60_000 + 5_000 * n;
+export const readyTimeoutMs = (n: number) => 60_000 + 5_000 * n;
 
 /** The guest TCP port an HTTP image publishes first; refused in one line when it has none. */
-function httpGuestPort(image: ImageRecord): number {
+export function httpGuestPort(image: ImageRecord): number {
   const p = image.run.devices.net?.ports.find((x) => x.protocol === 'tcp');
   if (!p) throw usageError(`--density: expected an HTTP image (devices.net with a TCP port), found ${image.name} without one`);
   return p.guest;
@@ -103,7 +114,7 @@ function httpGuestPort(image: ImageRecord): number {
 export async function runDensity(o: DensityOptions): Promise<DensityResult> {
   const guest = httpGuestPort(o.image);
   const guestMiB = o.image.run.memoryMiB;
-  const available = memAvailableKiB(readFileSync('/proc/meminfo', 'utf8'));
+  const available = availableNow();
   const budget = densityBudget(guestMiB, available);
   if (o.n > budget.maxN) {
     throw usageError(`--density: expected at most ${budget.maxN} instances of ${o.image.name} here (${budget.perInstanceMiB} MiB each: ${guestMiB} MiB guest + ~${QEMU_OVERHEAD_MIB} MiB QEMU; ${Math.round(available / 1024)} MiB available), found ${o.n}`);
@@ -147,18 +158,7 @@ export async function runDensity(o: DensityOptions): Promise<DensityResult> {
     if (early === 'aborted') throw failure('bench interrupted; every instance has been stopped');
     if (early) throw failure(`an instance of ${o.image.name} ended before answering: ${early.how}`, early.stderrTail || undefined);
     const allReadyMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const pss = pids.reduce((sum, pid) => sum + treePss(pid), 0);
-    return {
-      image: o.image.name,
-      n: o.n,
-      mode: o.snapshot ? 'restored' : 'cold',
-      allReadyMs: Math.round(allReadyMs * 10) / 10,
-      startsPerSecond: Math.round((o.n / allReadyMs) * 1000 * 100) / 100,
-      readyMs: summarize(ready),
-      pssKiB: { total: pss, perInstance: Math.round(pss / o.n) },
-      memAvailableKiB: available,
-      guestMiB,
-    };
+    return densityResult(o.image.name, o.snapshot ? 'restored' : 'cold', ready, allReadyMs, treePss(...pids), available, guestMiB);
   } finally {
     stop.abort();
     await Promise.allSettled(runs);
@@ -171,3 +171,19 @@ const httpRun = (port: number, guest: number) => ({
   overrides: { ports: [`${port}:${guest}`] },
   readyHttp: `http://127.0.0.1:${port}/`,
 });
+
+/** Pure: one row out of what was measured. */
+export function densityResult(image: string, mode: DensityResult['mode'], ready: number[], allReadyMs: number, pss: number, available: number, guestMiB: number | null, networkPss?: number): DensityResult {
+  const n = ready.length;
+  return {
+    image,
+    n,
+    mode,
+    allReadyMs: Math.round(allReadyMs * 10) / 10,
+    startsPerSecond: Math.round((n / allReadyMs) * 1000 * 100) / 100,
+    readyMs: summarize(ready),
+    pssKiB: { total: pss, perInstance: Math.round(pss / n), ...(networkPss === undefined ? {} : { network: networkPss }) },
+    memAvailableKiB: available,
+    guestMiB,
+  };
+}

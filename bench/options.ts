@@ -50,11 +50,14 @@ export function parseBenchFlags(flags: BenchFlags): BenchChoices {
     throw usageError(`--chart: expected a file name ending in .svg, found ${JSON.stringify(flags.chart)}`);
   }
   if (flags.csv === '') throw usageError('--csv: expected a file name, found ""');
+  const chosen = flags.runtimes === undefined ? null : runtimes(flags.runtimes);
+  const other = flags.density === undefined ? undefined : chosen?.find((r) => r !== 'unikernel' && r !== 'crun');
+  if (other) throw usageError(`--runtimes: with --density, expected unikernel and/or crun, found ${JSON.stringify(other)}`);
   return {
     platform: flags.platform ?? null,
     runs: count('runs', flags.runs),
     warmup: count('warmup', flags.warmup),
-    runtimes: flags.runtimes === undefined ? null : runtimes(flags.runtimes),
+    runtimes: chosen,
     csv: flags.csv ?? null,
     chart: flags.chart ?? null,
     density: flags.density === undefined ? null : flags.density.split(',').map((n) => parseCount('--density', n.trim(), 1, 1000)),

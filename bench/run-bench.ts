@@ -82,7 +82,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 }
 
 /** The app a stored image was built from, when its directory is here and still describes that app; else null. */
-function appManifest(image: ImageRecord): Manifest | null {
+export function appManifest(image: ImageRecord): Manifest | null {
   if (!existsSync(join(image.appDir, 'unik.yaml'))) return null;
   try {
     const m = loadManifest(image.appDir);

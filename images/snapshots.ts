@@ -18,6 +18,8 @@ export interface SnapshotRecord {
   path: string;
   sizeBytes: number;
   sha256: string;
+  /** The guest RAM at the save, a sparse file of the guest's memory size (QEMU maps it; not in the stream). */
+  ram: { path: string; sha256: string; allocatedBytes: number };
   createdAt: string;
   /** ms from `stop` to the guest running again after the save. */
   saveMs: number | null;
@@ -27,12 +29,14 @@ const KEY = /^[0-9a-f]{16}$/;
 
 const snapshotsDir = (image: Pick<ImageRecord, 'path'>): string => join(dirname(image.path), 'snapshots');
 const statePath = (image: Pick<ImageRecord, 'path'>, key: string) => join(snapshotsDir(image), `${key}.state`);
+const ramPath = (image: Pick<ImageRecord, 'path'>, key: string) => join(snapshotsDir(image), `${key}.ram`);
 const recordPath = (image: Pick<ImageRecord, 'path'>, key: string) => join(snapshotsDir(image), `${key}.json`);
 
 /** Pure: the snapshot key of an image booted with this argv shape by this QEMU binary. Any change: another key. */
 export async function snapshotKey(imageId: string, qemuStamp: string, argvShape: string[]): Promise<string> {
   const { createHash } = await import('node:crypto');
-  return createHash('sha256').update(JSON.stringify({ imageId, qemuStamp, argvShape })).digest('hex').slice(0, 16);
+  // ram: the guest RAM is a file beside the stream (machine/vm-snapshot.ts); streams that carry it are another format.
+  return createHash('sha256').update(JSON.stringify({ imageId, qemuStamp, argvShape, ram: 'file' })).digest('hex').slice(0, 16);
 }
 
 /** The image's snapshot for this key, if one is stored and its bytes are the ones saved; otherwise null and why. */
@@ -45,31 +49,34 @@ export async function findSnapshot(image: ImageRecord, key: string): Promise<{ s
     return { snapshot: null, problem: `${recordPath(image, key)} is not valid JSON` };
   }
   // The record may only name its own state file: it is read back from disk and could have been edited.
-  if (rec.key !== key || rec.imageId !== image.id || rec.path !== statePath(image, key) || typeof rec.sha256 !== 'string') {
+  if (rec.key !== key || rec.imageId !== image.id || rec.path !== statePath(image, key) || typeof rec.sha256 !== 'string' || rec.ram?.path !== ramPath(image, key) || typeof rec.ram.sha256 !== 'string') {
     return { snapshot: null, problem: `${recordPath(image, key)} does not describe snapshot ${key} of image ${image.id}` };
   }
-  const bad = await corruption({ path: rec.path, sha256: rec.sha256, files: {}, filesSha256: {} });
+  const bad = await corruption({ path: rec.path, sha256: rec.sha256, files: { ram: rec.ram.path }, filesSha256: { ram: rec.ram.sha256 } });
   return bad ? { snapshot: null, problem: bad } : { snapshot: rec, problem: null };
 }
 
-/** A temp file in the image's snapshot directory for a save to write (renamed into place by putSnapshot). */
-export async function snapshotTemp(image: ImageRecord, key: string): Promise<string> {
+/** Temp files in the image's snapshot directory for a save to write, state and RAM (renamed into place by putSnapshot). */
+export async function snapshotTemp(image: ImageRecord, key: string): Promise<{ state: string; ram: string }> {
   await fsp.mkdir(snapshotsDir(image), { recursive: true });
-  return join(snapshotsDir(image), `.${key}.state.tmp-${process.pid}-${Date.now().toString(36)}`);
+  const tmp = (what: string) => join(snapshotsDir(image), `.${key}.${what}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  return { state: tmp('state'), ram: tmp('ram') };
 }
 
 /** Store a completed save: hashed from the written file, then the state and its record renamed into place. */
-export async function putSnapshot(image: ImageRecord, key: string, tmp: string, meta: Pick<SnapshotRecord, 'qemuVersion' | 'argvShape' | 'saveMs'>): Promise<SnapshotRecord> {
+export async function putSnapshot(image: ImageRecord, key: string, tmp: { state: string; ram: string }, meta: Pick<SnapshotRecord, 'qemuVersion' | 'argvShape' | 'saveMs'>): Promise<SnapshotRecord> {
   const rec: SnapshotRecord = {
     key,
     imageId: image.id,
     ...meta,
     path: statePath(image, key),
-    sizeBytes: (await fsp.stat(tmp)).size,
-    sha256: await sha256File(tmp),
+    sizeBytes: (await fsp.stat(tmp.state)).size,
+    sha256: await sha256File(tmp.state),
+    ram: { path: ramPath(image, key), sha256: await sha256File(tmp.ram), allocatedBytes: (await fsp.stat(tmp.ram)).blocks * 512 },
     createdAt: new Date().toISOString(),
   };
-  await fsp.rename(tmp, rec.path);
+  await fsp.rename(tmp.ram, rec.ram.path);
+  await fsp.rename(tmp.state, rec.path);
   await writeJsonAtomic(recordPath(image, key), rec);
   return rec;
 }
@@ -78,4 +85,5 @@ export async function putSnapshot(image: ImageRecord, key: string, tmp: string, 
 export async function removeSnapshot(image: ImageRecord, key: string): Promise<void> {
   await fsp.rm(recordPath(image, key), { force: true });
   await fsp.rm(statePath(image, key), { force: true });
+  await fsp.rm(ramPath(image, key), { force: true });
 }

@@ -71,8 +71,8 @@ export interface VmOptions {
 }
 
 /** The VMM or tender command line itself, as a user could run it by hand (`unik run --dry-run`). */
-export function vmArgv(spec: BootSpec, accel: Accel, snapshot?: Pick<VmSnapshot, 'mode' | 'qmpSocket'>): [string, ...string[]] {
-  return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel), ...(snapshot ? snapshotArgv(snapshot) : [])] : [spec.tender, ...spec.args];
+export function vmArgv(spec: BootSpec, accel: Accel, snapshot?: Pick<VmSnapshot, 'mode' | 'qmpSocket' | 'ram'>): [string, ...string[]] {
+  return spec.kind === 'qemu' ? [QEMU, ...qemuArgv(spec, accel), ...(snapshot ? snapshotArgv(snapshot, spec.memoryMiB) : [])] : [spec.tender, ...spec.args];
 }
 
 /** The process actually spawned: the reaper (which ties the VMM's life to ours the same way) or the VMM tied to us. */
@@ -112,7 +112,7 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       opts.onReady?.(readyMs);
       if (snap?.mode === 'save') {
         const t = since();
-        saving = saveVmState(snap.qmpSocket, snap.file, () => exited).then(
+        saving = saveVmState(snap.qmpSocket, snap.file, snap.keepRam, () => exited).then(
           ({ bytes }) => void (step = { mode: 'save', ms: Math.round((since() - t) * 10) / 10, bytes, error: null }),
           (e: Error) => void (step = { mode: 'save', ms: null, bytes: null, error: e.message, vmmGone: exited }),
         );

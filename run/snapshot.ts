@@ -1,7 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../lib/errors.js';
+import { isAlive } from '../lib/pid.js';
+import { runStep } from '../lib/steps.js';
 import type { Accel, BootSpec, QemuBootSpec } from '../machine/boot-spec.js';
 import { qemuArgv } from '../machine/qemu-argv.js';
 import { qemuBinaryStamp, qemuVersion } from '../machine/qemu-binary.js';
@@ -70,14 +72,25 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
   const done = () => rmSync(sockDir, { recursive: true, force: true });
   if (snapshot) return restoring(image, snapshot, qmpSocket, done);
   const tmp = await snapshotTemp(image, key);
+  // The running guest's RAM: in memory (tmpfs) where there is one, like QEMU's own; gone with the run, and with
+  // the next save when the run that made it was killed outright (its pid is in the name).
+  const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  sweepOrphanRam(shm);
+  const ramDir = mkdtempSync(join(shm, `unik-ram-${process.pid}-`));
+  const live = join(ramDir, 'ram');
+  const drop = () => {
+    done();
+    rmSync(ramDir, { recursive: true, force: true });
+    rmSync(tmp.state, { force: true });
+    rmSync(tmp.ram, { force: true });
+  };
   return {
-    vm: { mode: 'save', file: tmp, qmpSocket },
-    abort() {
-      done();
-      rmSync(tmp, { force: true });
-    },
+    // Copied while the guest is stopped for the save; holes stay holes (pages the guest never touched, or zeroed).
+    vm: { mode: 'save', file: tmp.state, qmpSocket, ram: live, keepRam: async () => void (await runStep('copying the guest RAM (cp --sparse)', 'cp', ['--sparse=always', live, tmp.ram])) },
+    abort: drop,
     async finish(m) {
       done();
+      rmSync(ramDir, { recursive: true, force: true });
       const s = m.snapshotStep;
       const why = !s
         ? 'the guest was never ready (no ready marker matched, no --ready-http answer)'
@@ -86,7 +99,7 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
           : s.error && `QEMU could not save it: ${s.error}`;
       const base = { key, ms: s?.ms ?? null };
       if (why) {
-        rmSync(tmp, { force: true });
+        drop();
         return { ...base, action: 'not-saved', path: null, sizeBytes: null, why: problem ? `${why}; the stored one was unusable: ${problem}` : why };
       }
       const rec = await putSnapshot(image, key, tmp, { qemuVersion: await qemuVersion(), argvShape, saveMs: s!.ms });
@@ -95,10 +108,18 @@ export async function snapshotRun(image: ImageRecord, boot: BootSpec, accel: Acc
   };
 }
 
+/** Remove the RAM directories of saving runs that no longer exist (SIGKILL leaves them; nothing else does). */
+function sweepOrphanRam(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^unik-ram-(\d+)-/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 function restoring(image: ImageRecord, rec: SnapshotRecord, qmpSocket: string, done: () => void): SnapshotRun {
   const fd = openSync(rec.path, 'r');
   return {
-    vm: { mode: 'restore', fd, qmpSocket },
+    vm: { mode: 'restore', fd, qmpSocket, ram: rec.ram.path },
     abort() {
       closeSync(fd);
       done();

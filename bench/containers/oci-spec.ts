@@ -61,10 +61,10 @@ export function ociSpec(args: readonly string[], cgroupsPath: string | null = nu
 /**
  * Pure: the bundle's config for a server's run: its network namespace is the one `netnsPath` names (wired to the
  * host by slirp4netns, bench/containers/slirp-network.ts) and its root the bundle's rootfs by absolute path, so
- * the config can live in a directory of its own.
+ * the config can live in a directory of its own. Twins running side by side each get a cgroup of their own (`cgroupsPath`).
  */
-export function withNetns(spec: Record<string, unknown>, netnsPath: string, rootfs: string): Record<string, unknown> {
+export function withNetns(spec: Record<string, unknown>, netnsPath: string, rootfs: string, cgroupsPath?: string): Record<string, unknown> {
   const linux = spec.linux as { namespaces: { type: string; path?: string }[] };
   const namespaces = linux.namespaces.map((ns) => (ns.type === 'network' ? { type: 'network', path: netnsPath } : ns));
-  return { ...spec, root: { ...(spec.root as object), path: rootfs }, linux: { ...linux, namespaces } };
+  return { ...spec, root: { ...(spec.root as object), path: rootfs }, linux: { ...linux, namespaces, ...(cgroupsPath ? { cgroupsPath } : {}) } };
 }

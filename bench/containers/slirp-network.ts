@@ -11,6 +11,8 @@ import type { PortMapping } from '../../manifest/manifest.js';
 export interface SlirpNetwork {
   /** What the OCI config's network namespace joins. */
   netnsPath: string;
+  /** The namespace's holder and slirp4netns: what the network costs in processes (the density bench reads their memory). */
+  pids: number[];
   /** Stops slirp4netns and the namespace's holder, and waits for both. */
   close(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export async function slirpNetwork(dir: string, ports: PortMapping[]): Promise<S
     procs.push(slirp);
     await slirpReady(slirp, slirp.stderr, slirp.stdio[3] as Readable);
     for (const p of ports) await apiCall(socket, hostfwdRequest(p));
-    return { netnsPath: `/proc/${pid}/ns/net`, close };
+    return { netnsPath: `/proc/${pid}/ns/net`, pids: [pid, slirp.pid!], close };
   } catch (e) {
     await close();
     throw e;

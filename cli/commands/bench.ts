@@ -63,7 +63,7 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
 async function densityCommand(dir: string, image: ImageRecord | undefined, choices: BenchChoices, flags: BenchFlags, signal: AbortSignal): Promise<void> {
   const { benchDensity } = await import('../../bench/density-bench.js');
   const { densityChartSpec, densityText } = await import('../../bench/density-report.js');
-  const report = await benchDensity({ dir, ...(image ? { image } : {}), platform: choices.platform, counts: choices.density!, snapshot: choices.snapshot, progress: progressSink(flags), signal });
+  const report = await benchDensity({ dir, ...(image ? { image } : {}), platform: choices.platform, counts: choices.density!, snapshot: choices.snapshot, unikernel: choices.runtimes?.includes('unikernel') ?? true, crun: choices.runtimes?.includes('crun') ?? true, progress: progressSink(flags), signal });
   if (choices.chart) {
     const { specSvg } = await import('../../bench/chart.js');
     await writeFileAtomic(resolve(choices.chart), await specSvg(densityChartSpec(report)));

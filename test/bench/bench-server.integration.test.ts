@@ -1,8 +1,9 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../lib/which.js';
 import { ROOT, unik } from '../helpers/cli.js';
+import { pidsMatching } from '../helpers/procs.js';
 import { BUILD_TIMEOUT } from '../helpers/timeouts.js';
 import { tmpTree } from '../helpers/tmp.js';
 import { productSource } from '../helpers/toolchain.js';
@@ -65,4 +66,26 @@ describe.skipIf(!ready)(SUITE, () => {
     const runc = bench.json.results.find((r) => r.runtime === 'runc');
     expect(runc?.readyMs!.min, JSON.stringify(bench.json.skipped)).toBeGreaterThan(0);
   });
+
+  it('--density 2: two unikernels, then two crun twins, each on its own port, all answering, measured, and stopped', async () => {
+    // The image is the one the bench above built (a cache hit here); the twins each get a namespace and slirp4netns.
+    const res = await unik(['bench', app, '--density', '2', '--runtimes', 'unikernel,crun', '--json'], env);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const rows = (JSON.parse(res.stdout) as { rows: { n: number; mode: string; error?: string; allReadyMs: number; readyMs: Summary; pssKiB: { total: number; perInstance: number; network?: number } }[] }).rows;
+    expect(rows.map((r) => `${r.mode}${r.error ? `: ${r.error}` : ''}`)).toEqual(['cold', 'crun']);
+    for (const r of rows) {
+      expect(r.readyMs.min).toBeGreaterThan(0);
+      expect(r.allReadyMs).toBeGreaterThanOrEqual(r.readyMs.max);
+      expect(r.pssKiB.perInstance).toBeGreaterThan(0);
+    }
+    const crun = rows.find((r) => r.mode === 'crun')!;
+    // slirp4netns and the namespace's holder are counted, and are part of the total.
+    expect(crun.pssKiB.network).toBeGreaterThan(0);
+    expect(crun.pssKiB.total).toBeGreaterThan(crun.pssKiB.network!);
+    // Nothing left: no runtime, container, slirp4netns or holder (their paths are under this home), no bench dir, no cgroup.
+    expect(await pidsMatching(home)).toEqual([]);
+    expect(readdirSync(join(home, 'bench'))).toEqual([]);
+    const cgroups = ['/sys/fs/cgroup', '/sys/fs/cgroup/pids'].filter((d) => existsSync(d)).flatMap((d) => readdirSync(d));
+    expect(cgroups.filter((d) => d.startsWith('unik-density-'))).toEqual([]);
+  }, 120_000);
 });

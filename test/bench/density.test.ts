@@ -45,6 +45,19 @@ describe('the density report', () => {
   });
 });
 
+describe('the crun twin in the same report', () => {
+  it('is a row of its own, charted on the same axes, with the network part of its PSS said', () => {
+    const twin = {
+      image: 'http-unikraft', n: 10, mode: 'crun' as const, allReadyMs: 600, startsPerSecond: 16.67, readyMs: { median: 580, p95: 590, min: 500, max: 600 },
+      pssKiB: { total: 10 * 1024, perInstance: 1024, network: 5 * 1024 }, memAvailableKiB: 1, guestMiB: null,
+    };
+    const report: DensityReport = { image: 'http-unikraft', rows: [twin], load: { before: 1, after: 2 } };
+    expect(densityText(report)).toMatch(/^10 +crun +600 +16\.67 +580 +10\.0 +1\.0$/m);
+    expect(densityText(report)).toMatch(/crun, N = 10: PSS counts crun's monitor, the container's processes, and its network \(slirp4netns and the namespace's holder: 5\.0 MiB of the total\)/);
+    expect(JSON.stringify(densityChartSpec(report))).toContain('"mode":"crun"');
+  });
+});
+
 describe('a count that could not be measured', () => {
   it('is a row saying why, left out of the chart', () => {
     const report: DensityReport = { image: 'http-unikraft', rows: [{ n: 50, mode: 'cold', error: 'an instance of http-unikraft ended before answering: timed out after 310 s' }], load: { before: 20, after: 20 } };

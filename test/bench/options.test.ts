@@ -19,6 +19,11 @@ describe('parseBenchFlags', () => {
   it('takes the defaults: every runtime found, no files', () => {
     expect(parseBenchFlags(defaults)).toEqual({ platform: null, runs: 20, warmup: 2, runtimes: null, csv: null, chart: null, density: null, snapshot: false });
   });
+  it('with --density, takes only the unikernel and crun (the twin density runs under)', () => {
+    expect(parseBenchFlags({ ...defaults, density: '2', runtimes: 'crun' }).runtimes).toEqual(['crun']);
+    expect(usage({ ...defaults, density: '2', runtimes: 'unikernel,podman' })).toBe('--runtimes: with --density, expected unikernel and/or crun, found "podman"');
+  });
+
   it('keeps the named runtimes in the given order', () => {
     expect(parseBenchFlags({ ...defaults, runtimes: 'runc, unikernel' }).runtimes).toEqual(['runc', 'unikernel']);
   });

@@ -1,4 +1,5 @@
-import { appendFileSync, cpSync, existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, closeSync, cpSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, unik } from '../helpers/cli.js';
@@ -111,7 +112,7 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
     expect((await unik(['rm', inst.id], env)).exitCode).toBe(0);
   }, 120_000);
 
-  it('another memory size is another snapshot; a damaged state file is never loaded but replaced', async () => {
+  it('another memory size is another snapshot; a damaged state or RAM file is never loaded but replaced', async () => {
     const port = await freePort();
     const flags = ['-p', `${port}:80`, '--ready-http', `http://127.0.0.1:${port}/`, '--stop-when-ready'];
     const base = await snapRun(http.id, env, flags);
@@ -122,6 +123,14 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
     appendFileSync(base.snapshot.path!, 'x');
     const damaged = await snapRun(http.id, env, flags);
     expect(damaged.snapshot).toMatchObject({ action: 'saved', key: base.snapshot.key, why: expect.stringMatching(/replaces an unusable one: .*corrupt \(sha256/) });
+    expect((await snapRun(http.id, env, flags)).snapshot.action).toBe('restored');
+    // The RAM file: restored guests map it privately, so after restores it still has the bytes saved; a damaged one is never mapped.
+    const rec = JSON.parse(readFileSync(base.snapshot.path!.replace(/\.state$/, '.json'), 'utf8')) as { ram: { path: string; sha256: string } };
+    expect(createHash('sha256').update(readFileSync(rec.ram.path)).digest('hex')).toBe(rec.ram.sha256);
+    const fd = openSync(rec.ram.path, 'r+');
+    writeSync(fd, Buffer.from('x'), 0, 1, 4096);
+    closeSync(fd);
+    expect((await snapRun(http.id, env, flags)).snapshot).toMatchObject({ action: 'saved', why: expect.stringMatching(/replaces an unusable one: .*\.ram is corrupt \(sha256/) });
     expect((await snapRun(http.id, env, flags)).snapshot.action).toBe('restored');
   }, 180_000);
 
@@ -135,7 +144,7 @@ describe.skipIf(!Object.values(ukSources).every(Boolean))('unik run --snapshot o
   });
 
   it('bench --density 3 --snapshot: three cold and three restored instances all answer, their PSS is counted, none is left running', async () => {
-    const res = await unik(['bench', http.id, '--density', '3', '--snapshot', '--json'], env);
+    const res = await unik(['bench', http.id, '--density', '3', '--snapshot', '--runtimes', 'unikernel', '--json'], env);
     expect(res.exitCode, res.stderr).toBe(0);
     const rows = JSON.parse(res.stdout).rows as { n: number; mode: string; allReadyMs: number; readyMs: { max: number }; pssKiB: { total: number; perInstance: number } }[];
     expect(rows.map((r) => `${r.n} ${r.mode}`)).toEqual(['3 cold', '3 restored']);

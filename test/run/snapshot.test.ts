@@ -61,9 +61,18 @@ describe('snapshotKey', () => {
 });
 
 describe('snapshotArgv', () => {
-  it('a save listens on QMP; a restore also takes its state from descriptor 4; commas in the socket path are doubled', () => {
-    expect(snapshotArgv({ mode: 'save', qmpSocket: '/tmp/q,1/s' })).toEqual(['-qmp', 'unix:/tmp/q,,1/s,server=on,wait=off']);
-    expect(snapshotArgv({ mode: 'restore', qmpSocket: '/tmp/s' })).toEqual(['-qmp', 'unix:/tmp/s,server=on,wait=off', '-incoming', 'fd:4']);
+  it('guest RAM is a file: shared while saving, private on restore (which waits for its state over QMP); commas in paths are doubled', () => {
+    expect(snapshotArgv({ mode: 'save', qmpSocket: '/tmp/q,1/s', ram: '/dev/shm/r,1/ram' }, 64)).toEqual([
+      '-qmp', 'unix:/tmp/q,,1/s,server=on,wait=off',
+      '-object', 'memory-backend-file,id=unik-ram,size=64M,mem-path=/dev/shm/r,,1/ram,share=on',
+      '-machine', 'memory-backend=unik-ram',
+    ]);
+    expect(snapshotArgv({ mode: 'restore', qmpSocket: '/tmp/s', ram: '/store/k.ram' }, 256)).toEqual([
+      '-qmp', 'unix:/tmp/s,server=on,wait=off',
+      '-object', 'memory-backend-file,id=unik-ram,size=256M,mem-path=/store/k.ram,share=off',
+      '-machine', 'memory-backend=unik-ram',
+      '-incoming', 'defer',
+    ]);
   });
 });
 

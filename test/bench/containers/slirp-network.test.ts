@@ -24,6 +24,12 @@ describe("runc/crun server ports through slirp4netns", () => {
     expect(spec.linux.namespaces.filter((n) => n.path)).toHaveLength(1);
   });
 
+  it('puts twins that run side by side each in a cgroup of its own', () => {
+    const spec = withNetns(ociSpec(['/app'], '/unik-bench/twin'), '/proc/1/ns/net', '/r', '/unik-density-1a2b/3') as { linux: { cgroupsPath: string } };
+    expect(spec.linux.cgroupsPath).toBe('/unik-density-1a2b/3');
+    expect((withNetns(ociSpec(['/app'], '/unik-bench/twin'), '/proc/1/ns/net', '/r') as { linux: { cgroupsPath: string } }).linux.cgroupsPath).toBe('/unik-bench/twin');
+  });
+
   it('gives the read-only root a writable /tmp', () => {
     const mounts = (ociSpec(['/nginx']) as { mounts: { destination: string; type: string }[] }).mounts;
     expect(mounts).toContainEqual(expect.objectContaining({ destination: '/tmp', type: 'tmpfs' }));
