@@ -65,7 +65,7 @@ describe.skipIf(missing.length > 0)('unik toolchain install mirage (integration:
   it('records what it built and links each piece where unik looks; the build copies are gone', () => {
     const record = JSON.parse(readFileSync(join(home, 'toolchains', 'mirage.install.json'), 'utf8')) as InstallRecord;
     expect(record.steps['ocaml-solo5'].sources['ocaml-solo5']).toEqual({ ref: lock.sources['ocaml-solo5']!.ref, commit: lock.sources['ocaml-solo5']!.commit });
-    expect(Object.keys(record.steps.duniverse.sources)).toHaveLength(36);
+    expect(Object.keys(record.steps.duniverse.sources)).toHaveLength(40);
     expect(record.steps.duniverse.fixups['logs.diff']).toMatch(/^[0-9a-f]{64}$/);
     for (const s of LINKED_STEPS) expect(lstatSync(join(home, 'toolchains', s)).isSymbolicLink()).toBe(true);
     expect(stamped()).toHaveLength(4);
