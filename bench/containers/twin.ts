@@ -76,6 +76,9 @@ export async function buildTwin(opts: { gcc: string | null; manifest: Manifest; 
   // A world-writable /tmp, as on any Linux root: runc/crun mount a tmpfs on it (their root is read-only).
   await fsp.mkdir(join(rootfs, 'tmp'), { recursive: true });
   await fsp.chmod(join(rootfs, 'tmp'), 0o1777);
+  // The other mount points, made here: twins started at once on this rootfs (--density) raced to make them
+  // (crun: "cannot mkdir `proc`: File exists").
+  for (const d of ['proc', 'dev', 'sys']) await fsp.mkdir(join(rootfs, d), { recursive: true });
   if (opts.targetTwin) {
     await fsp.copyFile(await opts.targetTwin(), exe);
   } else if (!opts.manifest.program) {

@@ -16,7 +16,7 @@ describe('unik toolchain', () => {
     const res = await unik(['toolchain', 'install', 'mirage', '--json'], { UNIK_HOME: home });
     expect(res.exitCode).toBe(1);
     // On a host without the Debian packages the apt-get line comes first; with them, the sources.
-    expect(res.stderr.split('\n')[0]).toMatch(/^unik: (missing Debian packages for the MirageOS toolchain: run apt-get install --no-install-recommends |the MirageOS toolchain needs 40 source\(s\) missing from or re-pinned in )/);
+    expect(res.stderr.split('\n')[0]).toMatch(/^unik: (missing Debian packages for the MirageOS toolchain: run apt-get install --no-install-recommends |the MirageOS toolchain needs 44 source\(s\) missing from or re-pinned in )/);
     expect(JSON.parse(res.stdout).error.exitCode).toBe(1);
     expect(existsSync(join(home, 'toolchains'))).toBe(false);
   });

@@ -28,6 +28,6 @@ describe('sourceChecks', () => {
   it('sums up the OCaml library sources in one line, naming the missing ones', async () => {
     const lib = (await sourceChecks(l, 'mirage', [])).at(-1)!;
     expect(lib).toMatchObject({ status: 'warn', fix: expect.stringContaining('unik sources add emile') });
-    expect(lib.detail).toMatch(/^0\/37 at their pinned refs; missing emile, pecu, mirage-solo5, lwt, /);
+    expect(lib.detail).toMatch(/^0\/41 at their pinned refs; missing emile, pecu, mirage-solo5, lwt, /);
   });
 });
