@@ -18,17 +18,19 @@ describe('clockDrift (the clock integration test\'s yardstick)', () => {
 describe('steadiestRun (retries a noisy clock measurement, never a wrong clock)', () => {
   const runs = (...rates: number[]) => {
     let n = 0;
-    return { run: async () => ({ ticks: ticks(rates[n++]!, Array(11).fill(0)) }), count: () => n };
+    return { run: async () => ({ ticks: ticks(rates[n++]!, Array(11).fill(0)), output: '' }), count: () => n };
   };
   it('stops at the first run within the limit', async () => {
     const r = runs(1.012, 1.003, 1);
     expect((await steadiestRun(r.run, () => {})).drift).toBeCloseTo(0.003, 6);
     expect(r.count()).toBe(2);
   });
-  it('returns the last of three runs that are all off, with its drift, so the assertion fails', async () => {
-    const r = runs(1.05, 1.05, 1.05, 1);
-    expect((await steadiestRun(r.run, () => {})).drift).toBeCloseTo(0.05, 6);
-    expect(r.count()).toBe(3);
+  it('returns the last of five runs that are all off, with its drift and every try\'s in the report, so the assertion fails', async () => {
+    const r = runs(1.05, 1.05, 1.05, 1.05, 1.02, 1);
+    const last = await steadiestRun(r.run, () => {});
+    expect(last.drift).toBeCloseTo(0.02, 6);
+    expect(last.report).toMatch(/drift of each try: 5\.00 %, 5\.00 %, 5\.00 %, 5\.00 %, 2\.00 %$/);
+    expect(r.count()).toBe(5);
   });
   it('checks every run it takes', async () => {
     await expect(steadiestRun(runs(1).run, () => { throw new Error('exit code 1'); })).rejects.toThrow('exit code 1');

@@ -48,7 +48,7 @@ async function clockAfterRestore(id: string, env: Record<string, string>, args: 
     expect(r.output).not.toMatch(/clock-test start/);
     expect(r.ticks.length, r.output).toBeGreaterThanOrEqual(9);
   });
-  expect(Math.abs(restored.drift), restored.output).toBeLessThan(0.01);
+  expect(Math.abs(restored.drift), restored.report).toBeLessThan(0.01);
 }
 
 const READY = 'clock-test start';
