@@ -31,7 +31,7 @@ describe.skipIf(!ready)('the npm package: npm pack, npm install -g, then use it 
     const paths = files.map((f) => f.path);
     expect(paths.filter((p) => p.startsWith('test/'))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts'))).toEqual([]);
-    for (const p of ['dist/cli/main.cjs', 'dist/cli/unik.cjs', 'dist/run/supervisor.js', 'dist/targets/unikraft/fetch-shim.js', 'scripts/setup.sh', 'manifest/manifest.schema.json', 'machine/host/reap.c', 'targets/unikraft/patches/0001-tsc-frequency-from-fw-cfg.patch', 'targets/unikraft/elfloader-patches/0003-program-exit-ends-the-guest.patch', 'examples/hello-unikraft/unik.yaml']) {
+    for (const p of ['dist/cli/main.cjs', 'dist/cli/unik.cjs', 'dist/run/supervisor.js', 'dist/targets/unikraft/fetch-shim.js', 'scripts/setup.sh', 'manifest/manifest.schema.json', 'machine/host/reap.c', 'targets/unikraft/patches/0001-tsc-frequency-from-fw-cfg.patch', 'targets/unikraft/elfloader-patches/0004-program-exit-ends-the-guest.patch', 'examples/hello-unikraft/unik.yaml']) {
       expect(paths).toContain(p);
     }
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: object };

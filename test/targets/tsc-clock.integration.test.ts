@@ -42,8 +42,8 @@ describe.skipIf(!unikraftSrc)('Unikraft with the TSC patch keeps time (integrati
     image = await buildFixture('clock-unikraft', env);
   }, 600_000);
 
-  it('builds from a patched copy, lists both patches in the record, and leaves the sources cache untouched', async () => {
-    expect(image.patches).toEqual(['0001-tsc-frequency-from-fw-cfg.patch', '0002-report-the-app-exit-status.patch'].map((file) => ({ source: 'unikraft', file, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })));
+  it('builds from a patched copy, lists the three patches in the record, and leaves the sources cache untouched', async () => {
+    expect(image.patches).toEqual(['0001-tsc-frequency-from-fw-cfg.patch', '0002-report-the-app-exit-status.patch', '0003-monotonic-clock-without-accumulated-rounding.patch'].map((file) => ({ source: 'unikraft', file, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })));
     expect(readFileSync(image.path).includes(FW_CFG_FILE)).toBe(true);
     const status = await (await import('execa')).execa('git', ['-C', join(home, 'sources', 'unikraft'), 'status', '--porcelain']);
     expect(status.stdout).toBe('');

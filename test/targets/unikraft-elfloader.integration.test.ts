@@ -44,13 +44,13 @@ describe.skipIf(!ready)('examples/hello-elfloader: an existing Linux program on 
     image = await build();
   }, BUILD_TIMEOUT);
 
-  it('stores the elfloader kernel with an initrd holding the program and the file, patched with 0003', () => {
+  it('stores the elfloader kernel with an initrd holding the program and the file, patched with 0004', () => {
     expect(Object.keys(image.files)).toEqual(['initrd']);
     expect(image.contents.map((c) => [c.guest, c.role])).toEqual([
       ['/hello-elfloader', 'program'],
       ['/etc/motd', 'file'],
     ]);
-    expect(image.patches.map((p) => p.file)).toContain('0003-program-exit-ends-the-guest.patch');
+    expect(image.patches.map((p) => p.file)).toContain('0004-program-exit-ends-the-guest.patch');
   });
 
   it("prints its argv (cmdline), env and file, and its exit status is unik run's: 0, 7 and 255", async () => {

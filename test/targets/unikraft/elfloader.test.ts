@@ -49,10 +49,10 @@ describe('program: on Unikraft (app-elfloader)', () => {
     expect(elfloaderKernelKey([a, b], p, 'E')).not.toBe(key);
   });
 
-  it('patches elfloader kernels with 0003 on top of the patches every Unikraft image gets', () => {
+  it('patches elfloader kernels with 0004 on top of the patches every Unikraft image gets', () => {
     const files = (m: Parameters<NonNullable<typeof unikraft.patches>>[0]) => unikraft.patches!(m).map((p) => p.file);
     const native = parseManifest('name: n\ntarget: unikraft\nsources: [hello.c]\n', app);
-    expect(files(program())).toEqual([...files(native), '0003-program-exit-ends-the-guest.patch']);
+    expect(files(program())).toEqual([...files(native), '0004-program-exit-ends-the-guest.patch']);
   });
 
   it('carries a dynamic program with its PT_INTERP loader at its path and libc where the loader finds it, once', async () => {

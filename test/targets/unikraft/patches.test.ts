@@ -6,7 +6,7 @@ import { unikraftPatches } from '../../../targets/unikraft/patches.js';
 describe('unikraftPatches', () => {
   it('lists the reviewed patch files in order, each with its content hash, all against the Unikraft tree', () => {
     const patches = unikraftPatches();
-    expect(patches.map((p) => p.file)).toEqual(['0001-tsc-frequency-from-fw-cfg.patch', '0002-report-the-app-exit-status.patch']);
+    expect(patches.map((p) => p.file)).toEqual(['0001-tsc-frequency-from-fw-cfg.patch', '0002-report-the-app-exit-status.patch', '0003-monotonic-clock-without-accumulated-rounding.patch']);
     for (const p of patches) {
       expect(p.source).toBe('unikraft');
       expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -20,6 +20,7 @@ describe('unikraftPatches', () => {
     const touches: Record<string, string[]> = {
       '0001-tsc-frequency-from-fw-cfg.patch': ['b/plat/kvm/x86/tscclock.c'],
       '0002-report-the-app-exit-status.patch': ['b/include/uk/plat/bootstrap.h', 'b/lib/nolibc/stdlib.c', 'b/lib/ukboot/boot.c', 'b/plat/kvm/shutdown.c'],
+      '0003-monotonic-clock-without-accumulated-rounding.patch': ['b/plat/kvm/x86/tscclock.c'],
     };
     for (const p of unikraftPatches()) {
       const text = readFileSync(p.path, 'utf8');
