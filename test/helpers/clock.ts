@@ -59,9 +59,9 @@ export function runClockFixture(image: string, env: Record<string, string>, args
 /**
  * Runs a clock fixture until one run's drift is within `limit`, at most `tries` times, checking each run with
  * `check`; returns that run (or the last) with its drift, and `report`: its output and every try's drift, for the
- * assertion's message. Ten ticks over 1 s leave the estimate ±0.5–1.4 % of console jitter on a loaded 2-core host
- * (a line crosses two processes and can arrive 15 ms late): a clock that really runs off fails every try, a few
- * noisy deliveries do not fail the suite.
+ * assertion's message. Ten ticks over 1 s leave the estimate a few tenths of a per cent of console jitter (a line
+ * crosses two processes and can arrive several ms late): a clock that really runs off fails every try (Unikraft's
+ * polled clock, 1.1–1.3 % slow on all five before its patch 0003), a noisy delivery does not fail the suite.
  */
 export async function steadiestRun<R extends { ticks: Tick[]; output: string }>(run: () => Promise<R>, check: (r: R) => void, limit = 0.01, tries = 5): Promise<R & { drift: number; report: string }> {
   const drifts: number[] = [];
