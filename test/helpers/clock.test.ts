@@ -25,12 +25,12 @@ describe('steadiestRun (retries a noisy clock measurement, never a wrong clock)'
     expect((await steadiestRun(r.run, () => {})).drift).toBeCloseTo(0.003, 6);
     expect(r.count()).toBe(2);
   });
-  it('returns the last of five runs that are all off, with its drift and every try\'s in the report, so the assertion fails', async () => {
-    const r = runs(1.05, 1.05, 1.05, 1.05, 1.02, 1);
+  it('returns the last of three runs that are all off, with its drift and every try\'s in the report, so the assertion fails', async () => {
+    const r = runs(1.05, 1.05, 1.02, 1);
     const last = await steadiestRun(r.run, () => {});
     expect(last.drift).toBeCloseTo(0.02, 6);
-    expect(last.report).toMatch(/drift of each try: 5\.00 %, 5\.00 %, 5\.00 %, 5\.00 %, 2\.00 %$/);
-    expect(r.count()).toBe(5);
+    expect(last.report).toMatch(/drift of each try: 5\.00 %, 5\.00 %, 2\.00 %$/);
+    expect(r.count()).toBe(3);
   });
   it('checks every run it takes', async () => {
     await expect(steadiestRun(runs(1).run, () => { throw new Error('exit code 1'); })).rejects.toThrow('exit code 1');

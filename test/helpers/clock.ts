@@ -61,9 +61,9 @@ export function runClockFixture(image: string, env: Record<string, string>, args
  * `check`; returns that run (or the last) with its drift, and `report`: its output and every try's drift, for the
  * assertion's message. Ten ticks over 1 s leave the estimate a few tenths of a per cent of console jitter (a line
  * crosses two processes and can arrive several ms late): a clock that really runs off fails every try (Unikraft's
- * polled clock, 1.1–1.3 % slow on all five before its patch 0003), a noisy delivery does not fail the suite.
+ * polled clock, 1.1–1.3 % slow on each of five before its patch 0003), a noisy delivery does not fail the suite.
  */
-export async function steadiestRun<R extends { ticks: Tick[]; output: string }>(run: () => Promise<R>, check: (r: R) => void, limit = 0.01, tries = 5): Promise<R & { drift: number; report: string }> {
+export async function steadiestRun<R extends { ticks: Tick[]; output: string }>(run: () => Promise<R>, check: (r: R) => void, limit = 0.01, tries = 3): Promise<R & { drift: number; report: string }> {
   const drifts: number[] = [];
   for (;;) {
     const r = await run();
