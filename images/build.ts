@@ -137,6 +137,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       await runner.close();
     }
     const image = await putImage(l, built.kernelPath, built.files, {
+      // The key's first digits: findCached reads the hit's record from there.
       id: (key ?? randomBytes(32).toString('hex')).slice(0, 12),
       name: manifest.name,
       target: target.name,

@@ -141,8 +141,11 @@ export async function verifyImage(image: ImageRecord): Promise<void> {
  * `onCorrupt` hears which file, and the caller rebuilds (the new image replaces it).
  */
 export async function findCached(l: Layout, key: string, onCorrupt?: (why: string) => void): Promise<ImageRecord | null> {
+  // A local build is stored under its key's first 12 digits (buildImage), so one record is read, not the store.
   // Only local builds are cache hits: a pulled image's bytes are not known to be what this build would make.
-  const hit = listImages(l).find((r) => !r.pulled && r.cacheKey === key);
+  const id = key.slice(0, 12);
+  const entry = IMAGE_ID.test(id) && existsSync(join(l.images, id)) ? readEntry(l, id) : null;
+  const hit = entry && 'image' in entry && !entry.image.pulled && entry.image.cacheKey === key ? entry.image : null;
   if (!hit) return null;
   const bad = await corruption(hit);
   if (bad) onCorrupt?.(`stored image ${hit.name} (${hit.id}): ${bad}`);

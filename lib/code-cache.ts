@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { withStartupFlags } from './linear-regexp-flag.js';
+import { privateCacheDir, storePrivately } from './private-cache.js';
 import { quickHash } from './quick-hash.js';
 
 /**
@@ -12,19 +12,8 @@ import { quickHash } from './quick-hash.js';
  */
 const KEEP = 96;
 
-/**
- * Where V8's code caches live: the user's own cache directory, made private. Code read from a cache runs as
- * this user, so a directory another user could write is never used (null: run without a cache).
- */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
-  const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unik', 'v8');
-  try {
-    const st = statSync(dir, { throwIfNoEntry: false }) ?? (mkdirSync(dir, { recursive: true, mode: 0o700 }), statSync(dir));
-    return st.uid === process.getuid?.() && (st.mode & 0o022) === 0 ? dir : null;
-  } catch {
-    return null;
-  }
-}
+/** Where V8's code caches live (null: run without a cache). */
+export const codeCacheDir = (env: NodeJS.ProcessEnv = process.env): string | null => privateCacheDir('v8', env);
 
 /**
  * The cache file for one build of a bundle, this Node, its flags and one command: the bundle's inode, size and
@@ -64,16 +53,6 @@ export function runWithCodeCache(bundle: string, command: string, env: NodeJS.Pr
 }
 
 function saveCodeCache(dir: string, file: string, script: Script): void {
-  try {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, withStartupFlags(() => script.createCachedData()), { mode: 0o600 });
-    renameSync(tmp, file);
-    const old = readdirSync(dir)
-      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.t - a.t)
-      .slice(KEEP);
-    for (const { f } of old) unlinkSync(join(dir, f));
-  } catch {
-    // A full or read-only disk only costs the next start its head start.
-  }
+  // A full or read-only disk only costs the next start its head start.
+  storePrivately(dir, file, () => withStartupFlags(() => script.createCachedData()), KEEP);
 }

@@ -9,6 +9,7 @@ import { PLATFORMS, type Manifest, type PortMapping, type RawManifest } from './
 import { displayPath as display, manifestError, shortValue } from './errors.js';
 import { duplicateHostPort, parsePort } from './ports.js';
 import { validateSchema } from './schema-validator.js';
+import { recallYaml, rememberYaml } from './yaml-memo.js';
 import { checkShareDests } from './share-dest.js';
 import { libraryFiles } from './libraries.js';
 import { appOrHostPath, checkEnv, checkFiles, isKind, programKeysUnsupported, type PathKind } from './program.js';
@@ -56,6 +57,13 @@ export function loadManifest(dir: string): Manifest {
 
 export function parseManifest(text: string, appDir: string, manifestPath = join(appDir, MANIFEST_FILE)): Manifest {
   const where = display(manifestPath);
+  const raw = recallYaml(text)?.value ?? parseYaml(text, where);
+  if (!validateSchema(raw)) throw usageError(`${where}: ${schemaMessage(validateSchema.errors![0]!, raw)}`);
+  return semantic(raw, appDir, manifestPath);
+}
+
+/** The YAML text as plain data (remembered for the next start), or the one line saying why it is not YAML. */
+function parseYaml(text: string, where: string): unknown {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
@@ -70,8 +78,8 @@ export function parseManifest(text: string, appDir: string, manifestPath = join(
     // yaml refuses an alias bomb (aliases that expand exponentially) while converting: that is bad input too.
     throw usageError(`${where}: expected plain YAML, found ${/alias/i.test((e as Error).message) ? `aliases that expand too far (more than ${MAX_ALIASES})` : 'a document it cannot convert'}`);
   }
-  if (!validateSchema(raw)) throw usageError(`${where}: ${schemaMessage(validateSchema.errors![0]!, raw)}`);
-  return semantic(raw, appDir, manifestPath);
+  rememberYaml(text, raw);
+  return raw;
 }
 
 function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Manifest {

@@ -137,9 +137,11 @@ const chartApart = {
   },
 };
 // yaml and execa (with execa's dependencies) were half the CLI bundle, and `unik run IMAGE` uses neither: each is
-// a bundle of its own beside the CLI (dist/cli/vendor-<name>.cjs), run through the same code cache when a module
-// importing it first runs, so a start of `unik run` reads and deserialises half as much.
+// a bundle of its own beside the CLI (dist/cli/vendor-<name>.cjs), run through the same code cache when one of its
+// exports is first used (not when a module importing it runs: a cached `unik build` whose manifest's YAML is
+// remembered never loads yaml), so a start of `unik run` reads and deserialises half as much.
 const VENDORED = ['yaml', 'execa'];
+const exportNames = Object.fromEntries(await Promise.all(VENDORED.map(async (name) => [name, Object.keys(await import(name)).filter((k) => k !== 'default')])));
 const vendorApart = {
   name: 'vendor-apart',
   setup(b) {
@@ -147,7 +149,9 @@ const vendorApart = {
     b.onLoad({ filter: /.*/, namespace: 'vendor' }, (a) => ({
       contents: [
         "const { runWithCodeCache } = require('./lib/code-cache.ts');",
-        `module.exports = runWithCodeCache(require('node:path').join(__dirname, 'vendor-${a.path}.cjs'), process.argv[2] ?? '');`,
+        'let loaded;',
+        `const load = () => (loaded ??= runWithCodeCache(require('node:path').join(__dirname, 'vendor-${a.path}.cjs'), process.argv[2] ?? ''));`,
+        `for (const name of ${JSON.stringify(exportNames[a.path])}) Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });`,
       ].join('\n'),
       loader: 'js',
       resolveDir: resolve('.'),
