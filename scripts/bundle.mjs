@@ -158,6 +158,19 @@ const vendorApart = {
     }));
   },
 };
+// commander requires node:child_process when it loads, for executable subcommands, which unik has none of; loading
+// it (with net and stream) cost every start ~6 ms, `--help` and `--version` included. For commander it loads when
+// first used instead.
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (a) => (/[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
 // No import() is left in these bundles (it becomes require): a script run through the code cache cannot import.
 // Each file is written as the CommonJS function expression lib/code-cache.ts compiles, so a start hands V8 the
 // text as read instead of copying it twice to wrap it; whitespace and syntax are minified (names kept) because
@@ -170,7 +183,7 @@ const wrapped = {
   banner: { js: `${COMMONJS_WRAPPER}${cjs.banner.js}` },
   footer: { js: '\n})' },
 };
-await build({ ...wrapped, entryPoints: ['cli/main.ts'], outfile: join('dist', 'cli', 'unik.cjs'), plugins: [precompiled, besideRoot, chartApart, vendorApart] });
+await build({ ...wrapped, entryPoints: ['cli/main.ts'], outfile: join('dist', 'cli', 'unik.cjs'), plugins: [precompiled, besideRoot, chartApart, vendorApart, lazyChildProcess] });
 for (const name of VENDORED) {
   const stdin = { contents: `export * from '${name}';`, resolveDir: resolve('.'), loader: 'js' };
   await build({ ...wrapped, stdin, outfile: join('dist', 'cli', `vendor-${name}.cjs`) });

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { CLI, ROOT } from '../helpers/cli.js';
+import { tmpTree } from '../helpers/tmp.js';
 
 const ROOMS = ['lib', 'manifest', 'sources', 'toolchains', 'programs', 'machine', 'targets', 'importers', 'images', 'oci', 'run', 'runtime', 'bench', 'cli'];
 
@@ -16,5 +18,26 @@ describe('start-up imports', () => {
   it('no module imports node:fs/promises statically', () => {
     const offenders = ROOMS.flatMap((room) => tsFiles(join(ROOT, room))).filter((f) => /from 'node:fs\/promises'/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
+  });
+});
+
+/** The built CLI run with a preload that writes the builtins Node loaded, at exit. */
+function builtinsLoadedBy(args: string[]): string[] {
+  const dir = tmpTree();
+  const spy = join(dir, 'spy.cjs');
+  const out = join(dir, 'loaded');
+  writeFileSync(spy, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));`);
+  const r = spawnSync(process.execPath, ['--require', spy, CLI, ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: tmpTree() } });
+  expect(r.status, r.stderr).toBe(0);
+  return readFileSync(out, 'utf8').split('\n');
+}
+
+describe('start-up imports of the built CLI', () => {
+  it('--version and --help load neither child_process (commander asks for it) nor crypto', () => {
+    for (const args of [['--version'], ['--help']]) {
+      const loaded = builtinsLoadedBy(args);
+      expect(loaded, args[0]).toContain('NativeModule fs');
+      expect(loaded.filter((m) => /^NativeModule (child_process|crypto)$/.test(m)), args[0]).toEqual([]);
+    }
   });
 });
