@@ -1,4 +1,4 @@
-import { printJson } from './output.js';
+import { printJson, writeOut } from './output.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -13,7 +13,7 @@ export async function forEachRef<T>(refs: string[], json: boolean, act: (ref: st
     try {
       const done = await act(ref);
       out.push(done);
-      if (!json) process.stdout.write(`${line(done)}\n`);
+      if (!json) writeOut(`${line(done)}\n`);
     } catch (e) {
       if (refs.length === 1) throw e;
       const code = reportError(e, false);

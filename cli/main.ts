@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { setupScript } from '../lib/setup-script.js';
 import { unikVersion } from '../lib/version.js';
+import { writeOut } from './stdout.js';
 
 /**
  * Only commander loads up front; each command's module (and with it execa, handlebars, ajv, ...) is imported
@@ -10,6 +11,7 @@ const program = new Command('unik')
   .description('Build apps into real unikernels (Unikraft, MirageOS, OSv), boot them in QEMU, and benchmark them against containers.')
   .version(unikVersion())
   .exitOverride()
+  .configureOutput({ writeOut })
   .addHelpText('after', () => `\nFirst time? \`unik setup\` installs the packages, sources and toolchains (it runs ${setupScript()}).\n`);
 
 type Module = Record<string, unknown>;
@@ -272,12 +274,6 @@ const typed = process.argv[2];
 for (const [word, wire] of Object.entries(commands)) if (!typed || !Object.hasOwn(commands, typed) || word === typed) wire(program);
 
 async function main(): Promise<void> {
-  // A reader that stops reading (`unik sources list | head`) ends the output, not unik with a stack trace. Exiting
-  // runs the same teardown as any exit: a guest being run dies with its reaper (parent-death signal).
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
-  });
   // Once nothing is left to do, exit at once: Node's own teardown frees the heap a mapping at a time (some 100
   // munmap calls, several ms under nested paging here), which no command needs. stdout and stderr are
   // synchronous for files, pipes and terminals on Linux, so nothing written is lost.

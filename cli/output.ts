@@ -1,14 +1,15 @@
 import type { ProgressSink } from '../lib/progress.js';
 import { lineProgress, terminalProgress } from '../lib/progress-display.js';
 import { safeJson, terminalSafe } from '../lib/terminal-text.js';
+import { writeOut } from './stdout.js';
+
+export { stdoutStream, writeOut } from './stdout.js';
 
 export interface OutputOptions {
   json?: boolean;
 }
 
-export const printJson = (value: unknown): void => {
-  process.stdout.write(safeJson(value, 2) + '\n');
-};
+export const printJson = (value: unknown): void => writeOut(safeJson(value, 2) + '\n');
 
 let terminal: ReturnType<typeof terminalProgress> | null = null;
 

@@ -1,5 +1,6 @@
 import { UnikError } from '../lib/errors.js';
 import { safeJson, terminalSafe } from '../lib/terminal-text.js';
+import { writeOut } from './output.js';
 
 /** An error line's longest form: longer ones keep their start and their end (often a log path). */
 const LINE_MAX = 600;
@@ -16,7 +17,7 @@ export function reportError(err: unknown, json: boolean): number {
     process.stderr.write(`unik: ${oneLine(err.message)}\n`);
     if (err.detail) process.stderr.write(`${terminalSafe(err.detail, true).replace(/^/gm, '  | ')}\n`);
     if (json) {
-      process.stdout.write(safeJson({ error: { message: err.message, exitCode: err.exitCode, detail: err.detail ?? null } }) + '\n');
+      writeOut(safeJson({ error: { message: err.message, exitCode: err.exitCode, detail: err.detail ?? null } }) + '\n');
     }
     return err.exitCode;
   }

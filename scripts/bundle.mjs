@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 const entryPoints = [
   'run/supervisor.ts', // owner of a detached guest (spawned by `unik run --detach`)
   'targets/unikraft/fetch-shim.ts', // Unikraft's $(WGET) stand-in
+  'sources/watcher-main.ts', // the watcher of a framework checkout (started by a build)
 ];
 // ASCII output: the code-cache loader reads bundles as latin1, which decodes ASCII exactly and fastest.
 const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };

@@ -8,8 +8,12 @@ import { archiveProblem } from './archive-check.js';
 import { ARCHIVE_ORIGINS, isSourceName, KNOWN_SOURCES, type ArchiveSpec, type KnownSource, type SourceName } from './known-sources.js';
 import { readLock, type ArchiveEntry, type SourceEntry } from './lock.js';
 import { findMirror, mirrorCandidates, resolveSubmoduleUrl } from './mirrors.js';
+import { parseStatusV2, STATUS_ARGS } from './git-status.js';
+import { askWatcher, startWatcher } from './watch-client.js';
+import { watchingOn } from './watch-dir.js';
 
 export type { SourceName } from './known-sources.js';
+export { parseStatusV2 } from './git-status.js';
 // sources.json alone lives in lock.ts, so readers that need no git (toolchain install's no-op) stay light.
 export { readLock, type ArchiveEntry, type SourceEntry, type SourcesLock } from './lock.js';
 
@@ -217,22 +221,23 @@ export async function resolveSources(l: Layout, names: readonly SourceName[]): P
           `(default ${KNOWN_SOURCES[name].url} at ${KNOWN_SOURCES[name].ref})`,
       );
     }
-    out[name] = await inspectCheckout(name, entry.path, entry.ref);
+    out[name] = await inspectCheckout(name, entry.path, entry.ref, l.sources);
   }
   return out;
 }
 
-/** Pure: the commit and whether tracked files differ from it, out of `git status --porcelain=v2 --branch` output. */
-export function parseStatusV2(out: string): { commit: string | null; changes: string[] } {
-  const lines = out.split('\n').filter(Boolean);
-  const oid = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length) ?? null;
-  return { commit: oid && /^[0-9a-f]{40}$/.test(oid) ? oid : null, changes: lines.filter((l) => !l.startsWith('#')) };
-}
-
-/** One git process for both answers: every cached build asks this. */
-export async function inspectCheckout(name: SourceName, path: string, ref: string): Promise<ResolvedSource> {
-  const res = await query('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], { cwd: path });
+/**
+ * The checkout's commit and whether it was edited: every cached build asks this. Its watcher answers when one
+ * runs (sources/watcher.ts: a file, not a process); otherwise one git process gives both answers, and a
+ * watcher is started for the next build (UNIK_SOURCE_WATCH=off: never).
+ */
+export async function inspectCheckout(name: SourceName, path: string, ref: string, sourcesDir?: string): Promise<ResolvedSource> {
+  const watching = sourcesDir !== undefined && watchingOn();
+  const told = watching ? askWatcher(sourcesDir, path) : null;
+  if (told) return { name, path, ref, ...told };
+  const res = await query('git', STATUS_ARGS, { cwd: path });
   const { commit, changes } = parseStatusV2(res.stdout);
   if (res.code !== 0 || !commit) throw failure(`source ${name} at ${path} is not a readable git checkout: ${res.stderr.trim().split('\n').at(-1) ?? `git status exit ${res.code}`}`);
+  if (watching) await startWatcher(sourcesDir, path).catch(() => undefined);
   return { name, path, ref, commit, dirty: changes.length > 0 };
 }

@@ -6,7 +6,7 @@ import { parseBenchFlags, type BenchChoices, type BenchFlags } from '../../bench
 import type { ImageRecord } from '../../images/record.js';
 import { benchCsv, benchJson, benchText } from '../../bench/report.js';
 import { runBench } from '../../bench/run-bench.js';
-import { endProgress, printJson, progressSink } from '../output.js';
+import { endProgress, printJson, progressSink, writeOut } from '../output.js';
 import { storedImage } from '../resolve-image.js';
 
 export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
@@ -53,7 +53,7 @@ export async function benchCommand(dir: string, flags: BenchFlags): Promise<void
   // Without --chart, say where one would go: a chart is worth drawing, but a command that writes files nobody asked for is not.
   if (!choices.chart) written.push(`chart: not drawn; --chart ${result.app}-bench.svg writes one (SVG, next to a --csv too)`);
   if (flags.json) printJson(benchJson(result));
-  else process.stdout.write(benchText(result) + `\n${written.join('\n')}\n`);
+  else writeOut(benchText(result) + `\n${written.join('\n')}\n`);
   if (result.cleanupErrors.length) {
     throw failure('the bench could not remove everything it created', result.cleanupErrors.join('\n'));
   }
@@ -69,5 +69,5 @@ async function densityCommand(dir: string, image: ImageRecord | undefined, choic
     await writeFileAtomic(resolve(choices.chart), await specSvg(densityChartSpec(report)));
   }
   if (flags.json) printJson(report);
-  else process.stdout.write(`${densityText(report)}\n${choices.chart ? `chart: ${resolve(choices.chart)}\n` : ''}`);
+  else writeOut(`${densityText(report)}\n${choices.chart ? `chart: ${resolve(choices.chart)}\n` : ''}`);
 }

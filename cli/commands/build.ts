@@ -2,7 +2,7 @@ import { buildImage } from '../../images/build.js';
 import type { Platform } from '../../manifest/manifest.js';
 import { humanBytes } from '../../lib/format.js';
 import { totalBytes } from '../../images/store.js';
-import { endProgress, note, printJson, progressSink } from '../output.js';
+import { endProgress, note, printJson, progressSink, writeOut } from '../output.js';
 
 interface BuildFlags {
   platform?: Platform;
@@ -28,7 +28,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<void
     printJson({ image: { ...image, cached } });
     return;
   }
-  process.stdout.write(
+  writeOut(
     `${cached ? 'cached' : 'built'} ${image.name} (${image.id}) · ${image.target} ${image.platform} · ` +
       `${humanBytes(image.sizeBytes)}${Object.keys(image.files).length ? ` (${humanBytes(totalBytes(image))} with its files)` : ''} · ` +
       `${cached ? 'no build needed' : `${image.buildSeconds} s`}\n` +

@@ -1,7 +1,7 @@
 import { layout } from '../../lib/home.js';
 import { registryChecks } from '../../oci/checks.js';
 import { hostChecks } from '../../targets/doctor.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, writeOut } from '../output.js';
 
 const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
 
@@ -12,10 +12,10 @@ export async function doctorCommand(flags: OutputOptions): Promise<void> {
   if (flags.json) {
     printJson({ home: l.home, ok: !failed, checks });
   } else {
-    process.stdout.write(`unik home: ${l.home}\n`);
+    writeOut(`unik home: ${l.home}\n`);
     for (const c of checks) {
-      process.stdout.write(`${MARK[c.status]}  ${c.name.padEnd(20)} ${c.detail}\n`);
-      if (c.fix) process.stdout.write(`      ${''.padEnd(20)} fix: ${c.fix}\n`);
+      writeOut(`${MARK[c.status]}  ${c.name.padEnd(20)} ${c.detail}\n`);
+      if (c.fix) writeOut(`      ${''.padEnd(20)} fix: ${c.fix}\n`);
     }
   }
   // A failed check is a broken environment, not bad input.

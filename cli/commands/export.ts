@@ -1,7 +1,7 @@
 import { usageError } from '../../lib/errors.js';
 import { humanBytes } from '../../lib/format.js';
 import { exportImage } from '../../oci/archive.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, writeOut } from '../output.js';
 import { storedImage } from '../resolve-image.js';
 
 export async function exportCommand(imageArg: string, flags: OutputOptions & { output?: string }): Promise<void> {
@@ -9,5 +9,5 @@ export async function exportCommand(imageArg: string, flags: OutputOptions & { o
   const image = await storedImage(imageArg);
   const res = await exportImage(image, flags.output);
   if (flags.json) return printJson({ ...res, image: { id: image.id, name: image.name } });
-  process.stdout.write(`exported ${image.name} (${image.id}) to ${res.file} · ${humanBytes(res.bytes)}\ndigest: ${res.digest}\n`);
+  writeOut(`exported ${image.name} (${image.id}) to ${res.file} · ${humanBytes(res.bytes)}\ndigest: ${res.digest}\n`);
 }

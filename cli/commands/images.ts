@@ -6,7 +6,7 @@ import { humanBytes, table } from '../../lib/format.js';
 import { failure } from '../../lib/errors.js';
 import { forEachRef } from '../each-ref.js';
 import { terminalSafe } from '../../lib/terminal-text.js';
-import { note, printJson, type OutputOptions } from '../output.js';
+import { note, printJson, type OutputOptions, writeOut } from '../output.js';
 import { looksLikeRef } from '../../oci/ref.js';
 import { storedImage } from '../resolve-image.js';
 
@@ -15,10 +15,10 @@ export async function imagesCommand(flags: OutputOptions): Promise<void> {
   for (const p of problems) note(`warning: skipped ${problemLine(p)}`);
   if (flags.json) return printJson(images);
   if (!images.length) {
-    process.stdout.write('no images yet: run "unik build DIR"\n');
+    writeOut('no images yet: run "unik build DIR"\n');
     return;
   }
-  process.stdout.write(
+  writeOut(
     table(
       ['ID', 'NAME', 'TARGET', 'PLATFORM', 'SIZE', 'DEVICES', 'ORIGIN', 'CREATED'],
       images.map((i) => [

@@ -5,7 +5,7 @@ import { usageError } from '../../lib/errors.js';
 import { renderTemplate } from '../../lib/templates.js';
 import { IMAGE_NAME, imageNameFrom } from '../../manifest/name.js';
 import { where, type Note } from '../../importers/types.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, writeOut } from '../output.js';
 
 /** The files `unik init` writes per target (templates/init/<target>/<file>.hbs). */
 const STARTERS = {
@@ -36,7 +36,7 @@ async function initFrom(dir: string, flags: InitFlags & { from: string }): Promi
   out.push(`wrote ${path} from ${t.from} (target ${t.manifest.target})\n`, 'translated:\n', ...t.translated.map(noteLine));
   if (t.untranslated.length) out.push('not translated:\n', ...t.untranslated.map(noteLine));
   out.push(t.warnings.length ? `then, once the warnings above are dealt with: unik build ${flags.from}\n` : `next: unik build ${flags.from} && unik run ${flags.from}\n`);
-  process.stdout.write(out.join(''));
+  writeOut(out.join(''));
 }
 
 export async function initCommand(dir: string, flags: InitFlags): Promise<void> {
@@ -57,5 +57,5 @@ export async function initCommand(dir: string, flags: InitFlags): Promise<void> 
   await fsp.mkdir(appDir, { recursive: true });
   for (const f of files) await writeFileAtomic(join(appDir, f), renderTemplate(`init/${target}`, f, { name }));
   if (flags.json) return printJson({ dir: appDir, name, target, files });
-  process.stdout.write(`created ${files.join(', ')} in ${appDir}\nnext: unik build ${dir} && unik run ${dir}\n`);
+  writeOut(`created ${files.join(', ')} in ${appDir}\nnext: unik build ${dir} && unik run ${dir}\n`);
 }

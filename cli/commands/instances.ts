@@ -4,7 +4,7 @@ import { table } from '../../lib/format.js';
 import { copyRange, tailOffset, writeJsonString } from '../../lib/stream-file.js';
 import { parseCount } from '../../lib/units.js';
 import { forEachRef } from '../each-ref.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, stdoutStream } from '../output.js';
 
 const ports = (i: Instance) => i.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(',');
 /** The `unik ps --json` contract: id, name, image, state, pid, startedAt, exitCode, ports (+ measurements). */
@@ -21,15 +21,15 @@ export async function psCommand(flags: OutputOptions & { all?: boolean; quiet?: 
   const all = flags.all ? every : every.filter((i) => i.state !== 'exited');
   if (flags.json) return printJson(all.map(psView));
   if (flags.quiet) {
-    process.stdout.write(all.map((i) => `${i.id}\n`).join(''));
+    stdoutStream().write(all.map((i) => `${i.id}\n`).join(''));
     return;
   }
   if (!all.length) {
     const exited = every.length - all.length;
-    process.stdout.write(exited ? `no running instances (${exited} exited: "unik ps -a" lists them)\n` : 'no instances: start one with "unik run DIR --detach"\n');
+    stdoutStream().write(exited ? `no running instances (${exited} exited: "unik ps -a" lists them)\n` : 'no instances: start one with "unik run DIR --detach"\n');
     return;
   }
-  process.stdout.write(
+  stdoutStream().write(
     table(
       ['ID', 'NAME', 'IMAGE', 'STATE', 'PID', 'STARTED', 'PORTS'],
       all.map((i) => [
@@ -51,10 +51,10 @@ export async function logsCommand(ref: string, flags: OutputOptions & { follow?:
   let offset = exists && tail !== null ? await tailOffset(path, tail) : 0;
   if (flags.json) {
     const head = JSON.stringify({ id: inst.id, name: inst.name, state: inst.state }, null, 2).slice(0, -2);
-    process.stdout.write(`${head},\n  "log": `);
-    if (exists) await writeJsonString(path, process.stdout, offset);
-    else process.stdout.write('""');
-    process.stdout.write('\n}\n');
+    stdoutStream().write(`${head},\n  "log": `);
+    if (exists) await writeJsonString(path, stdoutStream(), offset);
+    else stdoutStream().write('""');
+    stdoutStream().write('\n}\n');
     return;
   }
   if (!exists) return;
@@ -63,7 +63,7 @@ export async function logsCommand(ref: string, flags: OutputOptions & { follow?:
   const pump = () =>
     (chain = chain.then(async () => {
       const size = statSync(path).size;
-      await copyRange(path, process.stdout, offset, size);
+      await copyRange(path, stdoutStream(), offset, size);
       offset = Math.max(offset, size);
     }));
   await pump();

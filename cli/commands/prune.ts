@@ -2,7 +2,7 @@ import { usageError } from '../../lib/errors.js';
 import { humanBytes } from '../../lib/format.js';
 import { layout } from '../../lib/home.js';
 import { prune, prunePlan, type PruneItem } from '../../run/prune.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, writeOut } from '../output.js';
 
 const total = (items: PruneItem[]) => items.reduce((s, i) => s + i.bytes, 0);
 
@@ -29,19 +29,19 @@ export async function pruneCommand(flags: OutputOptions & { force?: boolean }): 
   const ask = !flags.force && !flags.json && process.stdin.isTTY && process.stderr.isTTY;
   if (!flags.json) {
     if (!plan.length) {
-      process.stdout.write('nothing to prune\n');
+      writeOut('nothing to prune\n');
       return;
     }
-    process.stdout.write(plan.map((i) => `${humanBytes(i.bytes).padStart(9)}  ${i.what}\n`).join(''));
-    process.stdout.write(`${plan.length} item${plan.length === 1 ? '' : 's'}, ${size} in all\n`);
+    writeOut(plan.map((i) => `${humanBytes(i.bytes).padStart(9)}  ${i.what}\n`).join(''));
+    writeOut(`${plan.length} item${plan.length === 1 ? '' : 's'}, ${size} in all\n`);
   }
   if (!flags.force && !(ask && (await confirm(`remove them and free ${size}? [y/N] `)))) {
     if (flags.json) printJson({ removed: false, freeBytes: total(plan), items: plan });
-    if (ask) return void process.stdout.write('nothing removed\n');
+    if (ask) return void writeOut('nothing removed\n');
     if (plan.length) throw usageError(`prune: nothing removed without a terminal to ask on; "unik prune -f" removes the above (${size})`);
     return;
   }
   const freed = await prune(plan);
   if (flags.json) return printJson({ removed: true, freedBytes: freed, items: plan });
-  process.stdout.write(`removed ${plan.length} item${plan.length === 1 ? '' : 's'}, freed ${humanBytes(freed)}\n`);
+  writeOut(`removed ${plan.length} item${plan.length === 1 ? '' : 's'}, freed ${humanBytes(freed)}\n`);
 }

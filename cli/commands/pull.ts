@@ -1,6 +1,6 @@
 import { layout } from '../../lib/home.js';
 import { pullImage } from '../../oci/pull.js';
-import { endProgress, printJson } from '../output.js';
+import { endProgress, printJson, writeOut } from '../output.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { noteNameClash } from '../resolve-image.js';
 
@@ -13,5 +13,5 @@ export async function pullCommand(ref: string, flags: RegistryFlags): Promise<vo
   }
   noteNameClash(res.image);
   if (flags.json) return printJson({ ref: res.ref, digest: res.digest, image: res.image });
-  process.stdout.write(`pulled ${res.image.name} (${res.image.id}) · ${res.image.target} ${res.image.platform} from ${res.ref}\ndigest: ${res.digest}\n`);
+  writeOut(`pulled ${res.image.name} (${res.image.id}) · ${res.image.target} ${res.image.platform} from ${res.ref}\ndigest: ${res.digest}\n`);
 }

@@ -1,7 +1,7 @@
 import { humanBytes } from '../../lib/format.js';
 import { layout } from '../../lib/home.js';
 import { pushImage } from '../../oci/push.js';
-import { endProgress, printJson } from '../output.js';
+import { endProgress, printJson, writeOut } from '../output.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { storedImage } from '../resolve-image.js';
 
@@ -15,5 +15,5 @@ export async function pushCommand(imageArg: string, ref: string, flags: Registry
   }
   if (flags.json) return printJson(res);
   const size = res.blobs.reduce((n, b) => n + b.size, 0);
-  process.stdout.write(`pushed ${image.name} (${image.id}) to ${res.ref}\ndigest: ${res.digest} · ${humanBytes(size)} in ${res.blobs.length} blobs\n`);
+  writeOut(`pushed ${image.name} (${image.id}) to ${res.ref}\ndigest: ${res.digest} · ${humanBytes(size)} in ${res.blobs.length} blobs\n`);
 }

@@ -4,7 +4,7 @@ import type { AccelChoice } from '../../machine/accel.js';
 import { dryRun, runImage, type RunResult } from '../../run/foreground.js';
 import type { SnapshotOutcome } from '../../run/snapshot.js';
 import { parseDuration, parseMemory } from '../../lib/units.js';
-import { endProgress, note, printJson, progressSink } from '../output.js';
+import { endProgress, note, printJson, progressSink, stdoutStream } from '../output.js';
 import { checkReadyUrl } from '../../run/ready-url.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
 import { imageFromArg } from '../resolve-image.js';
@@ -82,7 +82,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
   if (flags.dryRun) {
     const plan = await dryRun(image, { accel, ...(memoryMiB ? { memoryMiB } : {}), overrides, readyHttp: flags.readyHttp ?? null, ...(appArgs ? { args: appArgs } : {}) });
     if (flags.json) return printJson(plan);
-    process.stdout.write(plan.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ') + '\n');
+    stdoutStream().write(plan.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ') + '\n');
     return;
   }
 
@@ -91,7 +91,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     const inst = await startDetached(image, { accel, memoryMiB, overrides, args: appArgs, readyHttp: flags.readyHttp ?? null, name: flags.name, autoRemove: !!flags.rm, onAccelNote: note, ...(flags.snapshot ? { snapshot: true } : {}) });
     if (inst.snapshotMode === 'restore') note(SHARED_STATE_NOTE);
     if (flags.json) return printJson(inst);
-    process.stdout.write(`${inst.name}\n`);
+    stdoutStream().write(`${inst.name}\n`);
     process.stderr.write(`started ${inst.name} (${inst.id}) · pid ${inst.pid} · ${inst.accel === 'none' ? 'no VMM' : inst.accel}` +
       `${inst.readyMs !== null ? ` · ready in ${Math.round(inst.readyMs)} ms` : ''}` +
       `${inst.ports.length ? ` · ports ${inst.ports.map((p) => `127.0.0.1:${p.host}->${p.guest}/${p.protocol}`).join(', ')}` : ''}` +
@@ -104,7 +104,7 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     ...(memoryMiB ? { memoryMiB } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     // With --json, stdout carries only the JSON object; the console goes to stderr.
-    console: flags.json ? process.stderr : process.stdout,
+    console: flags.json ? process.stderr : stdoutStream(),
     readyHttp: flags.readyHttp ?? null,
     stopWhenReady: !!flags.stopWhenReady,
     interactive: !!flags.interactive,

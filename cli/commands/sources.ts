@@ -3,7 +3,7 @@ import { layout } from '../../lib/home.js';
 import { KNOWN_SOURCES, type SourceName } from '../../sources/known-sources.js';
 import { addArchive, addSource, inspectCheckout, readLock } from '../../sources/cache.js';
 import { table } from '../../lib/format.js';
-import { printJson, type OutputOptions } from '../output.js';
+import { printJson, type OutputOptions, writeOut } from '../output.js';
 
 export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
   const l = layout();
@@ -30,8 +30,8 @@ export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
   );
   const archives = Object.values(lock.archives).map((a) => ({ ...a, present: existsSync(a.path) }));
   if (flags.json) return printJson({ home: l.home, sources, archives });
-  process.stdout.write(`sources cache: ${l.sources}\n\n`);
-  process.stdout.write(
+  writeOut(`sources cache: ${l.sources}\n\n`);
+  writeOut(
     table(
       ['NAME', 'FRAMEWORK', 'STATE', 'REF', 'COMMIT', 'FROM'],
       sources.map((s) => [
@@ -45,19 +45,19 @@ export async function sourcesListCommand(flags: OutputOptions): Promise<void> {
     ),
   );
   if (archives.length) {
-    process.stdout.write('\n' + table(['ARCHIVE', 'SHA256', 'STATE'], archives.map((a) => [a.file, a.sha256.slice(0, 16), a.present ? 'present' : 'missing'])));
+    writeOut('\n' + table(['ARCHIVE', 'SHA256', 'STATE'], archives.map((a) => [a.file, a.sha256.slice(0, 16), a.present ? 'present' : 'missing'])));
   }
 }
 
 export async function sourcesAddCommand(name: string, location: string | undefined, flags: OutputOptions & { ref?: string; mirrors?: string }): Promise<void> {
   const entry = await addSource(layout(), name, location, flags.ref, flags.mirrors ?? (process.env.UNIK_SOURCES_FROM || undefined));
   if (flags.json) return printJson(entry);
-  process.stdout.write(`added ${entry.name} ${entry.ref} (${entry.commit.slice(0, 12)}) from ${entry.origin}\n`);
+  writeOut(`added ${entry.name} ${entry.ref} (${entry.commit.slice(0, 12)}) from ${entry.origin}\n`);
 }
 
 export async function sourcesAddArchiveCommand(url: string, file: string, flags: OutputOptions & { sha256?: string; force?: boolean }): Promise<void> {
   const { entry, replacedSha256 } = await addArchive(layout(), url, file, flags.sha256, !!flags.force);
   if (flags.json) return printJson({ ...entry, replacedSha256 });
-  process.stdout.write(`cached ${entry.file} (sha256 ${entry.sha256}) for ${entry.url}\n`);
-  if (replacedSha256) process.stdout.write(`replaced the pinned sha256 ${replacedSha256} (--force)\n`);
+  writeOut(`cached ${entry.file} (sha256 ${entry.sha256}) for ${entry.url}\n`);
+  if (replacedSha256) writeOut(`replaced the pinned sha256 ${replacedSha256} (--force)\n`);
 }

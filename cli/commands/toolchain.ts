@@ -2,7 +2,7 @@ import { usageError } from '../../lib/errors.js';
 import { layout } from '../../lib/home.js';
 import { installMirage, removeMirage } from '../../toolchains/mirage/install/install.js';
 import { mirageStatus } from '../../toolchains/mirage/install/record.js';
-import { endProgress, printJson, progressSink, type OutputOptions } from '../output.js';
+import { endProgress, printJson, progressSink, type OutputOptions, writeOut } from '../output.js';
 
 /** The toolchains unik installs itself (the others it only finds). */
 function toolchain(name: string): 'mirage' {
@@ -23,10 +23,10 @@ export async function toolchainInstallCommand(name: string, flags: OutputOptions
   }
   if (flags.json) return printJson(result);
   if (!result.changed) {
-    process.stdout.write(`mirage toolchain ${result.id} is up to date (${result.seconds} s); record: ${result.record}\n`);
+    writeOut(`mirage toolchain ${result.id} is up to date (${result.seconds} s); record: ${result.record}\n`);
     return;
   }
-  process.stdout.write(
+  writeOut(
     `installed mirage toolchain ${result.id} in ${result.seconds} s: ` +
       result.steps.map((s) => `${s.name} ${s.state === 'built' ? `built (${s.seconds} s)` : 'already done'}`).join(', ') +
       `\nrecord: ${result.record}\nlog:    ${result.logPath}\n`,
@@ -36,13 +36,13 @@ export async function toolchainInstallCommand(name: string, flags: OutputOptions
 export async function toolchainListCommand(flags: OutputOptions): Promise<void> {
   const status = mirageStatus(layout());
   if (flags.json) return printJson([status]);
-  process.stdout.write(`${status.name}: ${status.state}${status.summary ? ` · ${status.summary}` : ''}\n`);
+  writeOut(`${status.name}: ${status.state}${status.summary ? ` · ${status.summary}` : ''}\n`);
 }
 
 export async function toolchainRemoveCommand(name: string, flags: OutputOptions): Promise<void> {
   toolchain(name);
   const res = await removeMirage(layout());
   if (flags.json) return printJson({ toolchain: name, ...res });
-  process.stdout.write(res.removed ? `removed the mirage toolchain unik installed\n` : `the mirage toolchain was not installed by unik: nothing removed\n`);
-  if (res.left.length) process.stdout.write(`left in place (not made by unik): ${res.left.join(', ')}\n`);
+  writeOut(res.removed ? `removed the mirage toolchain unik installed\n` : `the mirage toolchain was not installed by unik: nothing removed\n`);
+  if (res.left.length) writeOut(`left in place (not made by unik): ${res.left.join(', ')}\n`);
 }

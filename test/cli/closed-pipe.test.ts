@@ -4,8 +4,8 @@ import { CLI } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 describe('a reader that stops reading (unik … | head)', () => {
-  it('ends unik quietly with exit 0, not with an EPIPE stack trace', async () => {
-    const child = spawn(process.execPath, [CLI, 'sources', 'list'], { env: { ...process.env, UNIK_HOME: tmpTree() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each([[['sources', 'list']], [['--help']]])('ends unik %j quietly with exit 0, not with an EPIPE stack trace', async (args) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, UNIK_HOME: tmpTree() }, stdio: ['ignore', 'pipe', 'pipe'] });
     // Closed before unik has started: its first write meets a pipe nobody reads.
     child.stdout.destroy();
     let stderr = '';

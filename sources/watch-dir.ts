@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessIdentity } from '../lib/pid.js';
+import { quickHash } from '../lib/quick-hash.js';
+
+/**
+ * Where the watcher of one checkout (sources/watcher.ts) and the builds asking it meet: under the sources cache,
+ * one directory per checkout path. A build drops a cookie in `cookies/`; the watcher sees it after every change it
+ * saw before (one inotify queue keeps their order) and answers in `answers/<cookie>.json`.
+ */
+export interface WatchDir {
+  dir: string;
+  cookies: string;
+  answers: string;
+  /** The running watcher's identity (lib/pid.ts), written once it watches. */
+  owner: string;
+}
+
+export function watchDirOf(sourcesDir: string, checkout: string): WatchDir {
+  const dir = join(sourcesDir, '.watch', quickHash(Buffer.from(checkout, 'utf8')));
+  return { dir, cookies: join(dir, 'cookies'), answers: join(dir, 'answers'), owner: join(dir, 'watcher.json') };
+}
+
+/** What the watcher knows of its checkout: the commit and whether tracked files differ from it. */
+export interface WatchAnswer {
+  commit: string;
+  dirty: boolean;
+}
+
+/** Pure: an answer file's text, or null for anything else. */
+export function parseAnswer(text: string): WatchAnswer | null {
+  try {
+    const a = JSON.parse(text) as Partial<WatchAnswer>;
+    return typeof a.commit === 'string' && /^[0-9a-f]{40}$/.test(a.commit) && typeof a.dirty === 'boolean' ? { commit: a.commit, dirty: a.dirty } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The watcher recorded in `owner`, or null. */
+export function readOwner(w: WatchDir): ProcessIdentity | null {
+  try {
+    const o = JSON.parse(readFileSync(w.owner, 'utf8')) as Partial<ProcessIdentity>;
+    return typeof o.pid === 'number' && typeof o.boot === 'string' && typeof o.start === 'string' && typeof o.exe === 'string' ? (o as ProcessIdentity) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `UNIK_SOURCE_WATCH=off` turns the watchers off; `UNIK_SOURCE_WATCH_IDLE` (seconds) is how long one waits for a question. */
+export const watchingOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.UNIK_SOURCE_WATCH !== 'off';
+export function watchIdleSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.UNIK_SOURCE_WATCH_IDLE);
+  return Number.isInteger(s) && s > 0 ? s : 600;
+}

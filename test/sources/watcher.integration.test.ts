@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../lib/pid.js';
+import { askWatcher, startWatcher } from '../../sources/watch-client.js';
+import { readOwner, watchDirOf } from '../../sources/watch-dir.js';
+import { waitFor } from '../helpers/procs.js';
+import { tmpTree } from '../helpers/tmp.js';
+
+const git = (repo: string, ...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim();
+
+function repoWith(files: Record<string, string>): string {
+  const repo = tmpTree(files);
+  git(repo, 'init', '-q');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'first');
+  return repo;
+}
+
+const started: number[] = [];
+afterAll(() => {
+  for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+});
+
+/** A watcher for `repo`, answering. */
+async function watched(repo: string, sources = tmpTree()): Promise<{ sources: string; pid: number }> {
+  await startWatcher(sources, repo);
+  expect(await waitFor(() => askWatcher(sources, repo) !== null, 15_000)).toBe(true);
+  const pid = readOwner(watchDirOf(sources, repo))!.pid;
+  started.push(pid);
+  return { sources, pid };
+}
+
+describe('the watcher of a checkout (integration: the built watcher, real inotify and git)', () => {
+  it('answers git\'s own state, and an edit made just before a question is always in its answer', async () => {
+    const repo = repoWith({ 'a.c': 'a\n', 'lib/deep/b.c': 'b\n', 'plat/c.S': 'c\n' });
+    const { sources } = await watched(repo);
+    const head = git(repo, 'rev-parse', 'HEAD');
+    expect(askWatcher(sources, repo)).toEqual({ commit: head, dirty: false });
+    for (let i = 0; i < 20; i++) {
+      appendFileSync(join(repo, 'lib', 'deep', 'b.c'), `edit ${i}\n`);
+      expect(askWatcher(sources, repo), `after edit ${i}`).toEqual({ commit: head, dirty: true });
+      git(repo, 'checkout', '--', 'lib/deep/b.c');
+      expect(askWatcher(sources, repo), `after restoring ${i}`).toEqual({ commit: head, dirty: false });
+    }
+  });
+
+  it('follows commits and checkouts, and watches a directory a commit added', async () => {
+    const repo = repoWith({ 'a.c': 'a\n' });
+    const { sources } = await watched(repo);
+    const first = git(repo, 'rev-parse', 'HEAD');
+    mkdirSync(join(repo, 'new', 'dir'), { recursive: true });
+    writeFileSync(join(repo, 'new', 'dir', 'n.c'), 'n\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'second');
+    const second = git(repo, 'rev-parse', 'HEAD');
+    expect(askWatcher(sources, repo)).toEqual({ commit: second, dirty: false });
+    writeFileSync(join(repo, 'new', 'dir', 'n.c'), 'changed in place\n');
+    expect(askWatcher(sources, repo)).toEqual({ commit: second, dirty: true });
+    git(repo, 'checkout', '-q', '-f', '--detach', first);
+    expect(askWatcher(sources, repo)).toEqual({ commit: first, dirty: false });
+    git(repo, 'checkout', '-q', '--detach', second);
+    writeFileSync(join(repo, 'new', 'dir', 'n.c'), 'changed again after the directory came back\n');
+    expect(askWatcher(sources, repo)).toEqual({ commit: second, dirty: true });
+  });
+
+  it('one watcher per checkout; it leaves when its checkout goes, and then nobody answers', async () => {
+    const repo = repoWith({ 'a.c': 'a\n' });
+    const { sources, pid } = await watched(repo);
+    await startWatcher(sources, repo);
+    expect(readOwner(watchDirOf(sources, repo))!.pid).toBe(pid);
+    rmSync(repo, { recursive: true, force: true });
+    expect(await waitFor(() => !isAlive(pid), 30_000)).toBe(true);
+    expect(askWatcher(sources, repo)).toBeNull();
+  });
+
+  it('leaves once nobody asked for UNIK_SOURCE_WATCH_IDLE seconds', async () => {
+    const repo = repoWith({ 'a.c': 'a\n' });
+    const before = process.env.UNIK_SOURCE_WATCH_IDLE;
+    process.env.UNIK_SOURCE_WATCH_IDLE = '2';
+    try {
+      const { pid } = await watched(repo);
+      expect(await waitFor(() => !isAlive(pid), 15_000)).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.UNIK_SOURCE_WATCH_IDLE;
+      else process.env.UNIK_SOURCE_WATCH_IDLE = before;
+    }
+  });
+
+  it('does not watch a checkout with submodules (their files are not its own): git answers instead', async () => {
+    const sub = repoWith({ 's.c': 's\n' });
+    const repo = repoWith({ 'a.c': 'a\n' });
+    git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
+    git(repo, 'commit', '-q', '-m', 'with a submodule');
+    const sources = tmpTree();
+    const pid = await startWatcher(sources, repo);
+    expect(pid).toBeGreaterThan(0);
+    started.push(pid!);
+    expect(await waitFor(() => !isAlive(pid!), 15_000)).toBe(true);
+    expect(askWatcher(sources, repo)).toBeNull();
+  });
+});
