@@ -47,7 +47,8 @@ export function askWatcher(sourcesDir: string, checkout: string): WatchAnswer | 
  */
 export async function startWatcher(sourcesDir: string, checkout: string): Promise<number | null> {
   const script = join(packageRoot(), 'dist', 'sources', 'watcher-main.js');
-  if (!existsSync(script) || stillRunning(readOwner(watchDirOf(sourcesDir, checkout)))) return null;
+  const w = watchDirOf(sourcesDir, checkout);
+  if (!existsSync(script) || existsSync(w.unwatched) || stillRunning(readOwner(w))) return null;
   const registry = privateCacheDir('watchers');
   if (!registry || liveWatchers(registry) >= MAX_WATCHERS) return null;
   const { spawn } = await import('node:child_process');

@@ -14,11 +14,13 @@ export interface WatchDir {
   answers: string;
   /** The running watcher's identity (lib/pid.ts), written once it watches. */
   owner: string;
+  /** Present when this checkout cannot be watched (why): builds ask git and start no watcher. */
+  unwatched: string;
 }
 
 export function watchDirOf(sourcesDir: string, checkout: string): WatchDir {
   const dir = join(sourcesDir, '.watch', quickHash(Buffer.from(checkout, 'utf8')));
-  return { dir, cookies: join(dir, 'cookies'), answers: join(dir, 'answers'), owner: join(dir, 'watcher.json') };
+  return { dir, cookies: join(dir, 'cookies'), answers: join(dir, 'answers'), owner: join(dir, 'watcher.json'), unwatched: join(dir, 'unwatched') };
 }
 
 /** What the watcher knows of its checkout: the commit and whether tracked files differ from it. */

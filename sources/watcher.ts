@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { identify, stillRunning } from '../lib/pid.js';
 import { parseStatusV2, STATUS_ARGS } from './git-status.js';
@@ -50,7 +50,8 @@ export async function runWatcher(checkout: string, w: WatchDir, idleMs: number):
       });
       watches.set(dir, { watcher, ino });
     } catch {
-      watches.delete(dir);
+      // A directory it cannot watch (the user's inotify watches ran out) would let an edit there go unseen.
+      leave();
     }
   };
   const answer = () => {
@@ -66,7 +67,8 @@ export async function runWatcher(checkout: string, w: WatchDir, idleMs: number):
     running = true;
     const upTo = changes;
     listTrackedDirs(checkout, (dirs) => {
-      if (!dirs) return leave();
+      if (dirs === 'submodules') writeUnwatched(w, 'it has submodules, whose files are another repository\'s');
+      if (!Array.isArray(dirs)) return leave();
       for (const d of dirs) watchDir(d, changed);
       execFile('git', ['--no-optional-locks', ...STATUS_ARGS], { cwd: checkout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
         const { commit, changes: lines } = parseStatusV2(String(stdout));
@@ -135,20 +137,29 @@ function claim(w: WatchDir): boolean {
 }
 
 /**
- * The directories (absolute) holding tracked files, the checkout's own included; null when git cannot say, or
- * when the checkout has submodules (their files are another repository's, which this does not watch).
+ * The directories (absolute) holding tracked files, the checkout's own included; null when git cannot say.
+ * A checkout with submodules is not watched: their files are another repository's.
  */
-function listTrackedDirs(checkout: string, done: (dirs: string[] | null) => void): void {
+function listTrackedDirs(checkout: string, done: (dirs: string[] | 'submodules' | null) => void): void {
   execFile('git', ['--no-optional-locks', 'ls-files', '-z', '--stage'], { cwd: checkout, maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => {
     if (err) return done(null);
     const dirs = new Set<string>([checkout]);
     for (const entry of String(stdout).split('\0')) {
       if (!entry) continue;
-      if (entry.startsWith('160000 ')) return done(null);
+      if (entry.startsWith('160000 ')) return done('submodules');
       dirs.add(dirname(join(checkout, entry.slice(entry.indexOf('\t') + 1))));
     }
     done([...dirs]);
   });
+}
+
+/** Builds do not start a watcher for this checkout again (watch-client.ts), and this says why. */
+function writeUnwatched(w: WatchDir, why: string): void {
+  try {
+    writeFileSync(w.unwatched, `${why}\n`);
+  } catch {
+    // Then the next build starts one again, which leaves again.
+  }
 }
 
 function writeAnswer(w: WatchDir, cookie: string, a: WatchAnswer): void {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAlive } from '../../lib/pid.js';
+import { inspectCheckout } from '../../sources/cache.js';
 import { askWatcher, startWatcher } from '../../sources/watch-client.js';
 import { readOwner, watchDirOf } from '../../sources/watch-dir.js';
 import { waitFor } from '../helpers/procs.js';
@@ -19,8 +20,15 @@ function repoWith(files: Record<string, string>): string {
 }
 
 const started: number[] = [];
+// A registry of its own per test: the cap on watchers alive at once counts every other watcher too.
+const cacheBefore = process.env.XDG_CACHE_HOME;
+beforeEach(() => {
+  process.env.XDG_CACHE_HOME = tmpTree();
+});
 afterAll(() => {
   for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+  if (cacheBefore === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = cacheBefore;
 });
 
 /** A watcher for `repo`, answering. */
@@ -44,6 +52,25 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
       git(repo, 'checkout', '--', 'lib/deep/b.c');
       expect(askWatcher(sources, repo), `after restoring ${i}`).toEqual({ commit: head, dirty: false });
     }
+  });
+
+  it('a build\'s question (inspectCheckout) starts the watcher, which then answers it without git, edits included', async () => {
+    const repo = repoWith({ 'a.c': 'a\n', 'sub/b.c': 'b\n' });
+    const sources = tmpTree();
+    const head = git(repo, 'rev-parse', 'HEAD');
+    expect(await inspectCheckout('unikraft', repo, 'main', sources)).toMatchObject({ commit: head, dirty: false });
+    expect(await waitFor(() => askWatcher(sources, repo) !== null, 15_000)).toBe(true);
+    started.push(readOwner(watchDirOf(sources, repo))!.pid);
+    const path = process.env.PATH;
+    // No git to be found: only the watcher can answer now.
+    process.env.PATH = tmpTree();
+    try {
+      writeFileSync(join(repo, 'sub', 'b.c'), 'edited\n');
+      expect(await inspectCheckout('unikraft', repo, 'main', sources)).toMatchObject({ commit: head, dirty: true });
+    } finally {
+      process.env.PATH = path;
+    }
+    await expect(inspectCheckout('unikraft', repo, 'main')).resolves.toMatchObject({ dirty: true });
   });
 
   it('follows commits and checkouts, and watches a directory a commit added', async () => {
@@ -75,6 +102,23 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     expect(askWatcher(sources, repo)).toBeNull();
   });
 
+  it('at most 8 run at once (each holds one of the user\'s inotify instances); a build past that asks git', async () => {
+    const repos = Array.from({ length: 9 }, (_, i) => repoWith({ [`f${i}.c`]: `${i}\n` }));
+    const sources = tmpTree();
+    const pids: (number | null)[] = [];
+    for (const repo of repos) {
+      pids.push(await startWatcher(sources, repo));
+      if (pids.at(-1)) started.push(pids.at(-1)!);
+    }
+    expect(pids.slice(0, 8).every((p) => p !== null)).toBe(true);
+    expect(pids[8]).toBeNull();
+    for (const p of pids.slice(0, 8)) process.kill(p!, 'SIGTERM');
+    expect(await waitFor(() => pids.slice(0, 8).every((p) => !isAlive(p!)), 15_000)).toBe(true);
+    const ninth = await startWatcher(sources, repos[8]!);
+    expect(ninth).not.toBeNull();
+    started.push(ninth!);
+  });
+
   it('leaves once nobody asked for UNIK_SOURCE_WATCH_IDLE seconds', async () => {
     const repo = repoWith({ 'a.c': 'a\n' });
     const before = process.env.UNIK_SOURCE_WATCH_IDLE;
@@ -98,6 +142,8 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     expect(pid).toBeGreaterThan(0);
     started.push(pid!);
     expect(await waitFor(() => !isAlive(pid!), 15_000)).toBe(true);
+    expect(readFileSync(watchDirOf(sources, repo).unwatched, 'utf8')).toMatch(/submodules/);
+    expect(await startWatcher(sources, repo)).toBeNull();
     expect(askWatcher(sources, repo)).toBeNull();
   });
 });
