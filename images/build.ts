@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { usageError } from '../lib/errors.js';
 import { layout, logPathFor } from '../lib/home.js';
+import { fileSha256, textSha256 } from '../lib/sha256-memo.js';
 import type { ProgressSink } from '../lib/progress.js';
 import { withLock } from '../lib/lock.js';
 import { openStepRunner } from '../lib/steps.js';
@@ -91,25 +90,28 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
   const sourceHashes: Record<string, string> = {};
   for (const abs of manifest.sources) {
-    sourceHashes[relative(manifest.appDir, abs)] = createHash('sha256').update(readFileSync(abs)).digest('hex');
+    sourceHashes[relative(manifest.appDir, abs)] = fileSha256(abs);
   }
   const sources = { ...(await base), ...(await more) };
   const revisions = Object.values(sources).map(({ name, ref, commit, dirty }) => ({ name, ref, commit, dirty }));
   const patches = target.patches?.(manifest) ?? [];
   const contents = await programContents(manifest, target, sources);
   const toolchain = target.fingerprint ? await target.fingerprint(devices, platform, manifest) : undefined;
-  const key = cacheKey({
-    unikVersion: unikVersion(),
-    target: target.name,
-    platform,
-    name: manifest.name,
-    sourceHashes,
-    sources: revisions,
-    patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
-    generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
-    ...(contents ? { contents: Object.fromEntries(contents.files.map((f) => [f.guest, f.sha256])) } : {}),
-    ...(toolchain ? { toolchain } : {}),
-  });
+  const key = cacheKey(
+    {
+      unikVersion: unikVersion(),
+      target: target.name,
+      platform,
+      name: manifest.name,
+      sourceHashes,
+      sources: revisions,
+      patches: patches.map(({ source, file, sha256 }) => ({ source, file, sha256 })),
+      generated: Object.fromEntries(generated.map((f) => [f.path, f.content])),
+      ...(contents ? { contents: Object.fromEntries(contents.files.map((f) => [f.guest, f.sha256])) } : {}),
+      ...(toolchain ? { toolchain } : {}),
+    },
+    textSha256,
+  );
 
   const result = (image: ImageRecord, cached: boolean, logPath: string | null = null): BuildResult =>
     ({ image, runnable: { ...image, run }, manifest, cached, logPath });
@@ -138,7 +140,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     }
     const image = await putImage(l, built.kernelPath, built.files, {
       // The key's first digits: findCached reads the hit's record from there.
-      id: (key ?? randomBytes(32).toString('hex')).slice(0, 12),
+      id: (key ?? (await import('node:crypto')).randomBytes(32).toString('hex')).slice(0, 12),
       name: manifest.name,
       target: target.name,
       platform,

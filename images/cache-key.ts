@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/sha256.js';
 import type { AppliedPatch, SourceRevision } from './record.js';
 import { codeUnitOrder } from '../lib/order.js';
 
@@ -23,14 +23,15 @@ export interface CacheInputs {
 /**
  * Pure: the key under which a built kernel is reused. Run-time settings (cmdline, memory, ready) are left out
  * on purpose: they do not change the kernel. A dirty framework checkout never yields a key (null): its
- * uncommitted state cannot be named, so make decides.
+ * uncommitted state cannot be named, so make decides. `digest` is sha256 (hex) of the key's text; a build passes
+ * lib/sha256-memo.ts's, which remembers it.
  */
-export function cacheKey(inputs: CacheInputs): string | null {
+export function cacheKey(inputs: CacheInputs, digest: (text: string) => string = (t) => sha256().update(t).digest('hex')): string | null {
   if (inputs.sources.some((s) => s.dirty)) return null;
   const stable = JSON.stringify(inputs, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => codeUnitOrder(a, b)))
       : v,
   );
-  return createHash('sha256').update(stable).digest('hex');
+  return digest(stable);
 }

@@ -12,6 +12,7 @@ import { findByRef } from '../lib/ref.js';
 import type { ImageRecord } from './record.js';
 import { IMAGE_ID, recordProblem } from './record-check.js';
 import { codeUnitOrder } from '../lib/order.js';
+import { fileStamp } from '../lib/file-stamp.js';
 
 const RECORD = 'record.json';
 
@@ -90,17 +91,6 @@ export function findImage(l: Layout, ref: string, platform?: string): ImageRecor
 
 /** Where an image remembers which of its files were last found intact, and as which inode state. */
 const VERIFIED = '.verified.json';
-
-/**
- * A file's state as the kernel keeps it: rewriting, replacing or touching the file changes its ctime, which no
- * tool can set back, so an unchanged stamp means unchanged bytes since they were last hashed. File times come
- * from a coarse clock: a stamp is only trusted once its ctime is a second old, so a write in the same tick as a
- * check cannot hide behind it.
- */
-const fileStamp = (path: string): { stamp: string; settled: boolean } | null => {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st ? { stamp: `${st.dev}:${st.ino}:${st.size}:${st.ctimeMs}`, settled: Date.now() - st.ctimeMs > 1000 } : null;
-};
 
 /**
  * What is wrong with an image's files on disk (missing, or not the bytes stored), or null when nothing is. A file

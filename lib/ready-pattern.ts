@@ -1,5 +1,6 @@
 import { usageError } from './errors.js';
 import { enableLinearRegExps } from './linear-regexp-flag.js';
+import { recall, remember } from './text-memo.js';
 
 /**
  * Ready patterns come from manifests and from pulled records, and are matched against everything a guest
@@ -24,6 +25,20 @@ export function compileReady(pattern: string): RegExp | { problem: string } {
   } catch {
     return { problem: 'a regular expression without backreferences or lookaround (ready patterns are matched in linear time)' };
   }
+}
+
+/**
+ * Why a ready pattern cannot be used, or null. One found usable is remembered per Node version (what the linear
+ * engine takes is V8's; lib/text-memo.ts), so checking a manifest does not load node:v8 (and with it node:stream)
+ * on every build.
+ */
+export function readyProblem(pattern: string): string | null {
+  const key = `${process.version}\0${pattern}`;
+  if (recall('ready', key)?.value === true) return null;
+  const r = compileReady(pattern);
+  if (!(r instanceof RegExp)) return r.problem;
+  remember('ready', key, true);
+  return null;
 }
 
 /** The compiled ready pattern of an image (one stored before these checks existed is refused in one line). */

@@ -3,7 +3,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { usageError } from '../lib/errors.js';
-import { compileReady } from '../lib/ready-pattern.js';
+import { readyProblem } from '../lib/ready-pattern.js';
 import { MEMORY_EXPECTED, memoryMiB } from '../lib/units.js';
 import { PLATFORMS, type Manifest, type PortMapping, type RawManifest } from './manifest.js';
 import { displayPath as display, manifestError, shortValue } from './errors.js';
@@ -139,8 +139,8 @@ function semantic(raw: RawManifest, givenDir: string, manifestPath: string): Man
   }
 
   if (raw.ready !== undefined) {
-    const ready = compileReady(raw.ready);
-    if (!(ready instanceof RegExp)) throw fail('ready', ready.problem, shortValue(raw.ready));
+    const problem = readyProblem(raw.ready);
+    if (problem) throw fail('ready', problem, shortValue(raw.ready));
   }
 
   const d = raw.devices ?? {};

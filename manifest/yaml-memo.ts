@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { privateCacheDir, storePrivately } from '../lib/private-cache.js';
-import { quickHash } from '../lib/quick-hash.js';
+import { recall, remember } from '../lib/text-memo.js';
 
 /**
- * Parsed manifests remembered across starts: parsing YAML (and loading the parser) was a tenth of a cached
- * `unik build`. An entry holds the text it came from and is used only for exactly that text, so the hash in
- * its name only finds it; what it gives back still goes through every check a fresh parse does.
+ * Parsed manifests remembered across starts (lib/text-memo.ts, keyed by the whole text): parsing YAML (and
+ * loading the parser) was a tenth of a cached `unik build`. What a remembered entry gives back still goes
+ * through every check a fresh parse does.
  */
-const KEEP = 256;
-
-const entryFile = (dir: string, text: string) => join(dir, `${quickHash(Buffer.from(text, 'utf8'))}.json`);
 
 /** Pure: whether `v` is plain data that JSON gives back exactly, so a remembered copy is the same value. */
 export function jsonExact(v: unknown): boolean {
@@ -23,19 +17,9 @@ export function jsonExact(v: unknown): boolean {
 }
 
 /** The value remembered for exactly this text, if any. */
-export function recallYaml(text: string, env: NodeJS.ProcessEnv = process.env): { value: unknown } | null {
-  const dir = privateCacheDir('yaml', env);
-  if (!dir) return null;
-  try {
-    const entry = JSON.parse(readFileSync(entryFile(dir, text), 'utf8')) as { text?: unknown; value?: unknown };
-    return entry.text === text && 'value' in entry ? { value: entry.value } : null;
-  } catch {
-    return null;
-  }
-}
+export const recallYaml = (text: string, env: NodeJS.ProcessEnv = process.env): { value: unknown } | null => recall('yaml', text, env);
 
 /** Remember what this text parsed to, when JSON can hold it exactly. */
 export function rememberYaml(text: string, value: unknown, env: NodeJS.ProcessEnv = process.env): void {
-  const dir = privateCacheDir('yaml', env);
-  if (dir && jsonExact(value)) storePrivately(dir, entryFile(dir, text), () => JSON.stringify({ text, value }), KEEP);
+  if (jsonExact(value)) remember('yaml', text, value, env);
 }

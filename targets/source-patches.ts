@@ -1,5 +1,6 @@
 import { sha256 } from '../lib/sha256.js';
-import { existsSync, readdirSync, readFileSync, promises as fsp } from 'node:fs';
+import { fileSha256 } from '../lib/sha256-memo.js';
+import { existsSync, readdirSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { tempSibling } from '../lib/atomic.js';
 import type { StepRunner } from '../lib/steps.js';
@@ -13,7 +14,7 @@ export function patchesIn(source: SourceName, dir: string): SourcePatch[] {
     .sort()
     .map((file) => {
       const path = join(dir, file);
-      return { source, file, path, sha256: sha256().update(readFileSync(path)).digest('hex') };
+      return { source, file, path, sha256: fileSha256(path) };
     });
 }
 
