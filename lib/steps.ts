@@ -1,4 +1,5 @@
 import type { ResultPromise } from 'execa';
+import { childProcess } from './child-process.js';
 import { createWriteStream, type WriteStream, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { failure } from './errors.js';
@@ -194,8 +195,6 @@ export async function runStep(title: string, file: string, args: string[], opts:
   return res.stdout;
 }
 
-const childProcess = () => process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-
 /**
  * A read-only query on the paths every cached build takes (git status, a tool's --version): node's own
  * execFile, so those paths do not load execa. Never throws: exit code, stdout and stderr (null code: it could
@@ -203,7 +202,6 @@ const childProcess = () => process.getBuiltinModule('node:child_process') as typ
  */
 export function query(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    // child_process loads here, not with this module: a cached build whose sources' watcher answers never spawns.
     childProcess().execFile(file, args, { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : process.env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });

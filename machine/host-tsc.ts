@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
+import { childProcess } from '../lib/child-process.js';
 import type { Layout } from '../lib/home.js';
 import { hostHelper } from './host-helper.js';
 
@@ -38,7 +39,7 @@ export async function hostTscKhz(l: Layout, opts: { fresh?: boolean } = {}): Pro
   }
   const meter = await hostHelper(l, 'tsc-khz');
   if (!meter) return null;
-  const out = await new Promise<string>((resolve) => (process.getBuiltinModule('node:child_process') as typeof import('node:child_process')).execFile(meter, { timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout)));
+  const out = await new Promise<string>((resolve) => childProcess().execFile(meter, { timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout)));
   const khz = /^\d+\n$/.test(out) && Number(out) > 0 ? Number(out) : null;
   await writeJsonAtomic(cachePath, { khz, bootId: boot, measuredAt: new Date().toISOString() } satisfies Cached);
   return khz;

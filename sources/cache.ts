@@ -238,6 +238,6 @@ export async function inspectCheckout(name: SourceName, path: string, ref: strin
   const res = await query('git', STATUS_ARGS, { cwd: path });
   const { commit, changes } = parseStatusV2(res.stdout);
   if (res.code !== 0 || !commit) throw failure(`source ${name} at ${path} is not a readable git checkout: ${res.stderr.trim().split('\n').at(-1) ?? `git status exit ${res.code}`}`);
-  if (watching) await startWatcher(sourcesDir, path).catch(() => undefined);
+  if (watching) startWatcher(sourcesDir, path);
   return { name, path, ref, commit, dirty: changes.length > 0 };
 }

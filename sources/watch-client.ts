@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childProcess } from '../lib/child-process.js';
 import { packageRoot } from '../lib/package-root.js';
 import { identify, resolvedExe, stillRunning, type ProcessIdentity } from '../lib/pid.js';
 import { privateCacheDir } from '../lib/private-cache.js';
@@ -45,18 +46,23 @@ export function askWatcher(sourcesDir: string, checkout: string): WatchAnswer | 
  * Start the watcher of `checkout` (its pid) unless one runs, or MAX_WATCHERS already do. It is detached: it outlives this
  * build on purpose, and leaves by itself once nobody asked for UNIK_SOURCE_WATCH_IDLE seconds (default 600).
  */
-export async function startWatcher(sourcesDir: string, checkout: string): Promise<number | null> {
+export function startWatcher(sourcesDir: string, checkout: string): number | null {
   const script = join(packageRoot(), 'dist', 'sources', 'watcher-main.js');
   const w = watchDirOf(sourcesDir, checkout);
   if (!existsSync(script) || existsSync(w.unwatched) || stillRunning(readOwner(w))) return null;
   const registry = privateCacheDir('watchers');
-  if (!registry || liveWatchers(registry) >= MAX_WATCHERS) return null;
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [script, checkout, sourcesDir, String(watchIdleSeconds())], { detached: true, stdio: 'ignore', cwd: '/' });
-  child.unref();
-  const id = child.pid ? identify(child.pid, resolvedExe(process.execPath)) : null;
-  if (id) writeFileSync(join(registry, String(id.pid)), JSON.stringify(id), { mode: 0o600 });
-  return child.pid ?? null;
+  try {
+    if (!registry || liveWatchers(registry) >= MAX_WATCHERS) return null;
+    const child = childProcess().spawn(process.execPath, [script, checkout, sourcesDir, String(watchIdleSeconds())], { detached: true, stdio: 'ignore', cwd: '/' });
+    // Without a watcher the build only asks git: a watcher that cannot start is no error.
+    child.on('error', () => undefined);
+    child.unref();
+    const id = child.pid ? identify(child.pid, resolvedExe(process.execPath)) : null;
+    if (id) writeFileSync(join(registry, String(id.pid)), JSON.stringify(id), { mode: 0o600 });
+    return child.pid ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Watchers still running, by the registry of those started; the others' entries go. */

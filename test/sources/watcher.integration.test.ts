@@ -33,7 +33,7 @@ afterAll(() => {
 
 /** A watcher for `repo`, answering. */
 async function watched(repo: string, sources = tmpTree()): Promise<{ sources: string; pid: number }> {
-  await startWatcher(sources, repo);
+  startWatcher(sources, repo);
   expect(await waitFor(() => askWatcher(sources, repo) !== null, 15_000)).toBe(true);
   const pid = readOwner(watchDirOf(sources, repo))!.pid;
   started.push(pid);
@@ -95,7 +95,7 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
   it('one watcher per checkout; it leaves when its checkout goes, and then nobody answers', async () => {
     const repo = repoWith({ 'a.c': 'a\n' });
     const { sources, pid } = await watched(repo);
-    await startWatcher(sources, repo);
+    startWatcher(sources, repo);
     expect(readOwner(watchDirOf(sources, repo))!.pid).toBe(pid);
     rmSync(repo, { recursive: true, force: true });
     expect(await waitFor(() => !isAlive(pid), 30_000)).toBe(true);
@@ -107,14 +107,14 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     const sources = tmpTree();
     const pids: (number | null)[] = [];
     for (const repo of repos) {
-      pids.push(await startWatcher(sources, repo));
+      pids.push(startWatcher(sources, repo));
       if (pids.at(-1)) started.push(pids.at(-1)!);
     }
     expect(pids.slice(0, 8).every((p) => p !== null)).toBe(true);
     expect(pids[8]).toBeNull();
     for (const p of pids.slice(0, 8)) process.kill(p!, 'SIGTERM');
     expect(await waitFor(() => pids.slice(0, 8).every((p) => !isAlive(p!)), 15_000)).toBe(true);
-    const ninth = await startWatcher(sources, repos[8]!);
+    const ninth = startWatcher(sources, repos[8]!);
     expect(ninth).not.toBeNull();
     started.push(ninth!);
   });
@@ -138,12 +138,12 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
     git(repo, 'commit', '-q', '-m', 'with a submodule');
     const sources = tmpTree();
-    const pid = await startWatcher(sources, repo);
+    const pid = startWatcher(sources, repo);
     expect(pid).toBeGreaterThan(0);
     started.push(pid!);
     expect(await waitFor(() => !isAlive(pid!), 15_000)).toBe(true);
     expect(readFileSync(watchDirOf(sources, repo).unwatched, 'utf8')).toMatch(/submodules/);
-    expect(await startWatcher(sources, repo)).toBeNull();
+    expect(startWatcher(sources, repo)).toBeNull();
     expect(askWatcher(sources, repo)).toBeNull();
   });
 });
