@@ -8,8 +8,8 @@ import { parseAnswer, readOwner, watchDirOf, watchIdleSeconds, type WatchAnswer 
 
 /** How long a build waits for the watcher before asking git itself: it answers in about a millisecond. */
 const ANSWER_WAIT_MS = 250;
-/** Watchers alive at once, all checkouts and homes together: each holds one of the user's inotify instances (128 by default). */
-const MAX_WATCHERS = 8;
+/** Watchers alive at once, all checkouts and homes together: each holds one of the user's 128 inotify instances (Linux's default). */
+const MAX_WATCHERS = 16;
 
 // Date.now, not performance.now: the global performance loads perf_hooks (~5 ms of a start).
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

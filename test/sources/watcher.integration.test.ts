@@ -102,21 +102,21 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     expect(askWatcher(sources, repo)).toBeNull();
   });
 
-  it('at most 8 run at once (each holds one of the user\'s inotify instances); a build past that asks git', async () => {
-    const repos = Array.from({ length: 9 }, (_, i) => repoWith({ [`f${i}.c`]: `${i}\n` }));
+  it('at most 16 run at once (each holds one of the user\'s inotify instances); a build past that asks git', async () => {
+    const repos = Array.from({ length: 17 }, (_, i) => repoWith({ [`f${i}.c`]: `${i}\n` }));
     const sources = tmpTree();
     const pids: (number | null)[] = [];
     for (const repo of repos) {
       pids.push(startWatcher(sources, repo));
       if (pids.at(-1)) started.push(pids.at(-1)!);
     }
-    expect(pids.slice(0, 8).every((p) => p !== null)).toBe(true);
-    expect(pids[8]).toBeNull();
-    for (const p of pids.slice(0, 8)) process.kill(p!, 'SIGTERM');
-    expect(await waitFor(() => pids.slice(0, 8).every((p) => !isAlive(p!)), 15_000)).toBe(true);
-    const ninth = startWatcher(sources, repos[8]!);
-    expect(ninth).not.toBeNull();
-    started.push(ninth!);
+    expect(pids.slice(0, 16).every((p) => p !== null)).toBe(true);
+    expect(pids[16]).toBeNull();
+    for (const p of pids.slice(0, 16)) process.kill(p!, 'SIGTERM');
+    expect(await waitFor(() => pids.slice(0, 16).every((p) => !isAlive(p!)), 15_000)).toBe(true);
+    const last = startWatcher(sources, repos[16]!);
+    expect(last).not.toBeNull();
+    started.push(last!);
   });
 
   it('leaves once nobody asked for UNIK_SOURCE_WATCH_IDLE seconds', async () => {
