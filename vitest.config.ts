@@ -8,7 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests build kernels and boot VMs: running them side by side on 2 cores only adds noise.
     fileParallelism: false,
-    // Builds start a watcher per framework checkout (sources/watcher.ts); the tests' temp homes need them briefly.
-    env: { UNIK_SOURCE_WATCH_IDLE: '20' },
+    // No watcher of a framework checkout (sources/watcher.ts) outlives a test: the tests that check that nothing is
+    // left running would find them. Its own tests start and stop theirs.
+    env: { UNIK_SOURCE_WATCH: 'off', UNIK_SOURCE_WATCH_IDLE: '20' },
   },
 });

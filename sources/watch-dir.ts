@@ -49,8 +49,12 @@ export function readOwner(w: WatchDir): ProcessIdentity | null {
   }
 }
 
-/** `UNIK_SOURCE_WATCH=off` turns the watchers off; `UNIK_SOURCE_WATCH_IDLE` (seconds) is how long one waits for a question. */
-export const watchingOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.UNIK_SOURCE_WATCH !== 'off';
+/**
+ * Whether builds use watchers: `UNIK_SOURCE_WATCH=on|off`; by default on, except under CI (`CI` set, as every CI
+ * service does), where a one-shot build should leave no process behind. `UNIK_SOURCE_WATCH_IDLE` (seconds) is
+ * how long a watcher waits for a question.
+ */
+export const watchingOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.UNIK_SOURCE_WATCH === 'on' || (env.UNIK_SOURCE_WATCH !== 'off' && !env.CI);
 export function watchIdleSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const s = Number(env.UNIK_SOURCE_WATCH_IDLE);
   return Number.isInteger(s) && s > 0 ? s : 600;

@@ -16,9 +16,11 @@ describe('watch-dir', () => {
     for (const bad of ['', 'null', '{}', JSON.stringify({ commit: 'HEAD', dirty: false }), JSON.stringify({ commit, dirty: 'no' })]) expect(parseAnswer(bad)).toBeNull();
   });
 
-  it('UNIK_SOURCE_WATCH=off and the idle time', () => {
+  it('UNIK_SOURCE_WATCH, CI and the idle time', () => {
     expect(watchingOn({ UNIK_SOURCE_WATCH: 'off' })).toBe(false);
     expect(watchingOn({})).toBe(true);
+    expect(watchingOn({ CI: 'true' })).toBe(false);
+    expect(watchingOn({ CI: 'true', UNIK_SOURCE_WATCH: 'on' })).toBe(true);
     expect(watchIdleSeconds({})).toBe(600);
     expect(watchIdleSeconds({ UNIK_SOURCE_WATCH_IDLE: '20' })).toBe(20);
     expect(watchIdleSeconds({ UNIK_SOURCE_WATCH_IDLE: '-1' })).toBe(600);

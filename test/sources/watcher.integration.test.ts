@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAlive } from '../../lib/pid.js';
@@ -67,10 +67,14 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
     }
   });
 
-  it('a build\'s question (inspectCheckout) starts the watcher, which then answers it without git, edits included', async () => {
+  it('a build\'s question (inspectCheckout) starts the watcher (UNIK_SOURCE_WATCH=on; the tests run with off), which then answers it without git, edits included', async () => {
     const repo = repoWith({ 'a.c': 'a\n', 'sub/b.c': 'b\n' });
     const sources = tmpTree();
     const head = git(repo, 'rev-parse', 'HEAD');
+    expect(await inspectCheckout('unikraft', repo, 'main', sources)).toMatchObject({ commit: head, dirty: false });
+    expect(existsSync(watchDirOf(sources, repo).owner)).toBe(false);
+    const watchBefore = process.env.UNIK_SOURCE_WATCH;
+    process.env.UNIK_SOURCE_WATCH = 'on';
     expect(await inspectCheckout('unikraft', repo, 'main', sources)).toMatchObject({ commit: head, dirty: false });
     expect(await waitFor(() => askWatcher(sources, repo) !== null, 15_000)).toBe(true);
     started.push(readOwner(watchDirOf(sources, repo))!.pid);
@@ -87,6 +91,8 @@ describe('the watcher of a checkout (integration: the built watcher, real inotif
       expect(told).toMatchObject({ commit: head, dirty: true });
     } finally {
       process.env.PATH = path;
+      if (watchBefore === undefined) delete process.env.UNIK_SOURCE_WATCH;
+      else process.env.UNIK_SOURCE_WATCH = watchBefore;
     }
     await expect(inspectCheckout('unikraft', repo, 'main')).resolves.toMatchObject({ dirty: true });
   });
