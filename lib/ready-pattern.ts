@@ -13,6 +13,9 @@ export const READY_MAX_LENGTH = 256;
 /** Pure apart from enabling V8's linear engine (lib/linear-regexp-flag.ts): the compiled pattern, or why not. */
 export function compileReady(pattern: string): RegExp | { problem: string } {
   if (pattern.length > READY_MAX_LENGTH) return { problem: `a pattern of at most ${READY_MAX_LENGTH} characters` };
+  // Plain text ("Hello, ", "listening on") cannot backtrack: it is searched for as a string, and a start does
+  // not load node:v8 to turn the linear engine on.
+  if (!/[\\^$.*+?()[\]{}|]/.test(pattern)) return new RegExp(pattern);
   // Enabled here, not at start-up: node:v8 costs a `unik run` ~3 ms, and most images have no ready pattern.
   enableLinearRegExps();
   try {
