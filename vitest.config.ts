@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-teardown.ts'],
     testTimeout: 20_000,
     // Hooks clean up kernel build trees (tens of thousands of files): seconds each on a busy 2-core machine.
     hookTimeout: 120_000,
