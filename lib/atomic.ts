@@ -1,4 +1,4 @@
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, unlinkSync, promises as fsp } from 'node:fs';
 // node:fs's `promises` loads fs/promises at first use: importing node:fs/promises here would cost every `unik run` its load (1.5 ms).
 import { dirname, join, basename } from 'node:path';
 
@@ -36,4 +36,13 @@ export async function sha256File(path: string): Promise<string> {
 export function scratchOwner(name: string): number | null {
   const m = /^\..*\.tmp-(\d{1,10})-[0-9a-z]+-[0-9a-z]*$/.exec(name);
   return m ? Number(m[1]) : null;
+}
+
+/** Remove a file that may already be gone. */
+export function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
 }

@@ -76,3 +76,13 @@ export function stillRunning(id: ProcessIdentity | null | undefined): id is Proc
   // An executable replaced on disk (a package upgrade) shows as "PATH (deleted)": still the same process.
   return !!now && now.boot === id.boot && now.start === id.start && now.exe.replace(/ \(deleted\)$/, '') === id.exe;
 }
+
+/** The identity recorded in a JSON file (a pid file of unik's own), or null when it holds none. */
+export function readIdentity(file: string): ProcessIdentity | null {
+  try {
+    const o = JSON.parse(readFileSync(file, 'utf8')) as Partial<ProcessIdentity>;
+    return typeof o.pid === 'number' && typeof o.boot === 'string' && typeof o.start === 'string' && typeof o.exe === 'string' ? (o as ProcessIdentity) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childProcess } from '../lib/child-process.js';
 import { packageRoot } from '../lib/package-root.js';
-import { identify, resolvedExe, stillRunning, type ProcessIdentity } from '../lib/pid.js';
+import { unlinkQuiet } from '../lib/atomic.js';
+import { identify, readIdentity, resolvedExe, stillRunning } from '../lib/pid.js';
 import { privateCacheDir } from '../lib/private-cache.js';
 import { parseAnswer, readOwner, watchDirOf, watchIdleSeconds, type WatchAnswer } from './watch-dir.js';
 
@@ -69,22 +70,8 @@ export function startWatcher(sourcesDir: string, checkout: string): number | nul
 function liveWatchers(registry: string): number {
   let live = 0;
   for (const f of readdirSync(registry)) {
-    let id: ProcessIdentity | null = null;
-    try {
-      id = JSON.parse(readFileSync(join(registry, f), 'utf8')) as ProcessIdentity;
-    } catch {
-      id = null;
-    }
-    if (stillRunning(id)) live++;
+    if (stillRunning(readIdentity(join(registry, f)))) live++;
     else unlinkQuiet(join(registry, f));
   }
   return live;
 }
-
-const unlinkQuiet = (path: string) => {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-};

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProcessIdentity } from '../lib/pid.js';
+import { readIdentity, type ProcessIdentity } from '../lib/pid.js';
 import { quickHash } from '../lib/quick-hash.js';
 
 /**
@@ -40,14 +39,7 @@ export function parseAnswer(text: string): WatchAnswer | null {
 }
 
 /** The watcher recorded in `owner`, or null. */
-export function readOwner(w: WatchDir): ProcessIdentity | null {
-  try {
-    const o = JSON.parse(readFileSync(w.owner, 'utf8')) as Partial<ProcessIdentity>;
-    return typeof o.pid === 'number' && typeof o.boot === 'string' && typeof o.start === 'string' && typeof o.exe === 'string' ? (o as ProcessIdentity) : null;
-  } catch {
-    return null;
-  }
-}
+export const readOwner = (w: WatchDir): ProcessIdentity | null => readIdentity(w.owner);
 
 /**
  * Whether builds use watchers: `UNIK_SOURCE_WATCH=on|off`; by default on, except under CI (`CI` set, as every CI

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, statSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { unlinkQuiet } from '../lib/atomic.js';
 import { identify, stillRunning } from '../lib/pid.js';
 import { parseStatusV2, STATUS_ARGS } from './git-status.js';
 import { readOwner, type WatchAnswer, type WatchDir } from './watch-dir.js';
@@ -180,13 +181,5 @@ const inoOf = (path: string): number | null => {
     return statSync(path).ino;
   } catch {
     return null;
-  }
-};
-
-const unlinkQuiet = (path: string) => {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
   }
 };
