@@ -32,13 +32,16 @@ export async function storedImage(arg: string, pull?: RegistryOptions, platform?
   return pulled.image;
 }
 
+/** `unik run X`, `unik push X`…: X is an app directory (built first), not an image. */
+export const isAppDir = (arg: string): boolean => existsSync(join(arg, 'unik.yaml'));
+
 /**
  * `unik run X`: a directory with unik.yaml is built first (through the cache) and boots with its own
  * manifest's run settings; anything else names a stored image or a REF (pulled when missing), which boots with
  * the settings stored with it. `platform` picks the build's platform, or the stored image of that name built for it.
  */
 export async function imageFromArg(arg: string, progress?: ProgressSink, platform?: Platform, registry?: RegistryOptions): Promise<ImageRecord> {
-  if (existsSync(join(arg, 'unik.yaml'))) {
+  if (isAppDir(arg)) {
     checkNotAlsoAnImage(arg);
     // The build pipeline (yaml, ajv, execa, handlebars) loads only when there is something to build.
     const { buildImage } = await import('../images/build.js');

@@ -1,21 +1,22 @@
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { Accel, BootSpec } from './boot-spec.js';
 import { interpretExit } from './exit.js';
 import { openQmp } from './qmp.js';
 import { qemuArgv } from './qemu-argv.js';
 import { QEMU } from './qemu-binary.js';
+import { takeEarlyStart } from '../lib/early-start.js';
+import { recordChild } from '../lib/recorded-child.js';
 import { tiedProcess } from '../lib/tied.js';
 import { saveVmState, snapshotArgv, resumeRestored, type VmSnapshot } from './vm-snapshot.js';
 
 export interface Measured {
-  /** ms from just before spawn to the first console byte. */
+  /** ms from just before spawn to the first console byte (the reaper's clock where it ran). */
   bootMs: number | null;
   /** ms to the ready marker (manifest regex or first 2xx of --ready-http); null without a marker. */
   readyMs: number | null;
   /** ms to the guest's own "kernel booted" console line (targets that print one); null otherwise. */
   kernelBootedMs?: number | null;
-  /** ms to the VMM's exit. */
+  /** ms to the VMM's exit (the reaper's clock where it ran: when it reaped the VMM). */
   exitMs: number;
   /** Peak resident memory of the VMM or tender process in KiB (the kernel's high-water mark); null without the reaper. */
   peakRssKiB: number | null;
@@ -24,6 +25,8 @@ export interface Measured {
   timedOut: boolean;
   interrupted: string | null;
   pid: number;
+  /** The VMM was started by the launcher from this command's plan, before the CLI had loaded (lib/early-start.ts). */
+  startedEarly: boolean;
   /** The last lines QEMU printed on stderr (its own errors). */
   stderrTail: string;
   /** A snapshot run: saved once ready (ms the save took, bytes) or restored; error: why the save failed. */
@@ -82,10 +85,18 @@ export function vmCommand(spec: BootSpec, accel: Accel, reaper: string | null, s
   return tiedProcess(file, argv);
 }
 
-/** Start the guest, stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
+/** The reaper's line on fd 3: peak RSS in KiB, then its CLOCK_MONOTONIC ns of the first console byte (0: none) and of the VMM's end. */
+export function parseReport(report: string): { peakRssKiB: number; firstByteNs: bigint | null; endNs: bigint } | null {
+  const m = /^(\d+) (\d+) (\d+)\n$/.exec(report);
+  return m ? { peakRssKiB: Number(m[1]), firstByteNs: m[2] === '0' ? null : BigInt(m[2]!), endNs: BigInt(m[3]!) } : null;
+}
+
+/** Start the guest (or adopt the one the launcher started from this command's plan), stream its console, measure it, and reap it on exit, timeout or our own SIGINT/SIGTERM. */
 export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
   const snap = opts.snapshot;
-  const { file, args } = vmCommand(spec, opts.accel, opts.reaper, snap);
+  const command = vmCommand(spec, opts.accel, opts.reaper, snap);
+  // Only a run spawned the way a plan starts one can take the early process (lib/early-start.ts).
+  const early = takeEarlyStart(opts.reaper && !opts.interactive && !snap ? command : null);
   return new Promise((resolve, reject) => {
     let bootMs: number | null = null;
     let readyMs: number | null = null;
@@ -96,19 +107,23 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     let interrupted: string | null = null;
     let stoppedReady = false;
     // hrtime, not performance.now(): the global `performance` loads perf_hooks, a few ms of every run's start.
-    const t0 = process.hrtime.bigint();
-    // fd 3: the reaper's report (peak RSS), written once the VMM has been reaped.
+    // fd 3: the reaper's report (peak RSS, console and exit times), written once the VMM has been reaped.
     // fd 4 (STATE_FD): the snapshot's state file, inherited by QEMU.
-    const child = spawn(file, args, { stdio: [opts.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore', ...(snap?.mode === 'restore' ? [snap.fd] : [])] });
+    const proc =
+      early ??
+      recordChild(
+        spawn(command.file, command.args, { stdio: [opts.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe', opts.reaper ? 'pipe' : 'ignore', ...(snap?.mode === 'restore' ? [snap.fd] : [])] }),
+        process.hrtime.bigint(),
+      );
+    const { child, startedAt: t0 } = proc;
     let step: Measured['snapshotStep'];
     let saving: Promise<void> | null = null;
     let report = '';
-    (child.stdio[3] as Readable | null)?.on('data', (c: Buffer) => (report += c.toString('utf8')));
-    const since = () => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
+    const since = (at = process.hrtime.bigint()) => Math.round(Number(at - t0) / 1e5) / 10;
 
-    const markReady = () => {
+    const markReady = (at?: bigint) => {
       if (readyMs !== null) return;
-      readyMs = since();
+      readyMs = since(at);
       opts.onReady?.(readyMs);
       if (snap?.mode === 'save') {
         const t = since();
@@ -125,26 +140,26 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
     const booted = spec.kind === 'qemu' && spec.bootedMarker ? new RegExp(spec.bootedMarker, 'm') : null;
     let kernelBootedMs: number | null = null;
     const keepTail = !!opts.ready || !!booted || !!spec.exit.consoleCode;
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onConsole = (chunk: Buffer, at: bigint) => {
       if (bootMs === null) {
-        bootMs = since();
+        bootMs = since(at);
         opts.onBoot?.(bootMs);
       }
       opts.onOutput(chunk);
       if (!keepTail) return;
       // Keep a bounded tail so a long-running guest does not grow this forever.
       seen = (seen + chunk.toString('utf8')).slice(-64 * 1024);
-      if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since();
-      if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady();
-    });
+      if (booted && kernelBootedMs === null && booted.test(seen)) kernelBootedMs = since(at);
+      if (opts.ready && readyMs === null && opts.ready.test(seen)) markReady(at);
+    };
     // Once unik has signalled the VMM, QEMU's "terminating on signal 15 from pid …" is unik's own doing: not shown.
     let stoppedByUs = false;
-    child.stderr!.on('data', (chunk: Buffer) => {
+    const onStderr = (chunk: Buffer) => {
       const text = stoppedByUs ? chunk.toString('utf8').replace(OWN_SIGNAL, '') : chunk.toString('utf8');
       if (!text) return;
       stderr = (stderr + text).slice(-8 * 1024);
       opts.onStderr?.(text);
-    });
+    };
 
     const kill = () => {
       stoppedByUs = true;
@@ -173,13 +188,14 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       kill();
     };
     opts.stop?.addEventListener('abort', onStop);
+    // Counted from the spawn: an early-started guest has been running while the CLI loaded.
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
           kill();
-        }, opts.timeoutMs)
+        }, Math.max(0, opts.timeoutMs - since()))
       : null;
-    const poller = opts.readyHttp ? pollHttp(opts.readyHttp, markReady) : null;
+    const poller = opts.readyHttp ? pollHttp(opts.readyHttp, () => markReady()) : null;
     if (snap?.mode === 'restore') {
       step = { mode: 'restore', ms: null, bytes: null, error: null };
       // The ready marker was printed before the save: a restored guest is ready once it runs (or answers --ready-http).
@@ -192,11 +208,6 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       );
     }
 
-    child.on('spawn', () => opts.onStart?.(child.pid!));
-    child.on('error', (e) => {
-      cleanup();
-      reject(e);
-    });
     const cleanup = () => {
       if (timer) clearTimeout(timer);
       poller?.stop();
@@ -206,19 +217,19 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
       opts.stop?.removeEventListener('abort', onStop);
     };
     let exited = false;
-    child.on('exit', () => (exited = true));
-    child.on('close', (status, signal) => void closed(status, signal));
-    const closed = async (status: number | null, signal: NodeJS.Signals | null) => {
-      const exitMs = since();
+    const closed = async (status: number | null, signal: NodeJS.Signals | null, at: bigint) => {
+      const closedMs = since(at);
       cleanup();
       await saving;
       const meaning = interpretExit(spec, status, signal, seen);
+      const reaped = parseReport(report);
       resolve({
-        bootMs,
+        // The reaper's own clock where it ran: exact even when this event loop saw the console late.
+        bootMs: reaped?.firstByteNs ? since(reaped.firstByteNs) : bootMs,
         readyMs,
         ...(booted ? { kernelBootedMs } : {}),
-        exitMs,
-        peakRssKiB: /^\d+\n$/.test(report) ? Number(report) : null,
+        exitMs: reaped ? since(reaped.endNs) : closedMs,
+        peakRssKiB: reaped?.peakRssKiB ?? null,
         exitCode: stoppedReady ? 0 : timedOut || interrupted ? 1 : meaning.code,
         how: stoppedReady
           ? 'stopped once ready'
@@ -230,11 +241,33 @@ export function runVm(spec: BootSpec, opts: VmOptions): Promise<Measured> {
         timedOut,
         interrupted,
         pid: child.pid ?? -1,
+        startedEarly: early !== null,
         // A Ctrl-C reaches QEMU too, and its line may arrive before our own handler has run.
         stderrTail: (stoppedByUs ? stderr.replace(OWN_SIGNAL, '') : stderr).trim().split('\n').slice(-5).join('\n'),
         ...(step ? { snapshotStep: step } : {}),
       });
     };
+    proc.attach((e) => {
+      switch (e.type) {
+        case 'stdout':
+          return onConsole(e.data, e.at);
+        case 'stderr':
+          return onStderr(e.data);
+        case 'report':
+          report += e.data.toString('utf8');
+          return;
+        case 'spawn':
+          return opts.onStart?.(child.pid!);
+        case 'exit':
+          exited = true;
+          return;
+        case 'error':
+          cleanup();
+          return reject(e.error);
+        case 'close':
+          return void closed(e.status, e.signal, e.at);
+      }
+    });
   });
 }
 

@@ -71,9 +71,12 @@ export async function floorRun(l: Layout, shape: FloorShape): Promise<Measured> 
   return m;
 }
 
+/** v2: times on the reaper's clock (exit when reaped, not when this process saw the pipes close), as runs have them. */
+const floorCache = (l: Layout) => join(l.probes, 'vmm-floor.v2.json');
+
 /** The floor for this shape as cached for this QEMU binary; null where none is (or the cache cannot be read). */
 export function cachedVmmFloor(l: Layout, shape: FloorShape): VmmFloor | null {
-  const cachePath = join(l.probes, 'vmm-floor.json');
+  const cachePath = floorCache(l);
   try {
     const hit = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, VmmFloor>)[floorKey(shape)] : undefined;
     return hit?.qemuBinary === qemuBinaryStamp() ? hit : null;
@@ -83,13 +86,13 @@ export function cachedVmmFloor(l: Layout, shape: FloorShape): VmmFloor | null {
 }
 
 /**
- * The floor for this shape: measured FLOOR_RUNS times and cached in probes/vmm-floor.json per machine type,
+ * The floor for this shape: measured FLOOR_RUNS times and cached in probes/vmm-floor.v2.json per machine type,
  * accelerator, memory and QEMU binary (like the KVM probe); `fresh` measures again.
  */
 export async function vmmFloor(l: Layout, shape: FloorShape, opts: { fresh?: boolean } = {}): Promise<VmmFloor> {
   const hit = opts.fresh ? null : cachedVmmFloor(l, shape);
   if (hit) return hit;
-  const cachePath = join(l.probes, 'vmm-floor.json');
+  const cachePath = floorCache(l);
   const qemuBinary = qemuBinaryStamp();
   const runs: Measured[] = [];
   for (let i = 0; i < FLOOR_RUNS; i++) runs.push(await floorRun(l, shape));

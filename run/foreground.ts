@@ -4,9 +4,11 @@ import type { ImageRecord } from '../images/record.js';
 import { machineName } from '../machine/boot-spec.js';
 import { layout } from '../lib/home.js';
 import { readyRegExp } from '../lib/ready-pattern.js';
-import { runVm, vmArgv, type Measured } from '../machine/vm-process.js';
+import { runVm, vmArgv, vmCommand, type Measured } from '../machine/vm-process.js';
+import { rememberLaunch } from '../lib/early-start.js';
 import { cachedVmmFloor, floorShape, vmmFloor, type VmmFloor } from '../machine/vmm-floor.js';
 import { checkHostPorts } from './host-ports.js';
+import { launchPlanInputs } from './launch-plan.js';
 import { prepareBoot, type BootRequest } from './prepare.js';
 import type { SnapshotOutcome } from './snapshot.js';
 
@@ -28,6 +30,8 @@ export interface RunOptions extends BootRequest {
   stop?: AbortSignal;
   /** --snapshot: called before the VMM starts, with whether it saves or restores. */
   onSnapshot?: (mode: 'save' | 'restore') => void;
+  /** Keep what this run starts for the next identical command line to start early (a plain `unik run IMAGE`). */
+  rememberLaunch?: boolean;
 }
 
 export interface RunResult extends Measured {
@@ -102,6 +106,8 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     throw e;
   });
   const snapshot = snap ? await snap.finish(measured) : undefined;
+  const planned = opts.rememberLaunch && !measured.startedEarly && !opts.interactive && !opts.readyHttp && !snap ? launchPlanInputs(layout(), image, spec, reaper) : null;
+  if (planned) rememberLaunch(vmCommand(spec, accel, reaper), planned);
   // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
   // console before the floor's boots.
   const floor = shape ? (cached ?? (await vmmFloor(layout(), shape, { fresh: true }).catch(() => null))) : null;

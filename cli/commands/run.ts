@@ -7,7 +7,7 @@ import { parseDuration, parseMemory } from '../../lib/units.js';
 import { endProgress, note, printJson, progressSink, stdoutStream } from '../output.js';
 import { checkReadyUrl } from '../../run/ready-url.js';
 import { registryOptions, type RegistryFlags } from '../registry-flags.js';
-import { imageFromArg } from '../resolve-image.js';
+import { imageFromArg, isAppDir } from '../resolve-image.js';
 import { SHARED_STATE_NOTE } from '../../run/snapshot-note.js';
 
 export interface RunFlags extends RegistryFlags {
@@ -112,6 +112,8 @@ export async function runCommand(target: string, args: string[], flags: RunFlags
     ...(appArgs ? { args: appArgs } : {}),
     onAccelNote: note,
     floor: flags.remeasureFloor ? 'fresh' : 'cached',
+    // Not for an app directory: its image is the build's answer, which the launcher cannot know before building.
+    rememberLaunch: !isAppDir(target),
     ...(flags.snapshot ? { snapshot: true, onSnapshot: (mode: 'save' | 'restore') => note(mode === 'restore' ? SHARED_STATE_NOTE : 'no snapshot for this boot yet: booting, and saving the guest once ready') } : {}),
   });
   if (res.stderrTail && res.exitCode !== 0) process.stderr.write(`${res.stderrTail.replace(/^/gm, '  qemu| ')}\n`);

@@ -1,17 +1,23 @@
 /*
  * unik's parent for a VMM or tender process: it runs the command, ties its life to unik's (parent-death
- * signal, as `setpriv --pdeathsig KILL` did), passes SIGTERM, SIGINT and SIGHUP on, and when the command ends
- * writes its peak resident memory in KiB (wait4's ru_maxrss: the kernel's own high-water mark, nothing sampled)
- * to fd 3, then exits as the command did. Usage: reap COMMAND [ARGS...]
+ * signal, as `setpriv --pdeathsig KILL` did), passes SIGTERM, SIGINT and SIGHUP on, and relays the command's
+ * stdout (the guest console) to its own, noting when the first byte came. When the command ends it writes one
+ * line to fd 3: its peak resident memory in KiB (wait4's ru_maxrss: the kernel's own high-water mark, nothing
+ * sampled), then the CLOCK_MONOTONIC nanoseconds of the first console byte (0: none) and of the command's end,
+ * then exits as the command did. The times are the reaper's own, so they stay exact while unik's event loop is
+ * busy (loading its CLI while a guest it started early boots); Node's hrtime reads the same clock.
+ * Usage: reap COMMAND [ARGS...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile pid_t child;
@@ -22,13 +28,45 @@ static void forward(int sig)
 		kill(child, sig);
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Copy what is readable from `in` to stdout: 1 copied, -1 nothing to read now, 0 end of file (or a read error). */
+static int pass(int in, long long *first)
+{
+	char buf[65536];
+	ssize_t n = read(in, buf, sizeof buf);
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? -1 : 0;
+	if (n == 0)
+		return 0;
+	if (!*first)
+		*first = now_ns();
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(1, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return 1; /* unik stopped reading: the console is dropped, the command still runs and is reaped */
+		off += w;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	struct sigaction sa = { .sa_handler = forward };
 	struct rusage ru;
 	pid_t parent = getppid();
-	int status;
+	long long first = 0;
+	int status, relay[2];
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s command [args...]\n", argv[0]);
@@ -43,6 +81,10 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 
+	if (pipe2(relay, O_CLOEXEC) != 0) {
+		perror("reap: pipe");
+		return 125;
+	}
 	parent = getpid();
 	child = fork();
 	if (child < 0) {
@@ -58,16 +100,41 @@ int main(int argc, char **argv)
 		 * MiB resident for 2 MiB of data); with 4 KiB pages it holds what it touched. Inherited across exec.
 		 */
 		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+		if (dup2(relay[1], 1) < 0)
+			_exit(125);
 		execvp(argv[1], argv + 1);
 		perror(argv[1]);
 		_exit(127);
+	}
+	close(relay[1]);
+	/*
+	 * Relay until the console's end of file. Something the command started could hold its stdout open after it
+	 * exits, so the command's own end also stops the relay, after what is left has been passed on.
+	 */
+	for (;;) {
+		struct pollfd p = { .fd = relay[0], .events = POLLIN };
+		pid_t w;
+
+		if (poll(&p, 1, 100) > 0 && pass(relay[0], &first) == 0)
+			break;
+		w = wait4(child, &status, WNOHANG, &ru);
+		if (w == child) {
+			long long end = now_ns();
+
+			fcntl(relay[0], F_SETFL, O_NONBLOCK);
+			while (pass(relay[0], &first) > 0)
+				;
+			dprintf(3, "%ld %lld %lld\n", ru.ru_maxrss, first, end);
+			goto ended;
+		}
 	}
 	while (wait4(child, &status, 0, &ru) < 0)
 		if (errno != EINTR) {
 			perror("reap: wait4");
 			return 125;
 		}
-	dprintf(3, "%ld\n", ru.ru_maxrss);
+	dprintf(3, "%ld %lld %lld\n", ru.ru_maxrss, first, now_ns());
+ended:
 	if (WIFSIGNALED(status)) {
 		/* End the way the command ended, so unik sees the same signal. */
 		signal(WTERMSIG(status), SIG_DFL);
