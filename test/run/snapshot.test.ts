@@ -4,7 +4,7 @@ import { snapshotArgv } from '../../machine/vm-snapshot.js';
 import type { Devices } from '../../manifest/devices.js';
 import type { ImageRecord } from '../../images/record.js';
 import { snapshotKey } from '../../images/snapshots.js';
-import { snapshotRun, snapshotShape } from '../../run/snapshot.js';
+import { restoreVerdict, snapshotRun, snapshotShape } from '../../run/snapshot.js';
 
 const net = (host: number): Devices => ({
   console: true,
@@ -87,5 +87,21 @@ describe('snapshotRun', () => {
   it('refuses an image with no moment to save at (no ready marker, no --ready-http) in one line', async () => {
     const image = { name: 'quiet', id: '0123456789ab', path: '/nonexistent/k', run: { ready: null } } as ImageRecord;
     await expect(snapshotRun(image, spec(), 'tcg', null)).rejects.toThrow(/^--snapshot: expected a moment to save at, a ready marker \(ready: in unik.yaml\) or --ready-http URL, found quiet with neither$/);
+  });
+});
+
+describe('restoreVerdict', () => {
+  const ran = { mode: 'restore' as const, ms: 40, bytes: null, error: null };
+  it('a state QEMU never ran is refused; one that ran is restored', () => {
+    expect(restoreVerdict({ snapshotStep: { ...ran, ms: null }, readyMs: null, timedOut: false }, false)).toBe('refused');
+    expect(restoreVerdict({ readyMs: null, timedOut: false }, false)).toBe('refused');
+    expect(restoreVerdict({ snapshotStep: ran, readyMs: 40, timedOut: false }, false)).toBe('restored');
+    expect(restoreVerdict({ snapshotStep: ran, readyMs: 90, timedOut: true }, true)).toBe('restored');
+  });
+
+  it('a restored guest that never answered --ready-http before --timeout is a bad save; stopped otherwise, it is not', () => {
+    expect(restoreVerdict({ snapshotStep: ran, readyMs: null, timedOut: true }, true)).toBe('never-ready');
+    expect(restoreVerdict({ snapshotStep: ran, readyMs: null, timedOut: false }, true)).toBe('restored');
+    expect(restoreVerdict({ snapshotStep: ran, readyMs: null, timedOut: true }, false)).toBe('restored');
   });
 });
