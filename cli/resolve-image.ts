@@ -32,7 +32,7 @@ export async function storedImage(arg: string, pull?: RegistryOptions, platform?
   return pulled.image;
 }
 
-/** `unik run X`, `unik push X`…: X is an app directory (built first), not an image. */
+/** `unik run X`, `unik bench X`: X is an app directory (built first), not an image. */
 export const isAppDir = (arg: string): boolean => existsSync(join(arg, 'unik.yaml'));
 
 /**

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { failure } from '../../lib/errors.js';
 import { parseBenchFlags, type BenchChoices, type BenchFlags } from '../../bench/options.js';
@@ -7,12 +6,12 @@ import type { ImageRecord } from '../../images/record.js';
 import { benchCsv, benchJson, benchText } from '../../bench/report.js';
 import { runBench } from '../../bench/run-bench.js';
 import { endProgress, printJson, progressSink, writeOut } from '../output.js';
-import { storedImage } from '../resolve-image.js';
+import { isAppDir, storedImage } from '../resolve-image.js';
 
 export async function benchCommand(dir: string, flags: BenchFlags): Promise<void> {
   const choices = parseBenchFlags(flags);
   // A directory with unik.yaml is built; anything else names a stored image or a pulled REF.
-  const image = existsSync(join(dir, 'unik.yaml')) ? undefined : await storedImage(dir);
+  const image = isAppDir(dir) ? undefined : await storedImage(dir);
   // Ctrl-C stops the current run and lets the bench remove its containers, images and daemon before exiting;
   // a second Ctrl-C quits at once. `on`, not `once`: execa's exit hook re-raises a signal nobody else handles.
   const abort = new AbortController();
