@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = forward };
 	struct rusage ru;
 	pid_t parent = getppid();
-	long long first = 0;
+	long long first = 0, end = 0;
 	int status, relay[2];
 
 	if (argc < 2) {
@@ -113,28 +113,26 @@ int main(int argc, char **argv)
 	 */
 	for (;;) {
 		struct pollfd p = { .fd = relay[0], .events = POLLIN };
-		pid_t w;
 
 		if (poll(&p, 1, 100) > 0 && pass(relay[0], &first) == 0)
 			break;
-		w = wait4(child, &status, WNOHANG, &ru);
-		if (w == child) {
-			long long end = now_ns();
-
+		if (wait4(child, &status, WNOHANG, &ru) == child) {
+			end = now_ns();
 			fcntl(relay[0], F_SETFL, O_NONBLOCK);
 			while (pass(relay[0], &first) > 0)
 				;
-			dprintf(3, "%ld %lld %lld\n", ru.ru_maxrss, first, end);
-			goto ended;
+			break;
 		}
 	}
-	while (wait4(child, &status, 0, &ru) < 0)
-		if (errno != EINTR) {
-			perror("reap: wait4");
-			return 125;
-		}
-	dprintf(3, "%ld %lld %lld\n", ru.ru_maxrss, first, now_ns());
-ended:
+	if (!end) {
+		while (wait4(child, &status, 0, &ru) < 0)
+			if (errno != EINTR) {
+				perror("reap: wait4");
+				return 125;
+			}
+		end = now_ns();
+	}
+	dprintf(3, "%ld %lld %lld\n", ru.ru_maxrss, first, end);
 	if (WIFSIGNALED(status)) {
 		/* End the way the command ended, so unik sees the same signal. */
 		signal(WTERMSIG(status), SIG_DFL);
