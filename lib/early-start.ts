@@ -20,7 +20,7 @@ export interface LaunchPlan {
 }
 
 /** The stdio of a planned start: no console input, the console and QEMU's stderr piped, fd 3 the reaper's report. */
-export const PLANNED_STDIO = ['ignore', 'pipe', 'pipe', 'pipe'] as const;
+const PLANNED_STDIO = ['ignore', 'pipe', 'pipe', 'pipe'] as const;
 
 interface Handoff {
   dir: string;
@@ -106,9 +106,6 @@ export function takeEarlyStart(command: { file: string; args: readonly string[] 
   holdOpen(early.rec, true);
   return early.rec;
 }
-
-/** Whether this process was launched for a command a plan can be kept for (the launcher looked for one). */
-export const launchPlanned = (): boolean => handoff() !== undefined;
 
 /**
  * After a run the CLI started itself: keep what it started for the next identical command, with the stamps of

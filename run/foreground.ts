@@ -106,7 +106,7 @@ export async function runImage(image: ImageRecord, opts: RunOptions = {}): Promi
     throw e;
   });
   const snapshot = snap ? await snap.finish(measured) : undefined;
-  const planned = opts.rememberLaunch && !measured.startedEarly && !opts.interactive && !opts.readyHttp && !snap ? launchPlanInputs(layout(), image, spec, reaper) : null;
+  const planned = opts.rememberLaunch && !measured.startedEarly ? launchPlanInputs(layout(), image, spec, reaper, { interactive: !!opts.interactive, snapshot: !!snap }) : null;
   if (planned) rememberLaunch(vmCommand(spec, accel, reaper), planned);
   // Otherwise the floor is measured (the cache was just read) after the guest ran, so a first run shows its
   // console before the floor's boots.

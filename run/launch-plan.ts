@@ -6,13 +6,13 @@ import type { ImageRecord } from '../images/record.js';
 /**
  * Pure: the files whose state decided this boot, when the VMM it starts may be started early next time
  * (lib/early-start.ts); null when it may not. Only a guest that touches nothing on the host may start before the
- * CLI has decided anything: no network (ports to bind, traffic), no writable disks or shares, no QMP socket
- * (read-only disks, like an OSv root filesystem, are fine). Such a guest started in vain and killed leaves nothing
- * behind.
+ * CLI has decided anything: no network (ports to bind, traffic; so no --ready-http either), no writable disks or
+ * shares, no QMP socket (read-only disks, like an OSv root filesystem, are fine). Such a guest started in vain and
+ * killed leaves nothing behind. Never a run with console input (-i) or a snapshot: the launcher starts neither.
  */
-export function launchPlanInputs(l: Layout, image: ImageRecord, spec: BootSpec, reaper: string | null): string[] | null {
+export function launchPlanInputs(l: Layout, image: ImageRecord, spec: BootSpec, reaper: string | null, run: { interactive: boolean; snapshot: boolean }): string[] | null {
   const d = spec.devices;
-  if (!reaper || d.net || d.block.length || d.share.length) return null;
+  if (!reaper || run.interactive || run.snapshot || d.net || d.block.length || d.share.length) return null;
   if (spec.kind === 'qemu' && (spec.disks.some((disk) => !disk.readOnly) || spec.qmp)) return null;
   return [
     // The store's directory changes when an image is added or removed: a name may then mean another image.

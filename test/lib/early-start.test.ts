@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launchKey, launchPlanned, parsePlan, rememberLaunch, startEarly, takeEarlyStart } from '../../lib/early-start.js';
+import { launchKey, parsePlan, rememberLaunch, startEarly, takeEarlyStart } from '../../lib/early-start.js';
 import type { ChildEvent } from '../../lib/recorded-child.js';
 import { isAlive, waitFor } from '../helpers/procs.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -36,7 +36,6 @@ describe('early start (lib/early-start.ts)', () => {
 
   it('a plan is kept only for a process launched to look for one', () => {
     const s = setup();
-    expect(launchPlanned()).toBe(false);
     rememberLaunch(vmm(s.dir), [s.kernel]);
     expect(readdirSync(s.dir)).not.toContain('cache');
     expect(takeEarlyStart(vmm(s.dir))).toBeNull();
@@ -45,9 +44,9 @@ describe('early start (lib/early-start.ts)', () => {
   it('the next identical launch starts the planned process at once; adopted after it ended, nothing it did is lost', async () => {
     const s = setup();
     startEarly(s.bundle, argv, s.env);
-    expect(launchPlanned()).toBe(true);
     expect(takeEarlyStart(vmm(s.dir))).toBeNull();
     rememberLaunch(vmm(s.dir), [s.kernel]);
+    expect(readdirSync(join(s.dir, 'cache', 'unik', 'plans'))).toHaveLength(1);
     forget();
 
     startEarly(s.bundle, argv, s.env);
@@ -83,10 +82,9 @@ describe('early start (lib/early-start.ts)', () => {
     rememberLaunch(vmm(s.dir), [s.kernel]);
     forget();
     startEarly(s.bundle, argv, { ...s.env, UNIK_EARLY_START: 'off' });
-    expect(launchPlanned()).toBe(false);
+    expect(takeEarlyStart(vmm(s.dir))).toBeNull();
     writeFileSync(s.kernel, 'rebuilt');
     startEarly(s.bundle, argv, s.env);
-    expect(launchPlanned()).toBe(true);
     expect(takeEarlyStart(vmm(s.dir))).toBeNull();
     await new Promise((r) => setTimeout(r, 200));
     expect(readdirSync(s.dir)).not.toContain('pid');
